@@ -1,0 +1,125 @@
+"""Settings: read once from the environment into a checked, typed object.
+
+The same code runs locally and in Lambda; only these values differ. A bad or
+missing value raises :class:`ConfigError` whose message is one line naming every
+offending variable, so start-up stops with something an operator can act on.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+Stage = Literal["local", "dev", "prod"]
+STAGES: tuple[Stage, ...] = ("local", "dev", "prod")
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_QUEUE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+_INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable service."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: Stage
+    region: str
+    opensearch_url: str
+    search_alias: str
+    enquiries_table: str
+    idempotency_table: str
+    rate_limit_table: str
+    dead_letter_queue: str
+    ses_sender: str
+
+    @property
+    def signs_search_requests(self) -> bool:
+        """In AWS the domain admits only SigV4-signed requests; locally it is plain HTTP."""
+        return self.stage != "local"
+
+
+def _stage(value: str) -> Stage:
+    if value not in STAGES:
+        raise ValueError(f"must be one of {', '.join(STAGES)}")
+    return value
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"must be {what}")
+        return value
+
+    return check
+
+
+def _opensearch_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http(s) URL such as http://127.0.0.1:9200")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ValueError("has a malformed port") from None
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError("must be scheme, host and port only")
+    return value.rstrip("/")
+
+
+_FIELDS: dict[str, tuple[str, Callable[[str], object], str | None]] = {
+    # attribute: (variable, parser, default)
+    "stage": ("STAGE", _stage, None),
+    "opensearch_url": ("OPENSEARCH_URL", _opensearch_url, None),
+    "search_alias": (
+        "SEARCH_ALIAS",
+        _matching(_INDEX_NAME, "a lowercase OpenSearch index name"),
+        "specialists",
+    ),
+    "enquiries_table": ("ENQUIRIES_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
+    "idempotency_table": ("IDEMPOTENCY_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
+    "rate_limit_table": ("RATE_LIMIT_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
+    "dead_letter_queue": ("DEAD_LETTER_QUEUE", _matching(_QUEUE, "an SQS queue name"), None),
+    "ses_sender": ("SES_SENDER", _matching(_EMAIL, "an e-mail address"), None),
+}
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Parse and check every setting; report all problems in one line."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for attribute, (variable, parse, default) in _FIELDS.items():
+        raw = environ.get(variable, "").strip() or default
+        if raw is None:
+            problems.append(f"{variable} is not set")
+            continue
+        try:
+            values[attribute] = parse(raw)
+        except ValueError as exc:
+            problems.append(f"{variable} {exc} (got {raw[:80]!r})")
+    # Lambda sets AWS_REGION; the SDK also honours AWS_DEFAULT_REGION elsewhere.
+    region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip()
+    if not region:
+        problems.append("AWS_REGION (or AWS_DEFAULT_REGION) is not set")
+    elif not _REGION.fullmatch(region):
+        problems.append(f"AWS_REGION must be an AWS region such as eu-west-2 (got {region[:40]!r})")
+    values["region"] = region
+    if not problems and values["stage"] != "local" and not str(values["opensearch_url"]).startswith("https://"):
+        problems.append("OPENSEARCH_URL must use https outside the local stage")
+    if problems:
+        raise ConfigError("Configuration error: " + "; ".join(problems))
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings, read on first use and kept for the Lambda's lifetime."""
+    return load_settings(os.environ)

@@ -1,0 +1,88 @@
+"""The one place that builds clients and adapters: lazily, once per process.
+
+Nothing here runs at import time: moto only intercepts clients created after it
+starts, and a Lambda cold start should pay only for what its first request uses.
+Warm invocations reuse the cached objects. Tests call :func:`reset` between
+environments.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from chalicelib.config import get_settings
+
+if TYPE_CHECKING:
+    import boto3
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from opensearchpy import OpenSearch
+
+    from chalicelib.ports import EnquiryStore, SearchIndex
+
+# Requests to OpenSearch and DynamoDB give up quickly: a patient is waiting, and
+# /health must answer within its bound even when a dependency hangs.
+SEARCH_TIMEOUT_S = 2.5
+AWS_CONNECT_TIMEOUT_S = 1.0
+AWS_READ_TIMEOUT_S = 2.0
+
+
+@functools.cache
+def boto_session() -> boto3.Session:
+    import boto3
+
+    return boto3.Session(region_name=get_settings().region)
+
+
+@functools.cache
+def dynamodb_client() -> DynamoDBClient:
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=AWS_CONNECT_TIMEOUT_S,
+        read_timeout=AWS_READ_TIMEOUT_S,
+        retries={"mode": "standard", "max_attempts": 2},
+        # moto serves DynamoDB (and its streams) only on the plain regional endpoint.
+        account_id_endpoint_mode="disabled",
+    )
+    return boto_session().client("dynamodb", config=config)
+
+
+@functools.cache
+def opensearch_client() -> OpenSearch:
+    from opensearchpy import OpenSearch, Urllib3AWSV4SignerAuth, Urllib3HttpConnection
+
+    settings = get_settings()
+    auth = None
+    if settings.signs_search_requests:
+        # The live credentials object: the signer freezes it per request, so
+        # rotated Lambda credentials are picked up without rebuilding the client.
+        auth = Urllib3AWSV4SignerAuth(boto_session().get_credentials(), settings.region, "es")
+    return OpenSearch(
+        hosts=[settings.opensearch_url],
+        http_auth=auth,
+        connection_class=Urllib3HttpConnection,
+        timeout=SEARCH_TIMEOUT_S,
+        max_retries=0,
+        http_compress=True,
+    )
+
+
+@functools.cache
+def search_index() -> SearchIndex:
+    from chalicelib.adapters.opensearch_index import OpenSearchIndex
+
+    return OpenSearchIndex(opensearch_client(), get_settings().search_alias)
+
+
+@functools.cache
+def enquiry_store() -> EnquiryStore:
+    from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
+
+    return DynamoDBEnquiryStore(dynamodb_client(), get_settings().enquiries_table)
+
+
+def reset() -> None:
+    """Forget every cached setting, client and adapter (tests switch environments)."""
+    for cached in (get_settings, boto_session, dynamodb_client, opensearch_client, search_index, enquiry_store):
+        cached.cache_clear()

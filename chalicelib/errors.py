@@ -1,0 +1,42 @@
+"""The one error shape every public answer uses:
+``{"error": {"code": str, "message": str, "field": str | null}}``.
+
+Chalice, and API Gateway in front of it, have error bodies of their own
+(``{"Code": ..., "Message": ...}``, ``{"message": ...}``); :func:`uniform_error`
+rewrites those so a client only ever parses one shape, and a 5xx never carries
+internal detail.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again shortly."
+NOT_FOUND_MESSAGE = "There is nothing at this address."
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _snake_case(chalice_code: str) -> str:
+    name = chalice_code.removesuffix("Error") or chalice_code
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def uniform_error(status: int, body: Any) -> dict[str, Any] | None:
+    """The standard body for a framework-made error response, or None to keep ``body``."""
+    if status < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return None
+    if status >= 500:
+        return error_body("internal_error", INTERNAL_ERROR_MESSAGE)
+    return error_body(_snake_case(str(body["Code"])), str(body["Message"]))
+
+
+# API Gateway answers some requests without calling the Lambda. The deployed stack
+# overrides these gateway responses with the standard body; the local server applies
+# the same table, so both answer an unknown path with a JSON 404.
+GATEWAY_RESPONSES: dict[str, tuple[int, dict[str, Any]]] = {
+    "MISSING_AUTHENTICATION_TOKEN": (404, error_body("not_found", NOT_FOUND_MESSAGE)),
+}

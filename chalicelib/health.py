@@ -1,0 +1,53 @@
+"""Readiness: run each dependency check in parallel, each bounded in time."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+CHECK_TIMEOUT_S = 1.0
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    checks: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return all(result == "ok" for result in self.checks.values())
+
+    def as_body(self) -> dict[str, object]:
+        return {"status": "ok" if self.ok else "unavailable", "checks": self.checks}
+
+
+def run_checks(checks: Mapping[str, Callable[[], None]], timeout_s: float = CHECK_TIMEOUT_S) -> HealthReport:
+    """Each check passes by returning; it fails by raising or by outlasting ``timeout_s``.
+
+    The checks share one deadline, so the whole report takes at most about
+    ``timeout_s`` however many dependencies hang.
+    """
+    pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="health")
+    futures = {name: pool.submit(check) for name, check in checks.items()}
+    deadline = time.monotonic() + timeout_s
+    results: dict[str, str] = {}
+    try:
+        for name, future in futures.items():
+            try:
+                future.result(timeout=max(0.0, deadline - time.monotonic()))
+                results[name] = "ok"
+            except FutureTimeout:
+                log.warning("health check %s timed out after %.1fs", name, timeout_s)
+                results[name] = "timeout"
+            except Exception as exc:  # noqa: BLE001 - any failure makes the check fail
+                log.warning("health check %s failed: %s", name, type(exc).__name__)
+                results[name] = "unavailable"
+    finally:
+        # A hung check keeps its thread until its client gives up; do not wait for it.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return HealthReport(results)

@@ -1,0 +1,19 @@
+"""The ports: what the service needs from the outside world, as small interfaces.
+
+Each has one production adapter in ``chalicelib.adapters``; ``chalicelib.deps``
+builds them. They grow with the features that need them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class SearchIndex(Protocol):
+    def ping(self) -> None:
+        """Return if the search engine can answer queries; raise otherwise."""
+
+
+class EnquiryStore(Protocol):
+    def ping(self) -> None:
+        """Return if enquiries can be stored; raise otherwise."""

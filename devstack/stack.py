@@ -1,0 +1,146 @@
+"""The whole local stack in one object: OpenSearch node, moto server, API server.
+
+``make run`` runs it in the foreground (``python -m devstack.run``); the end-to-end
+tests start their own on free ports, so they can run beside ``make run``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from devstack.opensearch_node import OpenSearchNode
+from devstack.processes import free_port, log_tail, start_child, stop_child
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from moto.server import ThreadedMotoServer
+
+    from chalicelib.config import Settings
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+STAGE = "local"
+
+
+def stage_environment(stage: str = STAGE) -> dict[str, str]:
+    """The environment variables ``.chalice/config.json`` gives the stage."""
+    from chalice.cli.factory import CLIFactory
+
+    config = CLIFactory(project_dir=str(PROJECT_DIR)).create_config_obj(chalice_stage_name=stage)
+    return dict(config.environment_variables)
+
+
+class LocalStack:
+    def __init__(
+        self,
+        opensearch_port: int = 0,
+        moto_port: int = 0,
+        api_port: int = 0,
+        workdir: Path | None = None,
+    ) -> None:
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="fas-stack-"))
+        self.node = OpenSearchNode(port=opensearch_port)
+        self.moto_port = moto_port or free_port()
+        self.api_port = api_port or free_port()
+        self._moto: ThreadedMotoServer | None = None
+        self._api: subprocess.Popen[bytes] | None = None
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def api_log(self) -> Path:
+        return self.workdir / "api.log"
+
+    def environment(self) -> dict[str, str]:
+        """What a process needs to talk to this stack, as the API server gets it."""
+        return {
+            **stage_environment(),
+            "OPENSEARCH_URL": self.node.url,
+            "AWS_ENDPOINT_URL": self.moto_url,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def settings(self) -> Settings:
+        from chalicelib.config import load_settings
+
+        return load_settings(self.environment())
+
+    def start(self) -> None:
+        try:
+            self.node.start()
+            self._start_moto()
+            self._bootstrap()
+            self._start_api()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self._api is not None:
+            stop_child(self._api)
+            self._api = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        self.node.stop()
+
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self._moto.start()
+
+    def _bootstrap(self) -> None:
+        import boto3
+
+        from devstack.bootstrap import bootstrap
+
+        env = self.environment()
+        session = boto3.Session(
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            region_name=self.settings().region,
+        )
+        bootstrap(self.settings(), session, endpoint_url=self.moto_url)
+
+    def _start_api(self, timeout_s: float = 60.0) -> None:
+        self._api = start_child(
+            [sys.executable, "-m", "devstack.api_server", "--port", str(self.api_port)],
+            self.api_log,
+            env={**os.environ, **self.environment()},
+            cwd=PROJECT_DIR,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._api.poll() is not None:
+                raise RuntimeError(f"API server exited ({self._api.returncode}):\n{log_tail(self.api_log)}")
+            try:
+                urllib.request.urlopen(f"{self.api_url}/health", timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return  # it answered: 503 only means a dependency is not ready
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"API server did not answer within {timeout_s:.0f}s:\n{log_tail(self.api_log)}")

@@ -1,0 +1,60 @@
+"""Shared fixtures: the real OpenSearch node (one per test session, on a free port)
+and moto in-process for DynamoDB, SES and SQS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from chalicelib import deps
+from devstack.opensearch_node import OpenSearchNode
+from devstack.stack import stage_environment
+
+# Valid settings for the local stage, with OpenSearch at a placeholder address
+# that tests replace when they need the real node.
+BASE_ENV = {
+    **stage_environment(),
+    "OPENSEARCH_URL": "http://127.0.0.1:9",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@pytest.fixture(scope="session")
+def opensearch_url() -> Iterator[str]:
+    node = OpenSearchNode(port=0)
+    try:
+        yield node.start()
+    finally:
+        node.stop()
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """The process environment the Lambda would see locally; caches reset around the test."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    for name, value in BASE_ENV.items():
+        monkeypatch.setenv(name, value)
+    deps.reset()
+    yield BASE_ENV
+    deps.reset()
+
+
+@pytest.fixture
+def aws(app_env: dict[str, str]) -> Iterator[None]:
+    """moto in-process, with the tables, queue and identity bootstrapped."""
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.config import load_settings
+    from devstack.bootstrap import bootstrap
+
+    # Not get_settings(): a test may still change the environment before the app reads it.
+    settings = load_settings(os.environ)
+    with mock_aws():
+        bootstrap(settings, boto3.Session(region_name=settings.region))
+        yield

@@ -1,0 +1,74 @@
+"""The running local stack over HTTP: what a client and the on-call engineer see."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from devstack.stack import PROJECT_DIR, LocalStack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_given_the_stack_is_up_when_health_then_200_with_every_check_ok(stack: LocalStack) -> None:
+    response = requests.get(f"{stack.api_url}/health", timeout=5)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"search": "ok", "enquiries_store": "ok"}}
+
+
+def test_given_an_unknown_route_then_404_json_in_the_standard_shape(stack: LocalStack) -> None:
+    response = requests.get(f"{stack.api_url}/no/such/thing", timeout=5)
+
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["field"] is None
+
+
+def test_given_a_wrong_method_then_405_json_with_allow(stack: LocalStack) -> None:
+    response = requests.delete(f"{stack.api_url}/health", timeout=5)
+
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Allow"] == "GET"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_given_opensearch_stops_when_health_then_503_names_search_within_2s() -> None:
+    with LocalStack() as own:
+        assert requests.get(f"{own.api_url}/health", timeout=5).status_code == 200
+
+        own.node.stop()
+        started = time.monotonic()
+        response = requests.get(f"{own.api_url}/health", timeout=5)
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"search": "unavailable", "enquiries_store": "ok"}}
+    assert elapsed < 2.0
+
+
+def test_given_a_bad_setting_when_the_api_starts_then_it_stops_with_one_clear_line() -> None:
+    env = {**os.environ, "OPENSEARCH_URL": "opensearch:9200", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "devstack.api_server", "--port", "0"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: OPENSEARCH_URL must be an http(s) URL such as http://127.0.0.1:9200 "
+        "(got 'opensearch:9200')"
+    ]
