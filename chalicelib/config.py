@@ -30,21 +30,29 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class Settings:
+class SearchSettings:
+    """What the indexer needs: where OpenSearch is and which alias to serve."""
+
     stage: Stage
     region: str
     opensearch_url: str
     search_alias: str
-    enquiries_table: str
-    idempotency_table: str
-    rate_limit_table: str
-    dead_letter_queue: str
-    ses_sender: str
 
     @property
     def signs_search_requests(self) -> bool:
         """In AWS the domain admits only SigV4-signed requests; locally it is plain HTTP."""
         return self.stage != "local"
+
+
+@dataclass(frozen=True)
+class Settings(SearchSettings):
+    """What the api and notify functions need besides search."""
+
+    enquiries_table: str
+    idempotency_table: str
+    rate_limit_table: str
+    dead_letter_queue: str
+    ses_sender: str
 
 
 def _stage(value: str) -> Stage:
@@ -75,15 +83,15 @@ def _opensearch_url(value: str) -> str:
     return value.rstrip("/")
 
 
-_FIELDS: dict[str, tuple[str, Callable[[str], object], str | None]] = {
-    # attribute: (variable, parser, default)
+Parser = Callable[[str], object]
+# attribute: (variable, parser, default)
+_SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "stage": ("STAGE", _stage, None),
     "opensearch_url": ("OPENSEARCH_URL", _opensearch_url, None),
-    "search_alias": (
-        "SEARCH_ALIAS",
-        _matching(_INDEX_NAME, "a lowercase OpenSearch index name"),
-        "specialists",
-    ),
+    "search_alias": ("SEARCH_ALIAS", _matching(_INDEX_NAME, "a lowercase OpenSearch index name"), "specialists"),
+}
+_APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
+    **_SEARCH_FIELDS,
     "enquiries_table": ("ENQUIRIES_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
     "idempotency_table": ("IDEMPOTENCY_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
     "rate_limit_table": ("RATE_LIMIT_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
@@ -92,11 +100,11 @@ _FIELDS: dict[str, tuple[str, Callable[[str], object], str | None]] = {
 }
 
 
-def load_settings(environ: Mapping[str, str]) -> Settings:
-    """Parse and check every setting; report all problems in one line."""
+def _load(fields: Mapping[str, tuple[str, Parser, str | None]], environ: Mapping[str, str]) -> dict[str, object]:
+    """Parse and check ``fields`` and the region; report all problems in one line."""
     values: dict[str, object] = {}
     problems: list[str] = []
-    for attribute, (variable, parse, default) in _FIELDS.items():
+    for attribute, (variable, parse, default) in fields.items():
         raw = environ.get(variable, "").strip() or default
         if raw is None:
             problems.append(f"{variable} is not set")
@@ -105,18 +113,34 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             values[attribute] = parse(raw)
         except ValueError as exc:
             problems.append(f"{variable} {exc} (got {raw[:80]!r})")
-    # Lambda sets AWS_REGION; the SDK also honours AWS_DEFAULT_REGION elsewhere.
+    # Lambda sets AWS_REGION; the SDK also honours AWS_DEFAULT_REGION elsewhere. Only
+    # the enquiry side (DynamoDB, SES) and request signing need one.
     region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip()
-    if not region:
+    region_needed = fields is _APP_FIELDS or values.get("stage", "local") != "local"
+    if not region and region_needed:
         problems.append("AWS_REGION (or AWS_DEFAULT_REGION) is not set")
-    elif not _REGION.fullmatch(region):
+    elif region and not _REGION.fullmatch(region):
         problems.append(f"AWS_REGION must be an AWS region such as eu-west-2 (got {region[:40]!r})")
     values["region"] = region
     if not problems and values["stage"] != "local" and not str(values["opensearch_url"]).startswith("https://"):
         problems.append("OPENSEARCH_URL must use https outside the local stage")
     if problems:
         raise ConfigError("Configuration error: " + "; ".join(problems))
-    return Settings(**values)  # type: ignore[arg-type]
+    return values
+
+
+def load_search_settings(environ: Mapping[str, str]) -> SearchSettings:
+    return SearchSettings(**_load(_SEARCH_FIELDS, environ))  # type: ignore[arg-type]
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    return Settings(**_load(_APP_FIELDS, environ))  # type: ignore[arg-type]
+
+
+@functools.cache
+def get_search_settings() -> SearchSettings:
+    """The search settings, read on first use and kept for the Lambda's lifetime."""
+    return load_search_settings(os.environ)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from chalicelib.config import get_settings
+from chalicelib.config import get_search_settings, get_settings
 
 if TYPE_CHECKING:
     import boto3
@@ -31,7 +31,7 @@ AWS_READ_TIMEOUT_S = 2.0
 def boto_session() -> boto3.Session:
     import boto3
 
-    return boto3.Session(region_name=get_settings().region)
+    return boto3.Session(region_name=get_search_settings().region or None)
 
 
 @functools.cache
@@ -52,7 +52,7 @@ def dynamodb_client() -> DynamoDBClient:
 def opensearch_client() -> OpenSearch:
     from opensearchpy import OpenSearch, Urllib3AWSV4SignerAuth, Urllib3HttpConnection
 
-    settings = get_settings()
+    settings = get_search_settings()
     auth = None
     if settings.signs_search_requests:
         # The live credentials object: the signer freezes it per request, so
@@ -72,7 +72,7 @@ def opensearch_client() -> OpenSearch:
 def search_index() -> SearchIndex:
     from chalicelib.adapters.opensearch_index import OpenSearchIndex
 
-    return OpenSearchIndex(opensearch_client(), get_settings().search_alias)
+    return OpenSearchIndex(opensearch_client(), get_search_settings().search_alias)
 
 
 @functools.cache
@@ -84,5 +84,13 @@ def enquiry_store() -> EnquiryStore:
 
 def reset() -> None:
     """Forget every cached setting, client and adapter (tests switch environments)."""
-    for cached in (get_settings, boto_session, dynamodb_client, opensearch_client, search_index, enquiry_store):
+    for cached in (
+        get_search_settings,
+        get_settings,
+        boto_session,
+        dynamodb_client,
+        opensearch_client,
+        search_index,
+        enquiry_store,
+    ):
         cached.cache_clear()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.config import ConfigError, load_settings
+from chalicelib.config import ConfigError, load_search_settings, load_settings
 from tests.conftest import BASE_ENV
 
 
@@ -71,3 +71,16 @@ def test_given_a_deployed_stage_then_opensearch_must_use_https() -> None:
 
     settings = load_settings(env(STAGE="prod", OPENSEARCH_URL="https://search-x.eu-west-2.es.amazonaws.com"))
     assert settings.signs_search_requests is True
+
+
+def test_given_only_search_variables_then_search_settings_load_without_a_region() -> None:
+    settings = load_search_settings({"STAGE": "local", "OPENSEARCH_URL": "http://127.0.0.1:9200"})
+
+    assert settings.search_alias == "specialists"
+    assert settings.region == ""
+    assert settings.signs_search_requests is False
+
+
+def test_given_a_deployed_stage_then_search_settings_need_a_region_to_sign() -> None:
+    with pytest.raises(ConfigError, match=r"AWS_REGION \(or AWS_DEFAULT_REGION\) is not set"):
+        load_search_settings({"STAGE": "dev", "OPENSEARCH_URL": "https://search.example"})
