@@ -5,9 +5,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-LAUNCHER := opensearch-node/target/.built-stamp
 
-.PHONY: run test lint typecheck unit integration e2e opensearch clean
+.PHONY: run test lint typecheck unit integration e2e launcher opensearch clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,16 +14,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-$(LAUNCHER): opensearch-node/pom.xml $(shell find opensearch-node/src -type f 2>/dev/null) | $(STAMP)
+## The OpenSearch node's jars (Maven runs only when the pom or the launcher changed)
+launcher: $(STAMP)
 	$(PY) -m devstack.opensearch_node --build-only
-	@touch $@
 
 ## The whole stack locally: OpenSearch, moto, demo data, API on http://127.0.0.1:8000
-run: $(STAMP) $(LAUNCHER)
+run: $(STAMP) launcher
 	$(PY) -m devstack.run
 
 ## Every check and every test; starts what the tests need on free ports
-test: lint typecheck $(LAUNCHER)
+test: lint typecheck launcher
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -37,14 +36,14 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit
 
-integration: $(STAMP) $(LAUNCHER)
+integration: $(STAMP) launcher
 	$(PY) -m pytest tests/integration
 
-e2e: $(STAMP) $(LAUNCHER)
+e2e: $(STAMP) launcher
 	$(PY) -m pytest tests/e2e
 
 ## A node in the foreground on OPENSEARCH_PORT (default 9200)
-opensearch: $(STAMP) $(LAUNCHER)
+opensearch: $(STAMP) launcher
 	$(PY) -m devstack.opensearch_node --port $${OPENSEARCH_PORT:-9200}
 
 clean:

@@ -10,7 +10,7 @@ The JVM never outlives its Python parent:
 * its stdin is a pipe that Python keeps open: when Python dies, the pipe reaches EOF and the
   node closes itself (``LocalNode`` watches stdin);
 * on Linux, ``PR_SET_PDEATHSIG`` also sends it SIGTERM when the parent dies (see
-  ``_parent_death_signal`` for why that guard is only used from the main thread).
+  ``devstack.processes.parent_death_signal`` for why that guard is only used from the main thread).
 
 Run one by hand::
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import ctypes
 import fcntl
 import hashlib
 import json
@@ -40,8 +39,10 @@ import urllib.request
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from devstack.processes import log_tail, parent_death_signal
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from types import FrameType, TracebackType
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "opensearch-node"
@@ -137,37 +138,6 @@ def build_launcher() -> list[str]:
 # --------------------------------------------------------------------------- process guards
 
 
-def _parent_death_signal() -> Callable[[], None] | None:
-    """A ``preexec_fn`` that asks Linux to SIGTERM the child when this process dies.
-
-    ``PR_SET_PDEATHSIG`` fires when the *thread* that forked the child ends, not the process.
-    Set from a worker thread, it would stop the node as soon as that thread finished, so it is
-    only used from the main thread; elsewhere the stdin pipe alone covers a dying parent.
-    """
-    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    parent_pid = os.getpid()
-
-    def preexec() -> None:  # runs in the child between fork and exec: keep it minimal
-        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent_pid:  # the parent died before prctl took effect
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    return preexec
-
-
-def _log_tail(path: Path, lines: int = 40) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return "(no log)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
 # No proxy for loopback, whatever http_proxy says.
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -207,7 +177,7 @@ class OpenSearchNode:
         self._process: subprocess.Popen[bytes] | None = None
         self._log_file: IO[bytes] | None = None
         self._url: str | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # stop() runs inside start() on failure
 
     # ---- properties
 
@@ -252,15 +222,16 @@ class OpenSearchNode:
     def start(self, timeout: float = 180.0) -> str:
         """Start the node and wait until the cluster is green; return its URL.
 
-        ``timeout`` covers everything, including a first Maven build. On failure the JVM is
-        stopped and the error carries the tail of its log.
+        ``timeout`` starts once the jars are built (a first Maven build is not counted). On
+        failure the JVM is stopped and the error carries the tail of its log.
         """
         with self._lock:
             if self.is_running():
                 raise OpenSearchNodeError(f"already running at {self._url}")
+            launcher = build_launcher()
             deadline = time.monotonic() + timeout
             argv = [
-                *build_launcher(),
+                *launcher,
                 f"-Xms{self._heap_mb}m",
                 f"-Xmx{self._heap_mb}m",
                 *JVM_OPTIONS,
@@ -279,17 +250,21 @@ class OpenSearchNode:
 
             self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
             self._url = None
-            self._process = subprocess.Popen(
-                argv,
-                stdin=subprocess.PIPE,  # kept open: EOF tells the node that its parent is gone
-                stdout=self._log_file,
-                stderr=subprocess.STDOUT,
-                cwd=home,
-                start_new_session=True,
-                preexec_fn=_parent_death_signal(),
-                close_fds=True,
-            )
             atexit.register(self.stop)
+            try:
+                self._process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.PIPE,  # kept open: EOF tells the node that its parent is gone
+                    stdout=self._log_file,
+                    stderr=subprocess.STDOUT,
+                    cwd=home,
+                    start_new_session=True,
+                    preexec_fn=parent_death_signal(),
+                    close_fds=True,
+                )
+            except BaseException:
+                self.stop()
+                raise
         try:
             self._url = self._wait_until_ready(deadline)
         except BaseException:
@@ -337,7 +312,9 @@ class OpenSearchNode:
             raise self._failure(f"the node exited with code {code}")
 
     def _failure(self, message: str) -> OpenSearchNodeError:
-        return OpenSearchNodeError(f"{message}; log {self.log_path}:\n{_log_tail(self.log_path)}")
+        # A temporary data dir (and the log in it) is removed by stop(): only a kept one is worth naming.
+        where = "log tail" if self._owns_data_dir else f"log {self.log_path}"
+        return OpenSearchNodeError(f"{message}; {where}:\n{log_tail(self.log_path, lines=60)}")
 
     def stop(self, timeout: float = 20.0) -> None:
         """SIGTERM the JVM, wait up to ``timeout`` seconds, then SIGKILL. Idempotent."""
@@ -400,7 +377,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="HTTP port (default: a free one)")
     parser.add_argument("--heap-mb", type=int, default=768, help="JVM heap in MiB (at most 1024)")
     parser.add_argument("--data-dir", type=Path, default=None, help="keep the node's data here (default: a temp dir)")
+    parser.add_argument("--build-only", action="store_true", help="build the launcher's jars if needed, then exit")
     args = parser.parse_args(argv)
+    if args.build_only:
+        build_launcher()
+        return 0
     node = OpenSearchNode(port=args.port, heap_mb=args.heap_mb, data_dir=args.data_dir)
     with _sigterm_as_exit():
         try:
@@ -410,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"log: {node.log_path}; Ctrl-C to stop", flush=True)
             while node.is_running():
                 time.sleep(0.5)
-            print(f"the node exited; log tail:\n{_log_tail(node.log_path)}", file=sys.stderr)
+            print(f"the node exited; log tail:\n{log_tail(node.log_path)}", file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             return 0

@@ -7,24 +7,42 @@ crashed test run), Linux sends the child SIGTERM (``PR_SET_PDEATHSIG``).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
 import socket
 import subprocess
-from collections.abc import Mapping, Sequence
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
-    # Runs in the child between fork and exec.
+def parent_death_signal() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that asks Linux to SIGTERM the child when this process dies.
+
+    ``PR_SET_PDEATHSIG`` fires when the *thread* that forked the child ends, not the process.
+    Set from a worker thread, it would stop the child as soon as that thread finished, so it is
+    only used from the main thread; elsewhere the other guards (own session, stdin EOF) remain.
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass  # not Linux: the session and stdin-EOF guards still apply
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent_pid = os.getpid()
+
+    def preexec() -> None:  # runs in the child between fork and exec: keep it minimal
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
 
 
 def start_child(
@@ -45,7 +63,7 @@ def start_child(
             env=dict(env) if env is not None else None,
             cwd=cwd,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=parent_death_signal(),
         )
 
 
@@ -63,13 +81,11 @@ def stop_child(process: subprocess.Popen[bytes], timeout_s: float = 20.0) -> Non
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
-def log_tail(log_path: Path, lines: int = 30) -> str:
+def log_tail(log_path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
