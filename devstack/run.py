@@ -28,8 +28,10 @@ def main() -> int:
         api_port=_port("API_PORT", 8000),
         workdir=PROJECT_DIR / ".local" / "run",
     )
-    # SIGTERM behaves like Ctrl-C: the children are stopped in order either way.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C, SIGTERM and a closed terminal all stop the children in order. SIGINT is
+    # set explicitly because a shell that starts us in the background may ignore it.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _interrupt)
     print("Starting OpenSearch, moto and the API (the first run builds the OpenSearch launcher)...", flush=True)
     try:
         stack.start()

@@ -6,6 +6,7 @@ tests start their own on free ports, so they can run beside ``make run``.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -108,6 +109,8 @@ class LocalStack:
 
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one log line per AWS call otherwise
 
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
