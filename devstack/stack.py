@@ -6,8 +6,10 @@ tests start their own on free ports, so they can run beside ``make run``.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,14 +22,14 @@ from devstack.opensearch_node import OpenSearchNode
 from devstack.processes import free_port, log_tail, start_child, stop_child
 
 if TYPE_CHECKING:
-    import subprocess
-
     from moto.server import ThreadedMotoServer
 
     from chalicelib.config import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STAGE = "local"
+DEMO_COUNT = 2000
+DEMO_SEED = 1
 
 
 def stage_environment(stage: str = STAGE) -> dict[str, str]:
@@ -45,8 +47,10 @@ class LocalStack:
         moto_port: int = 0,
         api_port: int = 0,
         workdir: Path | None = None,
+        demo_count: int = DEMO_COUNT,
     ) -> None:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="fas-stack-"))
+        self.demo_count = demo_count
         self.node = OpenSearchNode(port=opensearch_port)
         self.moto_port = moto_port or free_port()
         self.api_port = api_port or free_port()
@@ -84,6 +88,7 @@ class LocalStack:
     def start(self) -> None:
         try:
             self.node.start()
+            self._index_demo_catalog()
             self._start_moto()
             self._bootstrap()
             self._start_api()
@@ -106,6 +111,26 @@ class LocalStack:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+    def _index_demo_catalog(self) -> None:
+        """Write the demo catalog and load it with the real indexer's command line."""
+        from indexer.demo import generate, write_lines
+
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        feed = self.workdir / "demo-catalog.jsonl.gz"
+        with gzip.open(feed, "wb") as out:
+            write_lines(generate(self.demo_count, seed=DEMO_SEED), out)
+        result = subprocess.run(
+            [sys.executable, "-m", "indexer", "--source", str(feed)],
+            cwd=PROJECT_DIR,
+            env={**os.environ, **self.environment()},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"indexing the demo catalog failed:\n{result.stdout}{result.stderr}")
 
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer

@@ -72,3 +72,13 @@ def test_given_a_bad_setting_when_the_api_starts_then_it_stops_with_one_clear_li
         "Configuration error: OPENSEARCH_URL must be an http(s) URL such as http://127.0.0.1:9200 "
         "(got 'opensearch:9200')"
     ]
+
+
+def test_given_the_stack_is_up_then_the_demo_catalog_is_behind_the_alias(stack: LocalStack) -> None:
+    alias = stack.settings().search_alias
+
+    count = requests.get(f"{stack.node.url}/{alias}/_count", timeout=5).json()["count"]
+    nandy = requests.get(f"{stack.node.url}/{alias}/_doc/krish-nandy", timeout=5).json()
+
+    assert count == 2000
+    assert nandy["found"] is True

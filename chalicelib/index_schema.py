@@ -1,0 +1,322 @@
+"""The specialists index, defined once: field names, analysis, mapping, and the document
+built from a catalog record. The indexer creates each new index from :func:`index_body`
+and fills it with :func:`to_document`; the search builds its queries on the field names
+below. ``docs/search-schema.md`` explains the choices.
+
+Importing this module is cheap (the api Lambda does it on a cold start): the synonyms
+file is read on the first :func:`index_body` call only, which only the indexer makes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.slugs import slugify
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from chalicelib.catalog import Hospital, Specialist
+
+# --- Fields ----------------------------------------------------------------------------
+ID = "id"
+NAME = "name"  # the display name ("Dr Krish Nandy"), searched with the name analyzer
+SORT_NAME = "sort_name"  # "nandy krish": A-Z by surname
+GENDER = "gender"  # "female" | "male"
+SEES_CHILDREN = "sees_children"
+BOOKABLE_ONLINE = "bookable_online"
+# Free text: all share one analyzer pair, so a cross_fields multi_match blends them.
+TITLE = "title"
+QUALIFICATIONS = "qualifications"
+SPECIALTIES = "specialties"
+TREATMENTS = "treatments"
+CONDITIONS = "conditions"
+HOSPITAL_NAMES = "hospital_names"
+BIO = "bio"
+FREE_TEXT_FIELDS = (SPECIALTIES, TREATMENTS, CONDITIONS, TITLE, HOSPITAL_NAMES, QUALIFICATIONS, BIO)
+# Typeahead: edge n-grams of whole words, matched with a plain `match` query.
+NAME_PREFIX = f"{NAME}.prefix"
+SPECIALTIES_PREFIX = f"{SPECIALTIES}.prefix"
+TREATMENTS_PREFIX = f"{TREATMENTS}.prefix"
+CONDITIONS_PREFIX = f"{CONDITIONS}.prefix"
+HOSPITAL_NAMES_PREFIX = f"{HOSPITAL_NAMES}.prefix"
+TYPEAHEAD_FIELDS = (NAME_PREFIX, SPECIALTIES_PREFIX, TREATMENTS_PREFIX, CONDITIONS_PREFIX, HOSPITAL_NAMES_PREFIX)
+# Facets: filter on the slugs (slugify the user's value), count on the labels; the slug
+# of a label bucket is slugify(label).
+SPECIALTY_SLUGS = "specialty_slugs"
+SPECIALTY_LABELS = f"{SPECIALTIES}.keyword"
+TREATMENT_SLUGS = "treatment_slugs"
+TREATMENT_LABELS = f"{TREATMENTS}.keyword"
+CONDITION_SLUGS = "condition_slugs"
+CONDITION_LABELS = f"{CONDITIONS}.keyword"
+LANGUAGES = "languages"  # labels, keyword
+LANGUAGE_SLUGS = "language_slugs"
+INSURERS = "insurers"  # labels, keyword
+INSURER_SLUGS = "insurer_slugs"
+HOSPITAL_IDS = "hospital_ids"
+# Hospitals, primary first. Nested so that a hospital's id, name and location stay
+# together: a nested terms aggregation on hospitals.id with a sub-aggregation on
+# hospitals.name labels the hospital facet; a nested geo sort finds the nearest one.
+HOSPITALS = "hospitals"
+HOSPITAL_ID = f"{HOSPITALS}.id"
+HOSPITAL_NAME = f"{HOSPITALS}.name"
+HOSPITAL_LOCATION = f"{HOSPITALS}.location"
+LOCATIONS = "locations"  # every hospital's geo_point: geo_distance filter and sort (nearest wins)
+# Card and profile only: stored in _source, not searchable.
+BOOKING_URL = "booking_url"
+PROFILE_URL = "profile_url"
+PHOTO_URL = "photo_url"
+UPDATED_AT = "updated_at"
+
+# --- Analysis --------------------------------------------------------------------------
+TEXT_ANALYZER = "english_index"
+SEARCH_ANALYZER = "english_search"  # TEXT_ANALYZER plus synonyms, minus query noise
+NAME_ANALYZER = "person_name"
+TYPEAHEAD_ANALYZER = "typeahead_search"  # what the *.prefix fields search with, names excepted
+SYNONYMS_FILE = "synonyms.txt"  # next to this module
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Lucene's English stop words (the stop filter's "_english_"), listed so that the stemmer
+# can be told to leave them alone: the stop filters run after stemming (synonym rules are
+# stemmed with the text they match), and Porter turns "this" into "thi".
+STOP_WORDS = _words(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there"
+    " these they this to was will with"
+)
+# Words a patient adds that every profile would match; dropped from queries only, after
+# the synonyms, so "skin doctor" is the "skin" rule and "heart doctor near me" is "heart".
+QUERY_NOISE = _words(
+    "doctor doctors dr specialist specialists consultant consultants expert experts mr mrs ms miss prof"
+    " professor near nearby me my best top good local private"
+)
+_HONORIFICS = "dr|mr|mrs|ms|miss|mx|prof|professor|doctor|sir|dame"
+
+
+def index_body(shards: int = 1) -> dict[str, Any]:
+    """Settings and mappings for a new index. Deterministic: the same files give the same body."""
+    return {
+        "settings": {"number_of_shards": shards, "analysis": _analysis()},
+        "mappings": {"dynamic": "strict", "properties": _properties()},
+    }
+
+
+def to_document(specialist: Specialist) -> dict[str, Any]:
+    """The indexed document: searchable fields, facet slugs and the card's fields."""
+    hospitals = specialist.hospitals
+    return {
+        ID: specialist.id,
+        NAME: specialist.display_name,
+        SORT_NAME: f"{specialist.last_name} {specialist.first_name}",
+        GENDER: specialist.gender,
+        SEES_CHILDREN: specialist.sees_children,
+        BOOKABLE_ONLINE: specialist.bookable_online,
+        TITLE: specialist.title,
+        QUALIFICATIONS: specialist.qualifications,
+        SPECIALTIES: list(specialist.specialties),
+        SPECIALTY_SLUGS: _slugs(specialist.specialties),
+        TREATMENTS: list(specialist.treatments),
+        TREATMENT_SLUGS: _slugs(specialist.treatments),
+        CONDITIONS: list(specialist.conditions),
+        CONDITION_SLUGS: _slugs(specialist.conditions),
+        LANGUAGES: list(specialist.languages),
+        LANGUAGE_SLUGS: _slugs(specialist.languages),
+        INSURERS: list(specialist.insurers),
+        INSURER_SLUGS: _slugs(specialist.insurers),
+        HOSPITALS: [_hospital(hospital) for hospital in hospitals],
+        HOSPITAL_IDS: [hospital.id for hospital in hospitals],
+        HOSPITAL_NAMES: [hospital.name for hospital in hospitals],
+        LOCATIONS: [_point(hospital) for hospital in hospitals],
+        BIO: specialist.bio,
+        BOOKING_URL: specialist.booking_url,
+        PROFILE_URL: specialist.profile_url,
+        PHOTO_URL: specialist.photo_url,
+        UPDATED_AT: specialist.updated_at.isoformat() if specialist.updated_at else None,
+    }
+
+
+def _slugs(labels: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(slug for slug in map(slugify, labels) if slug))
+
+
+def _point(hospital: Hospital) -> dict[str, float]:
+    return {"lat": hospital.lat, "lon": hospital.lon}
+
+
+def _hospital(hospital: Hospital) -> dict[str, Any]:
+    return {
+        "id": hospital.id,
+        "name": hospital.name,
+        "postcode": hospital.postcode,
+        "location": _point(hospital),
+        "enquiries_email": hospital.enquiries_email,
+    }
+
+
+# --- Mapping ---------------------------------------------------------------------------
+# Builders rather than shared dicts: each body is a fresh tree that a caller may change.
+def _keyword() -> dict[str, Any]:
+    return {"type": "keyword"}
+
+
+def _label() -> dict[str, Any]:
+    return {"type": "keyword", "ignore_above": 256}
+
+
+def _stored_only() -> dict[str, Any]:
+    return {"type": "keyword", "index": False, "doc_values": False}
+
+
+def _free_text(*, labels: bool = False, prefix: bool = False) -> dict[str, Any]:
+    subfields: dict[str, Any] = {}
+    if labels:
+        subfields["keyword"] = _label()
+    if prefix:
+        subfields["prefix"] = {"type": "text", "analyzer": "typeahead_index", "search_analyzer": TYPEAHEAD_ANALYZER}
+    field: dict[str, Any] = {"type": "text", "analyzer": TEXT_ANALYZER, "search_analyzer": SEARCH_ANALYZER}
+    return {**field, "fields": subfields} if subfields else field
+
+
+def _properties() -> dict[str, Any]:
+    return {
+        ID: _keyword(),
+        NAME: {
+            "type": "text",
+            "analyzer": NAME_ANALYZER,
+            "fields": {"prefix": {"type": "text", "analyzer": "person_name_prefix", "search_analyzer": NAME_ANALYZER}},
+        },
+        SORT_NAME: {"type": "keyword", "normalizer": "folded"},
+        GENDER: _keyword(),
+        SEES_CHILDREN: {"type": "boolean"},
+        BOOKABLE_ONLINE: {"type": "boolean"},
+        TITLE: _free_text(),
+        QUALIFICATIONS: _free_text(),
+        SPECIALTIES: _free_text(labels=True, prefix=True),
+        SPECIALTY_SLUGS: _keyword(),
+        TREATMENTS: _free_text(labels=True, prefix=True),
+        TREATMENT_SLUGS: _keyword(),
+        CONDITIONS: _free_text(labels=True, prefix=True),
+        CONDITION_SLUGS: _keyword(),
+        LANGUAGES: _label(),
+        LANGUAGE_SLUGS: _keyword(),
+        INSURERS: _label(),
+        INSURER_SLUGS: _keyword(),
+        HOSPITALS: {
+            "type": "nested",
+            "properties": {
+                "id": _keyword(),
+                "name": _label(),
+                "postcode": _keyword(),
+                "location": {"type": "geo_point"},
+                "enquiries_email": _stored_only(),
+            },
+        },
+        HOSPITAL_IDS: _keyword(),
+        HOSPITAL_NAMES: _free_text(prefix=True),
+        LOCATIONS: {"type": "geo_point"},
+        BIO: _free_text(),
+        BOOKING_URL: _stored_only(),
+        PROFILE_URL: _stored_only(),
+        PHOTO_URL: _stored_only(),
+        UPDATED_AT: {"type": "date"},
+    }
+
+
+# --- Analysis settings -------------------------------------------------------------------
+def _chain(*filters: str, char_filters: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A custom analyzer on the standard tokenizer: Unicode words, punctuation dropped."""
+    analyzer: dict[str, Any] = {"type": "custom", "tokenizer": "standard", "filter": list(filters)}
+    return {**analyzer, "char_filter": list(char_filters)} if char_filters else analyzer
+
+
+def _analysis() -> dict[str, Any]:
+    # Every chain folds case and accents before anything matches on its tokens.
+    english = ("english_possessive", "lowercase", "asciifolding", "protect_stop_words", "english_stemmer")
+    person_name = ("drop_honorifics", "split_apostrophes")
+    folded = ("lowercase", "asciifolding")
+    return {
+        "char_filter": {
+            # Honorifics go before tokenizing, so they leave no gap for the shingles.
+            "drop_honorifics": {
+                "type": "pattern_replace",
+                "pattern": rf"(?i)(?<![\p{{L}}\p{{N}}])(?:{_HONORIFICS})(?![\p{{L}}\p{{N}}])\.?",
+                "replacement": " ",
+            },
+            # O'Flynn -> "O Flynn": the shingles below add "oflynn", so all three spellings meet.
+            "split_apostrophes": {"type": "pattern_replace", "pattern": "['\u2018\u2019`]", "replacement": " "},
+            # Women's -> "Womens": one word to complete while typing.
+            "join_apostrophes": {"type": "pattern_replace", "pattern": "['\u2018\u2019`]", "replacement": ""},
+        },
+        "filter": {
+            "english_possessive": {"type": "stemmer", "language": "possessive_english"},
+            "protect_stop_words": {"type": "keyword_marker", "keywords": sorted({*STOP_WORDS, *QUERY_NOISE})},
+            "english_stemmer": {"type": "stemmer", "language": "english"},
+            "synonyms": {"type": "synonym_graph", "synonyms": list(synonym_rules())},
+            "english_stop": {"type": "stop", "stopwords": list(STOP_WORDS)},
+            "query_noise": {"type": "stop", "stopwords": list(QUERY_NOISE)},
+            # "Van der Berg" also as "vanderberg", "O Flynn" as "oflynn".
+            "join_name_parts": {
+                "type": "shingle",
+                "min_shingle_size": 2,
+                "max_shingle_size": 3,
+                "output_unigrams": True,
+                "token_separator": "",
+            },
+            "prefixes": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20, "preserve_original": True},
+        },
+        "normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
+        "analyzer": {
+            TEXT_ANALYZER: _chain(*english, "english_stop"),
+            SEARCH_ANALYZER: _chain(*english, "synonyms", "english_stop", "query_noise"),
+            NAME_ANALYZER: _chain(*folded, "join_name_parts", char_filters=person_name),
+            "person_name_prefix": _chain(*folded, "join_name_parts", "prefixes", char_filters=person_name),
+            "typeahead_index": _chain(*folded, "prefixes", char_filters=("join_apostrophes",)),
+            TYPEAHEAD_ANALYZER: _chain(*folded, char_filters=("join_apostrophes",)),
+        },
+    }
+
+
+# --- Synonyms --------------------------------------------------------------------------
+@functools.cache
+def synonym_rules() -> tuple[str, ...]:
+    """The rules of ``synonyms.txt``, read once per process (by the indexer, never on import)."""
+    text = resources.files("chalicelib").joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
+    return parse_synonyms(text)
+
+
+def parse_synonyms(text: str) -> tuple[str, ...]:
+    """The rules of a Solr-format synonyms file, blank lines and ``#`` comments dropped.
+
+    Raises ValueError naming the line of a rule with an empty term, a one-term equivalence,
+    a term twice, or a phrase that already opens an earlier rule: OpenSearch would accept
+    some of these and quietly merge or ignore them.
+    """
+    rules: list[str] = []
+    opened_by: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        rule = line.strip()
+        if not rule or rule.startswith("#"):
+            continue
+        sides = [[_term(term) for term in side.split(",")] for side in rule.split("=>")]
+        one_term_equivalence = len(sides) == 1 and len(sides[0]) < 2
+        if len(sides) > 2 or one_term_equivalence or any("" in side for side in sides):
+            raise ValueError(f"synonyms line {number}: expected 'a, b, ...' or 'a, ... => b, ...': {rule!r}")
+        for side in sides:
+            if len(set(side)) < len(side):
+                raise ValueError(f"synonyms line {number}: a term appears twice: {rule!r}")
+        for term in sides[0]:
+            if term in opened_by:
+                raise ValueError(f"synonyms line {number}: {term!r} already opens line {opened_by[term]}")
+            opened_by[term] = number
+        rules.append(" => ".join(", ".join(side) for side in sides))
+    return tuple(rules)
+
+
+def _term(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())

@@ -1,0 +1,71 @@
+"""``python -m indexer``: reindex from a catalog feed, or roll back, by hand.
+
+Reads ``OPENSEARCH_URL`` and ``SEARCH_ALIAS`` (``STAGE`` defaults to ``local`` here:
+plain HTTP; any other stage signs requests with the AWS credentials in the environment).
+Exit status: 0 done, 1 the run failed or was aborted, 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+
+from chalicelib.config import ConfigError
+from indexer.options import options_from_env
+from indexer.progress import ProgressLine
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__.split("\n\n")[0])
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--source", help="catalog feed: a path or s3://bucket/key (.gz is gunzipped)")
+    action.add_argument("--rollback", action="store_true", help="point the alias back at the previous index")
+    parser.add_argument("--dry-run", action="store_true", help="validate and check the guards; change nothing")
+    parser.add_argument("--keep", type=int, metavar="N", help="old complete indices to keep for rollback (default 2)")
+    parser.add_argument("--force", action="store_true", help="swap even if the count dropped more than allowed")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args(argv)
+    if args.keep is not None and not 0 <= args.keep <= 100:
+        parser.error("--keep must be from 0 to 100")
+    if args.rollback and (args.dry_run or args.force):
+        parser.error("--rollback takes neither --dry-run nor --force")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("STAGE", "local")
+    from chalicelib import deps
+    from chalicelib.config import get_search_settings
+    from indexer.reindex import Reindexer
+    from indexer.sources import SourceError, open_source
+
+    try:
+        settings = get_search_settings()
+        options = options_from_env(os.environ)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    options = dataclasses.replace(
+        options, dry_run=args.dry_run, force=args.force, keep=options.keep if args.keep is None else args.keep
+    )
+    reindexer = Reindexer(deps.opensearch_client(), settings.search_alias, options)
+    if args.rollback:
+        summary = reindexer.rollback()
+    else:
+        try:
+            source = open_source(args.source, lambda: deps.boto_session().client("s3"))
+        except SourceError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        progress = ProgressLine() if sys.stderr.isatty() and not args.json else None
+        try:
+            summary = reindexer.run(source, progress)
+        finally:
+            if progress is not None:
+                progress.close()
+    print(json.dumps(summary.as_dict(), indent=2) if args.json else summary.as_text())
+    return 0 if summary.ok else 1

@@ -1,0 +1,300 @@
+"""Blue/green reindex: build a new index, load, verify, swap the alias in one call, prune.
+
+Search keeps reading the alias throughout; it moves only after the new index holds
+every valid record and answers a query, so patients never see an empty or half-built
+index. A failed or aborted run deletes what it built and leaves the alias alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.index_schema import index_body, to_document
+from indexer.lock import IndexerLock, LockHeld
+from indexer.naming import is_build_of, new_index_name
+from indexer.records import InvalidLine, ReadReport, valid_records
+from indexer.summary import Summary
+
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
+
+    from chalicelib.catalog import Specialist
+    from chalicelib.ports import CatalogSource
+
+
+class ReindexAborted(Exception):
+    """A guard stopped the run before the swap; the alias is untouched."""
+
+
+@dataclass(frozen=True)
+class Options:
+    max_invalid_ratio: float = 0.05
+    max_drop_ratio: float = 0.20
+    force: bool = False
+    keep: int = 2
+    dry_run: bool = False
+    replicas: int = 0
+    chunk_size: int = 500
+    lock_ttl_s: float = 20 * 60  # longer than the Lambda's 15-minute limit
+
+
+Progress = Callable[[int], None]
+
+
+class Reindexer:
+    def __init__(
+        self,
+        client: OpenSearch,
+        alias: str,
+        options: Options,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._client = client
+        self._alias = alias
+        self._options = options
+        self._now = now
+
+    # ----------------------------------------------------------------- entry points
+
+    def run(self, source: CatalogSource, progress: Progress | None = None) -> Summary:
+        """Build, verify and swap; the summary says how it ended (it never raises for a
+        guard, a held lock or an OpenSearch error: the caller decides what failure means)."""
+        summary = Summary(source=source.uri, alias=self._alias)
+
+        def body() -> None:
+            summary.old_index = self._live_index()
+            summary.live_count = None if summary.old_index is None else self._count(summary.old_index)
+            if self._options.dry_run:
+                self._dry_run(source, summary)
+                return
+            summary.deleted = self._prune(only_incomplete=True)  # left by a killed run
+            self._build_and_swap(source, summary, progress)
+            summary.deleted += self._prune()
+
+        return self._locked(summary, body)
+
+    def rollback(self) -> Summary:
+        """Point the alias back at the newest complete build older than the live one."""
+        summary = Summary(source=None, alias=self._alias)
+
+        def body() -> None:
+            live = self._live_index()
+            earlier = [name for name in self._complete_builds() if live is None or name < live]
+            if not earlier:
+                raise ReindexAborted("there is no earlier complete index to roll back to")
+            summary.old_index, summary.new_index = live, earlier[0]
+            self._swap(earlier[0], live)
+            summary.swapped = True
+            summary.indexed = self._count(earlier[0])
+            summary.outcome = "rolled-back"
+
+        return self._locked(summary, body)
+
+    def _locked(self, summary: Summary, body: Callable[[], None]) -> Summary:
+        started = time.monotonic()
+        lock = IndexerLock(self._client, self._alias, self._options.lock_ttl_s)
+        try:
+            lock.acquire()
+            try:
+                body()
+            finally:
+                lock.release()
+        except (ReindexAborted, LockHeld) as exc:
+            summary.outcome, summary.reason = "aborted", str(exc)
+        except Exception as exc:  # noqa: BLE001 - reported in the summary, exit status non-zero
+            summary.outcome, summary.reason = "failed", f"{type(exc).__name__}: {exc}"
+        summary.duration_s = time.monotonic() - started
+        return summary
+
+    # ----------------------------------------------------------------- the build
+
+    def _dry_run(self, source: CatalogSource, summary: Summary) -> None:
+        report = ReadReport()
+        with source.open_lines() as lines:
+            for _ in valid_records(lines, report):
+                pass
+        summary.take(report)
+        self._check_guards(summary)
+        summary.outcome = "dry-run"
+
+    def _build_and_swap(self, source: CatalogSource, summary: Summary, progress: Progress | None) -> None:
+        name = new_index_name(self._alias, self._now())
+        summary.new_index = name
+        body = index_body()
+        body["settings"]["index"] = {
+            **body["settings"].get("index", {}),
+            "refresh_interval": "-1",
+            "number_of_replicas": 0,
+        }
+        self._client.indices.create(index=name, body=body)
+        try:
+            report, smoke = self._load(name, source, summary, progress)
+            summary.take(report)
+            self._check_guards(summary)
+            self._finish(name)
+            self._verify(name, report.valid, smoke)
+            self._client.indices.put_mapping(index=name, body={"_meta": {"complete": True, "source": source.uri}})
+            self._swap(name, summary.old_index)
+            summary.swapped = True
+            summary.outcome = "swapped"
+        except BaseException:
+            self._client.indices.delete(index=name, ignore=[404])
+            raise
+
+    def _load(
+        self, name: str, source: CatalogSource, summary: Summary, progress: Progress | None
+    ) -> tuple[ReadReport, Specialist | None]:
+        from opensearchpy.helpers import streaming_bulk
+
+        report = ReadReport()
+        first: list[Specialist] = []
+        # The bulk answer names the document, not the line: remember the lines of each
+        # document still in flight (at most a chunk's worth), in order, to report a
+        # duplicate id by its line. Answers come back in the order the actions went.
+        in_flight: dict[str, list[int]] = {}
+
+        def actions(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
+            for number, specialist in valid_records(lines, report):
+                if not first:
+                    first.append(specialist)
+                in_flight.setdefault(specialist.id, []).append(number)
+                yield {"_op_type": "create", "_index": name, "_id": specialist.id, "_source": to_document(specialist)}
+
+        failures: list[str] = []
+        with source.open_lines() as lines:
+            for ok, item in streaming_bulk(
+                self._client,
+                actions(lines),
+                chunk_size=self._options.chunk_size,
+                max_retries=6,  # 429s are retried with exponential backoff from 1 s
+                initial_backoff=1,
+                max_backoff=30,
+                raise_on_error=False,
+            ):
+                result = item["create"]
+                lines_of_id = in_flight[result["_id"]]
+                number = lines_of_id.pop(0)
+                if not lines_of_id:
+                    del in_flight[result["_id"]]
+                if ok:
+                    summary.indexed += 1
+                    if progress is not None:
+                        progress(summary.indexed)
+                elif result.get("status") == 409:
+                    # The feed names this id twice: the first line wins, this one is invalid.
+                    report.valid -= 1
+                    report.reject(InvalidLine(number, result["_id"], "id: duplicate of an earlier line"))
+                else:
+                    failures.append(f"{result['_id']}: {_error_text(result.get('error'))}")
+        if failures:
+            raise RuntimeError(f"{len(failures)} document(s) failed to index, first: {failures[0]}")
+        return report, (first[0] if first else None)
+
+    def _check_guards(self, summary: Summary) -> None:
+        options = self._options
+        if summary.invalid_ratio > options.max_invalid_ratio:
+            raise ReindexAborted(
+                f"{summary.invalid} of {summary.lines} lines are invalid "
+                f"({summary.invalid_ratio:.1%} > {options.max_invalid_ratio:.1%})"
+            )
+        live = summary.live_count
+        if live and not options.force and summary.valid < live * (1 - options.max_drop_ratio):
+            raise ReindexAborted(
+                f"the feed has {summary.valid} valid specialists, more than "
+                f"{options.max_drop_ratio:.0%} below the {live} in the live index "
+                "(a truncated feed?); --force overrides"
+            )
+
+    def _finish(self, name: str) -> None:
+        self._client.indices.put_settings(
+            index=name,
+            body={"index": {"refresh_interval": None, "number_of_replicas": self._options.replicas}},
+        )
+        self._client.indices.refresh(index=name)
+        # The server waits up to its default 30 s (opensearch-py takes a ``timeout`` argument
+        # as the client's own); a timed-out wait answers 408, which raises.
+        health = self._client.cluster.health(index=name, wait_for_status="green", request_timeout=60)
+        if health.get("timed_out"):
+            raise RuntimeError(f"{name} did not turn green")
+
+    def _verify(self, name: str, expected: int, smoke: Specialist | None) -> None:
+        count = self._count(name)
+        if count != expected:
+            raise RuntimeError(f"{name} holds {count} documents, expected {expected}")
+        if smoke is None:
+            return
+        found = self._client.search(
+            index=name, body={"query": {"ids": {"values": [smoke.id]}}, "size": 1}, request_timeout=10
+        )
+        if found["hits"]["total"]["value"] != 1:
+            raise RuntimeError(f"{name} did not answer the smoke query for {smoke.id}")
+
+    # ----------------------------------------------------------------- the alias
+
+    def _swap(self, new: str, old: str | None) -> None:
+        """Move the alias in one ``_aliases`` call: searches see the old index or the new."""
+        actions: list[dict[str, Any]] = []
+        if old == self._alias:
+            actions.append({"remove_index": {"index": old}})  # a concrete index held the name
+        elif old is not None:
+            actions.append({"remove": {"index": old, "alias": self._alias}})
+        actions.append({"add": {"index": new, "alias": self._alias}})
+        self._client.indices.update_aliases(body={"actions": actions})
+
+    def _live_index(self) -> str | None:
+        from opensearchpy import NotFoundError
+
+        try:
+            found = self._client.indices.get_alias(name=self._alias)
+        except NotFoundError:
+            found = None
+        if found:
+            return str(sorted(found)[-1])
+        if self._client.indices.exists(index=self._alias):
+            return self._alias
+        return None
+
+    def _count(self, index: str) -> int:
+        return int(self._client.count(index=index)["count"])
+
+    # ----------------------------------------------------------------- pruning
+
+    def _builds(self) -> dict[str, bool]:
+        """Every build of this alias, newest first, with whether it completed."""
+        found = self._client.indices.get_mapping(index=f"{self._alias}-*")
+        builds = {
+            name: bool(body.get("mappings", {}).get("_meta", {}).get("complete"))
+            for name, body in found.items()
+            if is_build_of(self._alias, name)
+        }
+        return dict(sorted(builds.items(), reverse=True))
+
+    def _complete_builds(self) -> list[str]:
+        return [name for name, complete in self._builds().items() if complete]
+
+    def _prune(self, only_incomplete: bool = False) -> list[str]:
+        """Keep the live index and the newest ``keep`` complete builds besides it; delete the
+        rest, including builds a killed run left incomplete (we hold the lock: none is running)."""
+        live = self._live_index()
+        kept = 0
+        doomed: list[str] = []
+        for name, complete in self._builds().items():
+            if name == live:
+                continue
+            if complete and (only_incomplete or kept < self._options.keep):
+                kept += 1
+                continue
+            doomed.append(name)
+        if doomed:
+            self._client.indices.delete(index=",".join(doomed), ignore=[404])
+        return doomed
+
+
+def _error_text(error: object) -> str:
+    if isinstance(error, dict):
+        return f"{error.get('type')}: {error.get('reason')}"
+    return str(error)

@@ -1,0 +1,52 @@
+"""Small catalog feeds for the indexer's tests, written as JSON Lines."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+SPECIALTIES = ["Psychiatry", "Cardiology", "Trauma and Orthopaedics", "Dermatology"]
+
+
+def record(number: int, **changes: Any) -> dict[str, Any]:
+    """A valid catalog record; ``changes`` override or (with None) remove fields."""
+    base: dict[str, Any] = {
+        "id": f"sp-{number:06d}",
+        "honorific": "Dr",
+        "first_name": "Alex",
+        "last_name": f"Example{number}",
+        "title": "Consultant Psychiatrist",
+        "specialties": [SPECIALTIES[number % len(SPECIALTIES)]],
+        "treatments": ["Psychodynamic therapy"],
+        "conditions": ["Depression"],
+        "hospitals": [
+            {
+                "id": "bmi-hendon",
+                "name": "BMI Hendon Hospital",
+                "postcode": "NW4 1RP",
+                "lat": 51.5887,
+                "lon": -0.2279,
+                "enquiries_email": "enquiries.hendon@hospitals.example",
+            }
+        ],
+        "bookable_online": number % 2 == 0,
+    }
+    base.update(changes)
+    return {key: value for key, value in base.items() if value is not None}
+
+
+def write_feed(path: Path, lines: Iterable[dict[str, Any] | str]) -> Path:
+    """Write records (dicts) and raw lines (str, for broken input); gzip if ``path`` ends .gz."""
+    text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+    if path.suffix == ".gz":
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def feed(path: Path, count: int, start: int = 0) -> Path:
+    return write_feed(path, (record(number) for number in range(start, start + count)))

@@ -1,0 +1,86 @@
+"""``python -m indexer`` against the real node, as an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from devstack.stack import PROJECT_DIR
+from tests.feeds import feed
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def cli_env(opensearch_url: str) -> Iterator[dict[str, str]]:
+    env = {key: value for key, value in os.environ.items() if key != "STAGE"}
+    env.update(OPENSEARCH_URL=opensearch_url, SEARCH_ALIAS="cli-specialists")
+    yield env
+    requests.delete(f"{opensearch_url}/cli-specialists*", timeout=30)
+
+
+def indexer(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_given_a_feed_when_run_with_json_then_it_swaps_and_prints_the_summary(
+    cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
+) -> None:
+    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl.gz", 40)), "--json")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["outcome"] == "swapped"
+    assert (summary["lines"], summary["valid"], summary["invalid"], summary["indexed"]) == (40, 40, 0, 40)
+    assert summary["new_index"].startswith("cli-specialists-")
+    assert requests.get(f"{opensearch_url}/cli-specialists/_count", timeout=5).json()["count"] == 40
+
+
+def test_given_a_dry_run_then_the_text_summary_says_so_and_nothing_changes(
+    cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
+) -> None:
+    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl", 5)), "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "outcome  dry-run" in result.stdout
+    assert "lines  5 (5 valid, 0 invalid)" in result.stdout
+    assert requests.head(f"{opensearch_url}/cli-specialists", timeout=5).status_code == 404
+
+
+def test_given_a_missing_feed_then_the_exit_status_is_non_zero(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = indexer(cli_env, "--source", str(tmp_path / "missing.jsonl"), "--json")
+
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["outcome"] == "failed"
+    assert "cannot open" in json.loads(result.stdout)["reason"]
+
+
+def test_given_nothing_to_roll_back_to_then_the_exit_status_is_non_zero(cli_env: dict[str, str]) -> None:
+    result = indexer(cli_env, "--rollback")
+
+    assert result.returncode == 1
+    assert "no earlier complete index" in result.stdout
+
+
+def test_given_no_opensearch_url_then_one_line_names_it(cli_env: dict[str, str], tmp_path: Path) -> None:
+    env = {key: value for key, value in cli_env.items() if key != "OPENSEARCH_URL"}
+
+    result = indexer(env, "--source", str(tmp_path / "feed.jsonl"))
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Configuration error: OPENSEARCH_URL is not set"
