@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit integration e2e launcher opensearch clean
+.PHONY: run test lint typecheck unit integration e2e launcher opensearch bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ opensearch: $(STAMP) launcher
 
 clean:
 	rm -rf $(VENV) opensearch-node/target .local .mypy_cache .pytest_cache .ruff_cache
+
+## Benchmarks against same-run baselines: bench/report.md and bench/report.json
+bench: $(STAMP) launcher
+	$(PY) -m bench

@@ -8,6 +8,7 @@ caller spelled, cased or accented the label.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,11 +21,14 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=16384)
 def slugify(text: str) -> str:
     """ASCII-folded, lowercase, each run of other characters one hyphen, none at the ends.
 
     Apostrophes join rather than separate ("Women's health" -> ``womens-health``). A text
-    with no letters or digits gives ``""``.
+    with no letters or digits gives ``""``. Cached: facet labels come from a small
+    vocabulary repeated across every specialist, and slugs were most of the indexer's
+    per-document work; the bound keeps memory flat for any catalog.
     """
     folded = unicodedata.normalize("NFKD", text.lower().translate(_NO_DECOMPOSITION))
     ascii_only = folded.encode("ascii", "ignore").decode("ascii")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.index_schema import index_body, to_document
 from indexer.lock import IndexerLock, LockHeld
 from indexer.naming import is_build_of, new_index_name
+from indexer.read_ahead import read_ahead
 from indexer.records import InvalidLine, ReadReport, valid_records
 from indexer.summary import Summary
 
@@ -165,10 +167,11 @@ class Reindexer:
                 yield {"_op_type": "create", "_index": name, "_id": specialist.id, "_source": to_document(specialist)}
 
         failures: list[str] = []
-        with source.open_lines() as lines:
+        duplicates: list[InvalidLine] = []
+        with source.open_lines() as lines, closing(read_ahead(actions(lines))) as prepared:
             for ok, item in streaming_bulk(
                 self._client,
-                actions(lines),
+                prepared,
                 chunk_size=self._options.chunk_size,
                 max_retries=6,  # 429s are retried with exponential backoff from 1 s
                 initial_backoff=1,
@@ -186,10 +189,13 @@ class Reindexer:
                         progress(summary.indexed)
                 elif result.get("status") == 409:
                     # The feed names this id twice: the first line wins, this one is invalid.
-                    report.valid -= 1
-                    report.reject(InvalidLine(number, result["_id"], "id: duplicate of an earlier line"))
+                    duplicates.append(InvalidLine(number, result["_id"], "id: duplicate of an earlier line"))
                 else:
                     failures.append(f"{result['_id']}: {_error_text(result.get('error'))}")
+        # The report is the read-ahead thread's until it ends: correct it only now.
+        for duplicate in duplicates:
+            report.valid -= 1
+            report.reject(duplicate)
         if failures:
             raise RuntimeError(f"{len(failures)} document(s) failed to index, first: {failures[0]}")
         return report, (first[0] if first else None)

@@ -1,0 +1,108 @@
+"""The indexer's benchmarks (issue: catalog, schema and indexer).
+
+* Throughput: a full reindex of N demo specialists (read, validate, convert, bulk,
+  verify, swap) against raw ``helpers.bulk`` of the same documents, prepared in memory
+  beforehand, into an index with the same mapping and load settings. Target >= 0.8.
+* Memory: peak RSS of the indexer's command line for 1,000,000 records against
+  100,000. Target <= 1.3x: memory must not grow with the catalog.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.helpers import bulk
+
+from bench.feeds import demo_feed
+from chalicelib.catalog import parse_line
+from chalicelib.index_schema import index_body, to_document
+from devstack.stack import PROJECT_DIR
+from indexer.reindex import Options, Reindexer
+from indexer.sources import LocalFileSource
+
+WARM_UP = 5_000
+
+
+def throughput(client: OpenSearch, count: int) -> dict[str, Any]:
+    feed = demo_feed(count)
+    _raw_bulk_docs_per_s(client, demo_feed(WARM_UP), WARM_UP)  # a cold JVM would handicap whichever runs first
+    ours = _full_reindex_docs_per_s(client, feed, count)
+    raw = _raw_bulk_docs_per_s(client, feed, count)
+    return {
+        "records": count,
+        "reindex_docs_per_s": round(ours, 1),
+        "raw_bulk_docs_per_s": round(raw, 1),
+        "ratio": round(ours / raw, 3),
+        "target": ">= 0.8",
+    }
+
+
+def _full_reindex_docs_per_s(client: OpenSearch, feed: Path, count: int) -> float:
+    alias = "bench-reindex"
+    client.indices.delete(index=f"{alias}*", ignore=[404])
+    started = time.perf_counter()
+    summary = Reindexer(client, alias, Options(keep=0)).run(LocalFileSource(feed))
+    elapsed = time.perf_counter() - started
+    if summary.outcome != "swapped" or summary.indexed != count:
+        raise RuntimeError(f"the benchmark reindex did not complete: {summary.as_dict()}")
+    client.indices.delete(index=f"{alias}*", ignore=[404])
+    return count / elapsed
+
+
+def _raw_bulk_docs_per_s(client: OpenSearch, feed: Path, count: int) -> float:
+    index = "bench-raw-bulk"
+    client.indices.delete(index=index, ignore=[404])
+    with gzip.open(feed, "rb") as lines:
+        documents = [to_document(parse_line(line)) for line in lines]
+    body = index_body()
+    body["settings"]["index"] = {"refresh_interval": "-1", "number_of_replicas": 0}
+    client.indices.create(index=index, body=body)
+    started = time.perf_counter()
+    ok, errors = bulk(client, ({"_index": index, "_id": d["id"], "_source": d} for d in documents), chunk_size=500)
+    client.indices.put_settings(index=index, body={"index": {"refresh_interval": None}})
+    client.indices.refresh(index=index)
+    elapsed = time.perf_counter() - started
+    if ok != count or errors:
+        raise RuntimeError(f"raw bulk indexed {ok} of {count}")
+    client.indices.delete(index=index)
+    return count / elapsed
+
+
+def peak_memory(opensearch_url: str, small: int, large: int) -> dict[str, Any]:
+    small_rss = _cli_peak_rss_mib(opensearch_url, small)
+    large_rss = _cli_peak_rss_mib(opensearch_url, large)
+    return {
+        "small_records": small,
+        "large_records": large,
+        "small_peak_rss_mib": round(small_rss, 1),
+        "large_peak_rss_mib": round(large_rss, 1),
+        "ratio": round(large_rss / small_rss, 3),
+        "target": "<= 1.3",
+    }
+
+
+def _cli_peak_rss_mib(opensearch_url: str, count: int) -> float:
+    """Run ``python -m indexer`` on its own and read its peak RSS from the kernel (wait4)."""
+    alias = f"bench-memory-{count}"
+    env = {**os.environ, "OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "STAGE": "local"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "--source", str(demo_feed(count)), "--json", "--keep", "0"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    OpenSearch(hosts=[opensearch_url]).indices.delete(index=f"{alias}*", ignore=[404])
+    if process.returncode != 0:
+        raise RuntimeError(f"indexer run for {count} records failed:\n{output.decode(errors='replace')[-2000:]}")
+    return usage.ru_maxrss / 1024  # kB on Linux
