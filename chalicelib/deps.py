@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # Requests to OpenSearch and DynamoDB give up quickly: a patient is waiting, and
 # /health must answer within its bound even when a dependency hangs.
 SEARCH_TIMEOUT_S = 2.5
+# The indexer's bulk loads, refreshes and health waits take far longer than a search.
+INDEXING_TIMEOUT_S = 120.0
 AWS_CONNECT_TIMEOUT_S = 1.0
 AWS_READ_TIMEOUT_S = 2.0
 
@@ -50,6 +52,17 @@ def dynamodb_client() -> DynamoDBClient:
 
 @functools.cache
 def opensearch_client() -> OpenSearch:
+    """For the API: a patient is waiting, so give up quickly."""
+    return _opensearch(SEARCH_TIMEOUT_S)
+
+
+@functools.cache
+def indexing_client() -> OpenSearch:
+    """For the indexer: patient, with a retry on a timed-out request."""
+    return _opensearch(INDEXING_TIMEOUT_S, retry_on_timeout=True)
+
+
+def _opensearch(timeout_s: float, retry_on_timeout: bool = False) -> OpenSearch:
     from opensearchpy import OpenSearch, Urllib3AWSV4SignerAuth, Urllib3HttpConnection
 
     settings = get_search_settings()
@@ -62,8 +75,9 @@ def opensearch_client() -> OpenSearch:
         hosts=[settings.opensearch_url],
         http_auth=auth,
         connection_class=Urllib3HttpConnection,
-        timeout=SEARCH_TIMEOUT_S,
-        max_retries=0,
+        timeout=timeout_s,
+        max_retries=1 if retry_on_timeout else 0,
+        retry_on_timeout=retry_on_timeout,
         http_compress=True,
     )
 
@@ -90,6 +104,7 @@ def reset() -> None:
         boto_session,
         dynamodb_client,
         opensearch_client,
+        indexing_client,
         search_index,
         enquiry_store,
     ):

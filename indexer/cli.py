@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     options = dataclasses.replace(
         options, dry_run=args.dry_run, force=args.force, keep=options.keep if args.keep is None else args.keep
     )
-    reindexer = Reindexer(deps.opensearch_client(), settings.search_alias, options)
+    reindexer = Reindexer(deps.indexing_client(), settings.search_alias, options)
     if args.rollback:
         summary = reindexer.rollback()
     else:

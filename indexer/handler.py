@@ -44,7 +44,7 @@ def handler(event: dict[str, Any], context: object) -> dict[str, object]:
     from indexer.sources import open_source
 
     uri = feed_uri(event, os.environ)
-    reindexer = Reindexer(deps.opensearch_client(), get_search_settings().search_alias, options_from_env(os.environ))
+    reindexer = Reindexer(deps.indexing_client(), get_search_settings().search_alias, options_from_env(os.environ))
     summary = reindexer.run(open_source(uri, lambda: deps.boto_session().client("s3")))
     result = summary.as_dict()
     log.info("indexer run %s", json.dumps(result))

@@ -25,6 +25,7 @@ import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.painless.PainlessPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.script.mustache.MustachePlugin;
 import org.opensearch.transport.Netty4Plugin;
 
 /**
@@ -53,7 +54,8 @@ public final class LocalNode extends Node {
         Netty4Plugin.class,          // HTTP and transport
         CommonAnalysisPlugin.class,  // edge_ngram, synonym_graph, asciifolding, ...
         MapperExtrasPlugin.class,    // search_as_you_type, scaled_float, rank_feature, ...
-        PainlessPlugin.class         // painless scripts
+        PainlessPlugin.class,        // painless scripts
+        MustachePlugin.class         // mustache templates (phrase suggester collate)
     );
 
     private static final AtomicBoolean CLOSED = new AtomicBoolean();
