@@ -9,6 +9,9 @@ from chalice.app import Chalice, Request, Response
 from chalicelib import deps
 from chalicelib.errors import uniform_error
 from chalicelib.health import run_checks
+from chalicelib.http import api_errors, json_response, not_found, query_params
+from chalicelib.search.request import parse_search_request
+from chalicelib.search.suggest import parse_suggest_request
 
 app = Chalice(app_name="find-a-specialist")
 
@@ -31,3 +34,24 @@ def health() -> Response:
         }
     )
     return Response(body=report.as_body(), status_code=200 if report.ok else 503, headers={"Cache-Control": "no-store"})
+
+
+@app.route("/specialists", methods=["GET"])
+@api_errors
+def find_specialists() -> Response:
+    request = parse_search_request(query_params(app.current_request))
+    return json_response(deps.search_service().search(request))
+
+
+@app.route("/specialists/{specialist_id}", methods=["GET"])
+@api_errors
+def specialist_profile(specialist_id: str) -> Response:
+    profile = deps.search_service().profile(specialist_id)
+    return json_response(profile) if profile is not None else not_found("There is no specialist with this id.")
+
+
+@app.route("/suggest", methods=["GET"])
+@api_errors
+def suggest() -> Response:
+    q, limit = parse_suggest_request(query_params(app.current_request))
+    return json_response(deps.search_service().suggest(q, limit))

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from opensearchpy import OpenSearch
 
-    from chalicelib.ports import EnquiryStore, SearchIndex
+    from chalicelib.ports import EnquiryStore, Geocoder, SearchIndex
+    from chalicelib.search.service import SearchService
 
 # Requests to OpenSearch and DynamoDB give up quickly: a patient is waiting, and
 # /health must answer within its bound even when a dependency hangs.
@@ -90,6 +91,20 @@ def search_index() -> SearchIndex:
 
 
 @functools.cache
+def geocoder() -> Geocoder:
+    from chalicelib.geocoding.offline import OfflineGeocoder
+
+    return OfflineGeocoder()
+
+
+@functools.cache
+def search_service() -> SearchService:
+    from chalicelib.search.service import SearchService
+
+    return SearchService(search_index(), geocoder())
+
+
+@functools.cache
 def enquiry_store() -> EnquiryStore:
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 
@@ -106,6 +121,8 @@ def reset() -> None:
         opensearch_client,
         indexing_client,
         search_index,
+        geocoder,
+        search_service,
         enquiry_store,
     ):
         cached.cache_clear()

@@ -65,7 +65,16 @@ HOSPITAL_ID = f"{HOSPITALS}.id"
 HOSPITAL_NAME = f"{HOSPITALS}.name"
 HOSPITAL_LOCATION = f"{HOSPITALS}.location"
 LOCATIONS = "locations"  # every hospital's geo_point: geo_distance filter and sort (nearest wins)
+# "Did you mean": the words of names, specialties, treatments, conditions and hospitals,
+# folded but not stemmed (a correction must be a real word), with word pairs and
+# triples in SPELLING_SHINGLES for the phrase suggester's language model.
+SPELLING = "spelling"
+SPELLING_SHINGLES = f"{SPELLING}.shingles"
+SPELLING_ANALYZER = "spelling"
 # Card and profile only: stored in _source, not searchable.
+HONORIFIC = "honorific"
+FIRST_NAME = "first_name"
+LAST_NAME = "last_name"
 BOOKING_URL = "booking_url"
 PROFILE_URL = "profile_url"
 PHOTO_URL = "photo_url"
@@ -113,6 +122,9 @@ def to_document(specialist: Specialist) -> dict[str, Any]:
     return {
         ID: specialist.id,
         NAME: specialist.display_name,
+        HONORIFIC: specialist.honorific,
+        FIRST_NAME: specialist.first_name,
+        LAST_NAME: specialist.last_name,
         SORT_NAME: f"{specialist.last_name} {specialist.first_name}",
         GENDER: specialist.gender,
         SEES_CHILDREN: specialist.sees_children,
@@ -189,19 +201,23 @@ def _properties() -> dict[str, Any]:
         NAME: {
             "type": "text",
             "analyzer": NAME_ANALYZER,
+            "copy_to": [SPELLING],
             "fields": {"prefix": {"type": "text", "analyzer": "person_name_prefix", "search_analyzer": NAME_ANALYZER}},
         },
+        HONORIFIC: _stored_only(),
+        FIRST_NAME: _stored_only(),
+        LAST_NAME: _stored_only(),
         SORT_NAME: {"type": "keyword", "normalizer": "folded"},
         GENDER: _keyword(),
         SEES_CHILDREN: {"type": "boolean"},
         BOOKABLE_ONLINE: {"type": "boolean"},
         TITLE: _free_text(),
         QUALIFICATIONS: _free_text(),
-        SPECIALTIES: _free_text(labels=True, prefix=True),
+        SPECIALTIES: {**_free_text(labels=True, prefix=True), "copy_to": [SPELLING]},
         SPECIALTY_SLUGS: _keyword(),
-        TREATMENTS: _free_text(labels=True, prefix=True),
+        TREATMENTS: {**_free_text(labels=True, prefix=True), "copy_to": [SPELLING]},
         TREATMENT_SLUGS: _keyword(),
-        CONDITIONS: _free_text(labels=True, prefix=True),
+        CONDITIONS: {**_free_text(labels=True, prefix=True), "copy_to": [SPELLING]},
         CONDITION_SLUGS: _keyword(),
         LANGUAGES: _label(),
         LANGUAGE_SLUGS: _keyword(),
@@ -218,7 +234,12 @@ def _properties() -> dict[str, Any]:
             },
         },
         HOSPITAL_IDS: _keyword(),
-        HOSPITAL_NAMES: _free_text(prefix=True),
+        HOSPITAL_NAMES: {**_free_text(prefix=True), "copy_to": [SPELLING]},
+        SPELLING: {
+            "type": "text",
+            "analyzer": SPELLING_ANALYZER,
+            "fields": {"shingles": {"type": "text", "analyzer": "spelling_shingles"}},
+        },
         LOCATIONS: {"type": "geo_point"},
         BIO: _free_text(),
         BOOKING_URL: _stored_only(),
@@ -269,6 +290,7 @@ def _analysis() -> dict[str, Any]:
                 "token_separator": "",
             },
             "prefixes": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20, "preserve_original": True},
+            "spelling_shingles": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 3},
         },
         "normalizer": {"folded": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
         "analyzer": {
@@ -278,6 +300,8 @@ def _analysis() -> dict[str, Any]:
             "person_name_prefix": _chain(*folded, "join_name_parts", "prefixes", char_filters=person_name),
             "typeahead_index": _chain(*folded, "prefixes", char_filters=("join_apostrophes",)),
             TYPEAHEAD_ANALYZER: _chain(*folded, char_filters=("join_apostrophes",)),
+            SPELLING_ANALYZER: _chain(*folded, char_filters=("join_apostrophes",)),
+            "spelling_shingles": _chain(*folded, "spelling_shingles", char_filters=("join_apostrophes",)),
         },
     }
 

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol
+
+from chalicelib.geo import GeoPoint
+
+
+class SearchUnavailable(Exception):
+    """Search cannot answer now (down, slow, overloaded, or no index yet): try again soon."""
 
 
 class SearchIndex(Protocol):
     def ping(self) -> None:
         """Return if the search engine can answer queries; raise otherwise."""
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Run a search request body; :class:`SearchUnavailable` when it cannot."""
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        """The document's source, or None when there is no such document."""
 
 
 class EnquiryStore(Protocol):
@@ -29,3 +41,19 @@ class CatalogSource(Protocol):
 
     def open_lines(self) -> AbstractContextManager[Iterator[bytes]]:
         """The feed's lines as raw bytes, decompressed, never read whole into memory."""
+
+
+class GeocoderUnavailable(SearchUnavailable):
+    """The geocoder cannot answer now (throttled, down, unreachable): try again soon.
+
+    A kind of :class:`SearchUnavailable`, since a search near a place cannot run without
+    it: the API answers 503, never the 400 of a place that does not exist.
+    """
+
+
+class Geocoder(Protocol):
+    def locate(self, place: str) -> GeoPoint | None:
+        """Where a postcode, outward code or town is; None when it is not a place we know.
+
+        :class:`GeocoderUnavailable` when the answer cannot be had now.
+        """

@@ -58,3 +58,27 @@ def aws(app_env: dict[str, str]) -> Iterator[None]:
     with mock_aws():
         bootstrap(settings, boto3.Session(region_name=settings.region))
         yield
+
+
+DEMO_COUNT = 2000
+DEMO_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def demo_index(opensearch_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo catalog `make run` serves (2,000 specialists, seed 1) behind the default alias."""
+    import gzip
+
+    from opensearchpy import OpenSearch
+
+    from indexer.demo import generate, write_lines
+    from indexer.reindex import Options, Reindexer
+    from indexer.sources import LocalFileSource
+
+    feed = tmp_path_factory.mktemp("demo") / "demo.jsonl.gz"
+    with gzip.open(feed, "wb") as out:
+        write_lines(generate(DEMO_COUNT, seed=DEMO_SEED), out)
+    client = OpenSearch(hosts=[opensearch_url], timeout=120)
+    summary = Reindexer(client, BASE_ENV["SEARCH_ALIAS"], Options()).run(LocalFileSource(feed))
+    assert summary.outcome == "swapped", summary.reason
+    return opensearch_url

@@ -1,15 +1,21 @@
-"""The search index port on OpenSearch (opensearch-py)."""
+"""The search index port on OpenSearch (opensearch-py).
+
+Every failure becomes :class:`SearchUnavailable`: the API answers 503 with Retry-After
+and never passes OpenSearch's own error text to a patient. The log keeps the status and
+error type for the engineer on call, never the query (it may hold personal words).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.ports import SearchUnavailable
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
-
-class SearchUnavailable(Exception):
-    """OpenSearch answered, but cannot serve queries (a red cluster)."""
+log = logging.getLogger(__name__)
 
 
 class OpenSearchIndex:
@@ -21,3 +27,40 @@ class OpenSearchIndex:
         health = self._client.cluster.health()
         if health.get("status") == "red":
             raise SearchUnavailable("cluster status red")
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        from opensearchpy.exceptions import OpenSearchException
+
+        try:
+            answer: dict[str, Any] = self._client.search(index=self._alias, body=body)
+        except OpenSearchException as exc:
+            raise _unavailable(exc) from None
+        if answer.get("timed_out"):
+            log.warning("search timed out inside OpenSearch")
+        return answer
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        from opensearchpy.exceptions import NotFoundError, OpenSearchException
+
+        try:
+            found: dict[str, Any] = self._client.get(index=self._alias, id=doc_id)
+        except NotFoundError as exc:
+            if _error_type(exc) == "index_not_found_exception":
+                raise _unavailable(exc) from None
+            return None
+        except OpenSearchException as exc:
+            raise _unavailable(exc) from None
+        source: dict[str, Any] = found["_source"]
+        return source
+
+
+def _error_type(exc: Exception) -> str:
+    info = getattr(exc, "info", None)
+    if isinstance(info, dict) and isinstance(info.get("error"), dict):
+        return str(info["error"].get("type"))
+    return type(exc).__name__
+
+
+def _unavailable(exc: Exception) -> SearchUnavailable:
+    log.error("search unavailable: status=%s error=%s", getattr(exc, "status_code", "n/a"), _error_type(exc))
+    return SearchUnavailable(type(exc).__name__)

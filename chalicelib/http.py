@@ -1,0 +1,61 @@
+"""Domain errors as HTTP answers, for the routes in ``app.py``.
+
+Each route is wrapped in :func:`api_errors`: bad input is a 400 naming the parameter,
+search trouble a 503 with ``Retry-After``; anything else is left to Chalice's 500, which
+the error-shape middleware strips of detail.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec
+
+from chalice.app import Request, Response
+
+from chalicelib.config import ConfigError
+from chalicelib.errors import error_body
+from chalicelib.ports import SearchUnavailable
+from chalicelib.search.request import InvalidParameter
+
+P = ParamSpec("P")
+RETRY_AFTER_S = 5
+
+log = logging.getLogger(__name__)
+
+
+def json_response(body: dict[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def not_found(message: str) -> Response:
+    return json_response(error_body("not_found", message), 404)
+
+
+def query_params(request: Request | None) -> dict[str, list[str]]:
+    """Every query parameter of the request with all its values, repeats kept."""
+    params = request.query_params if request is not None else None
+    return {} if params is None else {name: list(params.getlist(name)) for name in params}
+
+
+def api_errors(view: Callable[P, Response]) -> Callable[P, Response]:
+    @functools.wraps(view)
+    def answer(*args: P.args, **kwargs: P.kwargs) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except InvalidParameter as exc:
+            return json_response(error_body("invalid_parameter", exc.message, exc.field), 400)
+        except SearchUnavailable:
+            return json_response(
+                error_body("search_unavailable", "Search is unavailable just now. Please try again in a moment."),
+                503,
+                {"Retry-After": str(RETRY_AFTER_S)},
+            )
+        except ConfigError as exc:
+            log.error("%s", exc)
+            return json_response(
+                error_body("unavailable", "The service is unavailable just now."), 503, {"Retry-After": "30"}
+            )
+
+    return answer

@@ -1,0 +1,172 @@
+"""The OpenSearch request for a :class:`SearchRequest`: a pure function, no I/O.
+
+* The patient's words go only into ``match``/``multi_match`` queries, which analyse text
+  and never parse syntax, so nothing they type can make the query fail.
+* Boosts: a name beats a specialty, a specialty beats a treatment or condition, and those
+  beat a word in the title, a hospital or the bio. A fuzzy clause, analysed without
+  synonyms, catches misspellings of words that are not synonyms.
+* Facets are disjunctive: the selected facet values filter the hits through
+  ``post_filter``, and each facet's counts apply every selection but its own, so ticking
+  "Psychiatry" still shows how many "Psychology" specialists there are.
+* Ties sort by name, then id, so paging neither repeats nor skips.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import index_schema as f
+from chalicelib.geo import METRES_PER_MILE, GeoPoint
+from chalicelib.search.request import SearchRequest
+
+# facet name -> (filter field, label field, request attribute)
+FACETS: dict[str, tuple[str, str, str]] = {
+    "specialty": (f.SPECIALTY_SLUGS, f.SPECIALTY_LABELS, "specialties"),
+    "treatment": (f.TREATMENT_SLUGS, f.TREATMENT_LABELS, "treatments"),
+    "hospital": (f.HOSPITAL_IDS, f.HOSPITAL_ID, "hospitals"),
+    "gender": (f.GENDER, f.GENDER, "genders"),
+    "language": (f.LANGUAGE_SLUGS, f.LANGUAGES, "languages"),
+    "insurer": (f.INSURER_SLUGS, f.INSURERS, "insurers"),
+    "bookable_online": (f.BOOKABLE_ONLINE, f.BOOKABLE_ONLINE, "bookable_online"),
+    "sees_children": (f.SEES_CHILDREN, f.SEES_CHILDREN, "sees_children"),
+}
+FACET_SIZE = 30
+HOSPITAL_FACET_SIZE = 60
+
+# Field boosts for the free-text match (they share one analyzer, so cross_fields blends them).
+_TEXT_FIELDS = (
+    f"{f.SPECIALTIES}^4",
+    f"{f.TREATMENTS}^3",
+    f"{f.CONDITIONS}^3",
+    f"{f.TITLE}^2",
+    f"{f.HOSPITAL_NAMES}^1.5",
+    f"{f.QUALIFICATIONS}^0.5",
+    f"{f.BIO}^0.3",
+)
+_FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
+
+
+def text_query(q: str) -> dict[str, Any]:
+    """How well a specialist matches the patient's words."""
+    return {
+        "bool": {
+            "should": [
+                {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}},
+                {
+                    "multi_match": {
+                        "query": q,
+                        "type": "cross_fields",
+                        "fields": list(_TEXT_FIELDS),
+                        "operator": "and",
+                        "boost": 3,
+                    }
+                },
+                # Misspellings: edit distance by word length, first letter kept, no synonyms
+                # (a fuzzy expansion of a synonym would match far too much).
+                {
+                    "multi_match": {
+                        "query": q,
+                        "type": "best_fields",
+                        "fields": list(_FUZZY_FIELDS),
+                        "analyzer": f.TEXT_ANALYZER,
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                        "operator": "and",
+                        "boost": 1,
+                    }
+                },
+                {
+                    "match": {
+                        f.NAME: {"query": q, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _facet_filter(facet: str, request: SearchRequest) -> dict[str, Any] | None:
+    field, _, attribute = FACETS[facet]
+    selected = getattr(request, attribute)
+    if selected is None or selected == ():
+        return None
+    if isinstance(selected, bool):
+        return {"term": {field: selected}}
+    return {"terms": {field: list(selected)}}
+
+
+def _facet_aggregation(facet: str) -> dict[str, Any]:
+    _, labels, _ = FACETS[facet]
+    if facet == "hospital":
+        # Nested: count specialists (reverse_nested), and carry each hospital's name.
+        return {
+            "nested": {"path": f.HOSPITALS},
+            "aggs": {
+                "values": {
+                    "terms": {"field": labels, "size": HOSPITAL_FACET_SIZE},
+                    "aggs": {
+                        "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
+                        "specialists": {"reverse_nested": {}},
+                    },
+                }
+            },
+        }
+    return {"terms": {"field": labels, "size": FACET_SIZE}}
+
+
+def build_search_body(request: SearchRequest, origin: GeoPoint | None) -> dict[str, Any]:
+    must: list[dict[str, Any]] = [text_query(request.q)] if request.q else []
+    filters: list[dict[str, Any]] = []
+    if request.conditions:
+        filters.append({"terms": {f.CONDITION_SLUGS: list(request.conditions)}})
+    if origin is not None:
+        filters.append(
+            {
+                "geo_distance": {
+                    "distance": f"{request.radius_miles * METRES_PER_MILE:.0f}m",
+                    f.LOCATIONS: origin.as_dict(),
+                }
+            }
+        )
+    query: dict[str, Any] = {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+    facet_filters = {facet: _facet_filter(facet, request) for facet in FACETS}
+    selected = [clause for clause in facet_filters.values() if clause is not None]
+    aggregations: dict[str, Any] = {}
+    for facet in FACETS:
+        others = [clause for name, clause in facet_filters.items() if clause is not None and name != facet]
+        aggregations[facet] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": _facet_aggregation(facet)},
+        }
+    body: dict[str, Any] = {
+        "query": query,
+        "aggs": aggregations,
+        "sort": _sort(request, origin),
+        "from": request.offset,
+        "size": request.page_size,
+        "track_total_hits": True,
+        "_source": {"excludes": [f.BIO, f.LOCATIONS, f"{f.HOSPITALS}.enquiries_email"]},
+        "highlight": {
+            "encoder": "html",
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "number_of_fragments": 1,
+            "fragment_size": 120,
+            "fields": {field: {} for field in (f.NAME, f.SPECIALTIES, f.TREATMENTS, f.CONDITIONS, f.TITLE, f.BIO)},
+        },
+    }
+    if selected:
+        body["post_filter"] = {"bool": {"filter": selected}}
+    return body
+
+
+def _sort(request: SearchRequest, origin: GeoPoint | None) -> list[Any]:
+    ties: list[Any] = [{f.SORT_NAME: "asc"}, {f.ID: "asc"}]
+    if request.sort == "name":
+        return ties
+    if request.sort == "distance" and origin is not None:
+        nearest = {"_geo_distance": {f.LOCATIONS: origin.as_dict(), "order": "asc", "unit": "mi", "mode": "min"}}
+        return [nearest, "_score", *ties]
+    return ["_score", *ties]

@@ -1,0 +1,168 @@
+"""Typeahead: names, specialties, treatments, conditions and hospitals as the patient types.
+
+One request to the same index as search: the specialists whose names start with the
+typed words (one typo forgiven from 4 characters), and aggregations that gather the
+labels of specialists whose specialties, treatments, conditions or hospitals do. The
+labels whose own words the typed words begin are then ranked here in Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from chalicelib import index_schema as f
+from chalicelib.search.request import InvalidParameter, clean_text
+from chalicelib.slugs import slugify
+
+MIN_CHARS = 2
+FUZZY_FROM = 4
+MAX_SUGGESTIONS = 10
+DEFAULT_SUGGESTIONS = 8
+MAX_QUERY_CHARS = 100
+SUGGEST_PARAMETERS = frozenset({"q", "limit"})
+
+# The kinds of suggestion and how strongly each is preferred when scores are close.
+_KIND_WEIGHT = {"specialty": 3.0, "condition": 2.5, "treatment": 2.5, "hospital": 2.0, "specialist": 2.6}
+
+
+def parse_suggest_request(params: Mapping[str, Sequence[str]]) -> tuple[str, int]:
+    unknown = sorted(set(params) - SUGGEST_PARAMETERS)
+    if unknown:
+        raise InvalidParameter(unknown[0], f"'{unknown[0][:40]}' is not a parameter of typeahead")
+    for name, values in params.items():
+        if len(values) > 1:
+            raise InvalidParameter(name, f"'{name}' may be given once")
+    q = clean_text((params.get("q") or [""])[0])
+    if len(q) > MAX_QUERY_CHARS:
+        raise InvalidParameter("q", f"'q' must be at most {MAX_QUERY_CHARS} characters")
+    raw_limit = (params.get("limit") or [str(DEFAULT_SUGGESTIONS)])[0]
+    if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_SUGGESTIONS:
+        raise InvalidParameter("limit", f"'limit' must be a whole number from 1 to {MAX_SUGGESTIONS}")
+    return q, int(raw_limit)
+
+
+def typed_words(q: str) -> list[str]:
+    return [word for word in slugify(q).split("-") if word]
+
+
+def _prefix_match(field: str, q: str) -> dict[str, Any]:
+    """Every typed word begins a word of ``field``; from 4 characters one typo is forgiven."""
+    clauses: list[dict[str, Any]] = [{"match": {field: {"query": q, "operator": "and"}}}]
+    if len(q) >= FUZZY_FROM:
+        clauses.append(
+            {"match": {field: {"query": q, "operator": "and", "fuzziness": 1, "prefix_length": 1, "boost": 0.5}}}
+        )
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+# kind -> (typeahead field, label field)
+_LABEL_FIELDS = {
+    "specialty": (f.SPECIALTIES_PREFIX, f.SPECIALTY_LABELS),
+    "treatment": (f.TREATMENTS_PREFIX, f.TREATMENT_LABELS),
+    "condition": (f.CONDITIONS_PREFIX, f.CONDITION_LABELS),
+}
+LABEL_CANDIDATES = 50
+
+
+def build_suggest_body(q: str) -> dict[str, Any]:
+    """Specialists whose names match, and, over the whole index (``global``), the labels of
+    the specialists whose specialties, treatments, conditions or hospitals match."""
+    labels: dict[str, Any] = {
+        kind: {
+            "filter": _prefix_match(typeahead, q),
+            "aggs": {"labels": {"terms": {"field": label, "size": LABEL_CANDIDATES}}},
+        }
+        for kind, (typeahead, label) in _LABEL_FIELDS.items()
+    }
+    labels["hospital"] = {
+        "filter": _prefix_match(f.HOSPITAL_NAMES_PREFIX, q),
+        "aggs": {
+            "hospitals": {
+                "nested": {"path": f.HOSPITALS},
+                "aggs": {
+                    "labels": {
+                        "terms": {"field": f.HOSPITAL_ID, "size": LABEL_CANDIDATES},
+                        "aggs": {
+                            "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
+                            "specialists": {"reverse_nested": {}},
+                        },
+                    }
+                },
+            }
+        },
+    }
+    return {
+        "query": _prefix_match(f.NAME_PREFIX, q),
+        "size": MAX_SUGGESTIONS,
+        "sort": ["_score", {f.SORT_NAME: "asc"}, {f.ID: "asc"}],
+        "_source": [f.ID, f.NAME, f.FIRST_NAME, f.LAST_NAME],
+        "aggs": {"labels": {"global": {}, "aggs": labels}},
+    }
+
+
+def _label_counts(aggregations: dict[str, Any]) -> Iterator[tuple[str, str, str, int]]:
+    """(kind, label, value, specialists) for every candidate label."""
+    labels = aggregations["labels"]
+    for kind in _LABEL_FIELDS:
+        for bucket in labels[kind]["labels"]["buckets"]:
+            yield kind, bucket["key"], slugify(bucket["key"]), bucket["doc_count"]
+    for bucket in labels["hospital"]["hospitals"]["labels"]["buckets"]:
+        names = bucket["name"]["buckets"]
+        name = names[0]["key"] if names else bucket["key"]
+        yield "hospital", name, bucket["key"], bucket["specialists"]["doc_count"]
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _typo_prefix(word: str, typed: str) -> bool:
+    """Whether ``typed`` begins ``word`` but for one typo (a letter changed, added or lost)."""
+    if len(typed) < FUZZY_FROM:
+        return False
+    return any(_within_one_edit(word[:length], typed) for length in (len(typed) - 1, len(typed), len(typed) + 1))
+
+
+def _match_quality(label: str, typed: list[str]) -> float:
+    """2 if the label starts with the typed words, 1 if each typed word begins a word of the
+    label, 0.5 if so with one typo (words of 4+ characters), 0 otherwise."""
+    words = typed_words(label)
+    if not words:
+        return 0.0
+    if " ".join(words).startswith(" ".join(typed)):
+        return 2.0
+    if all(any(word.startswith(t) for word in words) for t in typed):
+        return 1.0
+    fuzzy = all(any(word.startswith(t) or _typo_prefix(word, t) for word in words) for t in typed)
+    return 0.5 if fuzzy else 0.0
+
+
+def to_suggestions(raw: dict[str, Any], q: str, limit: int) -> list[dict[str, str]]:
+    typed = typed_words(q)
+    if not typed:
+        return []
+    scored: list[tuple[float, dict[str, str]]] = []
+    for rank, hit in enumerate(raw["hits"]["hits"]):
+        source = hit["_source"]
+        quality = max(
+            _match_quality(source[f.NAME], typed),
+            _match_quality(f"{source.get(f.FIRST_NAME, '')} {source.get(f.LAST_NAME, '')}", typed),
+            _match_quality(str(source.get(f.LAST_NAME, "")), typed),
+        )
+        if quality:
+            score = _KIND_WEIGHT["specialist"] + quality - 0.05 * rank
+            scored.append((score, {"type": "specialist", "label": source[f.NAME], "value": source[f.ID]}))
+    for kind, label, value, count in _label_counts(raw["aggregations"]):
+        quality = _match_quality(label, typed)
+        if quality:
+            score = _KIND_WEIGHT[kind] + quality + 0.1 * math.log1p(count)
+            scored.append((score, {"type": kind, "label": label, "value": value}))
+    scored.sort(key=lambda item: (-item[0], item[1]["label"]))
+    return [suggestion for _, suggestion in scored[:limit]]

@@ -1,0 +1,68 @@
+"""The indexer Lambda's handler: a feed arriving in S3 (moto) reindexes the real node."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+from chalicelib import deps
+from indexer.handler import IndexerFailed, handler
+from tests.feeds import feed
+
+pytestmark = pytest.mark.integration
+
+ALIAS = "handler-specialists"
+
+
+@pytest.fixture
+def bucket(aws: None, opensearch_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("OPENSEARCH_URL", opensearch_url)
+    monkeypatch.setenv("SEARCH_ALIAS", ALIAS)
+    deps.reset()
+    boto3.client("s3").create_bucket(Bucket="feeds", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    yield "feeds"
+    requests.delete(f"{opensearch_url}/{ALIAS}*", timeout=30)
+
+
+def upload(bucket: str, key: str, path: Path) -> None:
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
+
+
+def test_given_a_new_feed_event_then_the_alias_serves_it(bucket: str, tmp_path: Path, opensearch_url: str) -> None:
+    upload(bucket, "catalog/new feed.jsonl.gz", feed(tmp_path / "feed.jsonl.gz", 25))
+    event = {"Records": [{"s3": {"bucket": {"name": bucket}, "object": {"key": "catalog/new+feed.jsonl.gz"}}}]}
+
+    result = handler(event, None)
+
+    assert result["outcome"] == "swapped"
+    assert result["source"] == "s3://feeds/catalog/new feed.jsonl.gz"
+    assert requests.get(f"{opensearch_url}/{ALIAS}/_count", timeout=5).json()["count"] == 25
+
+
+def test_given_the_schedule_fires_then_the_configured_feed_is_indexed(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload(bucket, "latest.jsonl.gz", feed(tmp_path / "feed.jsonl.gz", 12))
+    monkeypatch.setenv("CATALOG_URI", f"s3://{bucket}/latest.jsonl.gz")
+
+    result = handler({"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}, None)
+
+    assert (result["outcome"], result["indexed"]) == ("swapped", 12)
+
+
+def test_given_a_broken_feed_then_the_handler_raises_so_the_alarm_sees_it(bucket: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(b"not json\n" * 10))
+    upload(bucket, "broken.jsonl.gz", broken)
+    event = {
+        "detail-type": "Object Created",
+        "detail": {"bucket": {"name": bucket}, "object": {"key": "broken.jsonl.gz"}},
+    }
+
+    with pytest.raises(IndexerFailed, match="aborted: 10 of 10 lines are invalid"):
+        handler(event, None)

@@ -1,0 +1,419 @@
+"""GET /specialists, /specialists/{id} and /suggest through the Chalice app, against the
+real OpenSearch node holding the demo catalog."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import deps
+
+pytestmark = pytest.mark.integration
+
+SEED_SIX = {
+    "krish-nandy": ("Dr Krish Nandy", "Consultant Psychiatrist", None, "book", 1),
+    "kay-rowlands": (
+        "Mrs Kay Rowlands",
+        "Consultant Psychotherapist/Counsellor",
+        "Dip Counselling/Psychotherapy, Post Grad Cognitive Behavioural Therapy (CBT), Accredited Therapist",
+        "enquire",
+        0,
+    ),
+    "christine-marklow": ("Dr Christine Marklow", "Consultant Psychologist", None, "enquire", 0),
+    "margaret-mary-searle": (
+        "Dr Margaret Mary Searle",
+        "Consultant Clinical Psychologist",
+        "MSc, Dip.Clin.Psychol., Dip.Clin.Neuropsychol., B.Sc(Hons) C.Psychol., D.Clin.Psychol",
+        "enquire",
+        0,
+    ),
+    "gordon-james-turnbull": (
+        "Gordon James Turnbull",
+        "Consultant Psychiatrist",
+        "BSc, MB, ChB, FRCP, FRCPsych",
+        "enquire",
+        0,
+    ),
+    "richard-oflynn": ("Dr Richard O'Flynn", "Consultant Psychiatrist", "MB, BS (Lond) FRCPsych", "enquire", 0),
+}
+
+
+@pytest.fixture
+def client(demo_index: str, app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
+    deps.reset()
+    with Client(app, stage_name="local") as chalice_client:
+        yield chalice_client
+
+
+def get(client: Client, path: str, **params: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+    query = urlencode(params, doseq=True)
+    response = client.http.get(f"{path}?{query}" if query else path)
+    return response.status_code, json.loads(response.body), response.headers
+
+
+def search(client: Client, **params: Any) -> dict[str, Any]:
+    status, body, _ = get(client, "/specialists", **params)
+    assert status == 200, body
+    return body
+
+
+# --- The seed page -------------------------------------------------------------------
+
+
+def test_given_the_demo_catalog_then_psychodynamic_therapy_lists_the_seed_page_specialists(client: Client) -> None:
+    first = search(client, treatment="psychodynamic-therapy", page_size=50)
+    pages = range(1, (first["total"] + 49) // 50 + 1)
+    cards = {
+        card["id"]: card
+        for page in pages
+        for card in search(client, treatment="psychodynamic-therapy", page_size=50, page=page)["results"]
+    }
+    assert len(cards) == first["total"]
+    for specialist_id, (name, title, qualifications, action, more) in SEED_SIX.items():
+        card = cards[specialist_id]
+        assert (card["name"], card["title"], card["qualifications"]) == (name, title, qualifications)
+        assert (card["action"], card["more_hospitals"]) == (action, more)
+    nandy = cards["krish-nandy"]
+    assert [h["name"] for h in nandy["hospitals"]] == ["BMI The London Independent Hospital", "BMI Hendon Hospital"]
+    assert nandy["bookable_online"] is True
+    assert cards["richard-oflynn"]["hospitals"][0]["name"] == "BMI St Edmunds Hospital"
+
+
+# --- Free text -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["Krish Nandy", "Dr Krish Nandy", "nandy", "Doctor Nandy"])
+def test_given_a_name_then_that_specialist_comes_first(client: Client, q: str) -> None:
+    assert search(client, q=q)["results"][0]["id"] == "krish-nandy"
+
+
+@pytest.mark.parametrize("q", ["O'Flynn", "OFlynn", "O Flynn", "Richard O\u2019Flynn"])
+def test_given_any_spelling_of_oflynn_then_he_comes_first(client: Client, q: str) -> None:
+    assert search(client, q=q)["results"][0]["id"] == "richard-oflynn"
+
+
+@pytest.mark.parametrize(
+    ("q", "specialty"),
+    [
+        ("heart doctor", "Cardiology"),
+        ("cardiolgy", "Cardiology"),
+        ("talking therapy", None),
+        ("orthopedic surgeon", None),
+        ("skin specialist", "Dermatology"),
+    ],
+)
+def test_given_lay_terms_and_typos_then_fitting_specialists_are_found(
+    client: Client, q: str, specialty: str | None
+) -> None:
+    body = search(client, q=q)
+
+    assert body["total"] > 0
+    if specialty is not None:
+        assert specialty in body["results"][0]["specialties"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "*",
+        "psych*",
+        "title:cardiology",
+        "\\",
+        "cardiology OR dermatology",
+        '{"query": {"match_all": {}}}',
+        "🩺 heart",
+        "طبيب قلب",
+        "car\u200bdiology",
+        "a" * 200,
+        "((((",
+        "cardiology AND NOT",
+        "/.*/",
+    ],
+)
+def test_given_query_syntax_or_odd_text_then_it_is_just_text(client: Client, q: str) -> None:
+    status, body, _ = get(client, "/specialists", q=q)
+
+    assert status == 200, body
+    assert isinstance(body["total"], int)
+
+
+def test_given_a_zero_width_space_inside_a_word_then_the_word_still_matches(client: Client) -> None:
+    assert search(client, q="car\u200bdiology")["total"] == search(client, q="cardiology")["total"] > 0
+
+
+# --- Filters and facets ----------------------------------------------------------------
+
+
+def test_given_no_filter_then_the_two_valued_facets_add_up_to_the_total(client: Client) -> None:
+    body = search(client)
+
+    assert body["total"] == 2000
+    assert sum(bucket["count"] for bucket in body["facets"]["bookable_online"]) == 2000
+    assert sum(bucket["count"] for bucket in body["facets"]["sees_children"]) == 2000
+    assert sum(bucket["count"] for bucket in body["facets"]["gender"]) <= 2000
+    labels = {bucket["value"]: bucket["label"] for bucket in body["facets"]["bookable_online"]}
+    assert labels == {"true": "Book online", "false": "Enquire"}
+
+
+def test_given_a_specialty_is_ticked_then_its_facet_still_counts_the_others(client: Client) -> None:
+    before = {b["value"]: b["count"] for b in search(client)["facets"]["specialty"]}
+
+    body = search(client, specialty="psychiatry")
+
+    after = {b["value"]: b["count"] for b in body["facets"]["specialty"]}
+    assert body["total"] == before["psychiatry"]
+    assert after["psychology"] == before["psychology"]
+    assert all("Psychiatry" in card["specialties"] for card in body["results"])
+
+
+def test_given_two_values_of_a_facet_then_they_are_or_and_other_facets_narrow(client: Client) -> None:
+    psychiatry = search(client, specialty="psychiatry")["total"]
+    psychology = search(client, specialty="psychology")["total"]
+
+    either = search(client, specialty="psychiatry,psychology")
+    repeated = search(client, specialty=["psychiatry", "psychology"])
+    narrowed = search(client, specialty="psychiatry,psychology", bookable_online="true")
+
+    assert either["total"] == repeated["total"] <= psychiatry + psychology
+    assert either["total"] >= max(psychiatry, psychology)
+    assert 0 < narrowed["total"] < either["total"]
+    assert all(card["action"] == "book" for card in narrowed["results"])
+    bookable_counts = {b["value"]: b["count"] for b in narrowed["facets"]["bookable_online"]}
+    assert bookable_counts["true"] + bookable_counts["false"] == either["total"]
+
+
+def test_given_a_hospital_filter_then_every_card_works_there_and_the_facet_names_it(client: Client) -> None:
+    body = search(client, hospital="hendon", page_size=50)
+
+    assert body["total"] > 0
+    assert all(any(h["id"] == "hendon" for h in card["hospitals"]) for card in body["results"])
+    hospitals = {b["value"]: b for b in body["facets"]["hospital"]}
+    assert hospitals["hendon"]["label"] == "BMI Hendon Hospital"
+    assert hospitals["hendon"]["count"] == body["total"]
+
+
+@pytest.mark.parametrize(
+    ("params", "check"),
+    [
+        ({"gender": "female"}, None),
+        ({"sees_children": "true"}, None),
+        ({"language": "Hindi"}, None),
+        ({"insurer": "bupa"}, None),
+        ({"condition": "depression"}, None),
+    ],
+)
+def test_given_each_filter_then_it_narrows_the_results(client: Client, params: dict[str, str], check: None) -> None:
+    body = search(client, **params)
+
+    assert 0 < body["total"] < 2000
+
+
+# --- Paging and sorting ----------------------------------------------------------------
+
+
+def test_given_pages_then_they_neither_repeat_nor_skip(client: Client) -> None:
+    first = search(client, q="consultant", page_size=50)
+    total = min(first["total"], 1000)
+    seen: list[str] = []
+    for page in range(1, total // 50 + 2):
+        if (page - 1) * 50 >= total:
+            break
+        seen += [card["id"] for card in search(client, q="consultant", page_size=50, page=page)["results"]]
+
+    assert len(seen) == len(set(seen)) == total
+
+
+def test_given_near_a_town_sorted_by_distance_then_distances_rise_and_stay_in_the_radius(client: Client) -> None:
+    body = search(client, near="Hendon", sort="distance", radius_miles=30, page_size=50)
+
+    distances = [card["distance_miles"] for card in body["results"]]
+    assert body["total"] > 0
+    assert distances == sorted(distances)
+    assert all(distance <= 30.1 for distance in distances)
+
+
+def test_given_lat_lon_then_results_are_within_the_radius(client: Client) -> None:
+    body = search(client, lat="53.4808", lon="-2.2426", radius_miles=10, sort="distance")
+
+    assert body["total"] > 0
+    assert all(card["distance_miles"] <= 10.1 for card in body["results"])
+
+
+def test_given_near_a_hospital_id_then_its_specialists_are_nearest(client: Client) -> None:
+    body = search(client, near="hendon", sort="distance")
+
+    assert body["results"][0]["distance_miles"] < 0.5
+
+
+def test_given_sort_by_name_then_surnames_are_in_order(client: Client) -> None:
+    body = search(client, specialty="psychiatry", sort="name", page_size=50)
+
+    ids = [card["id"] for card in body["results"]]
+    assert len(ids) == len(set(ids))
+    assert body["results"] == search(client, specialty="psychiatry", sort="name", page_size=50)["results"]
+
+
+# --- Errors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"colour": "blue"}, "colour"),
+        ({"page_size": "51"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "21", "page_size": "50"}, "page"),
+        ({"lat": "51.5"}, "lon"),
+        ({"lat": "91", "lon": "0"}, "lat"),
+        ({"lat": "nan", "lon": "0"}, "lat"),
+        ({"lat": "51", "lon": "inf"}, "lon"),
+        ({"radius_miles": "201"}, "radius_miles"),
+        ({"radius_miles": "1e309"}, "radius_miles"),
+        ({"sort": "price"}, "sort"),
+        ({"sort": "distance"}, "sort"),
+        ({"gender": "other"}, "gender"),
+        ({"sees_children": "yes"}, "sees_children"),
+        ({"bookable_online": "1"}, "bookable_online"),
+        ({"q": "x" * 201}, "q"),
+        ({"q": ["a", "b"]}, "q"),
+        ({"near": "Atlantis"}, "near"),
+        ({"near": "ZZ99 9ZZ"}, "near"),
+        ({"near": "Hendon", "lat": "51", "lon": "0"}, "near"),
+        ({"hospital": "../etc/passwd"}, "hospital"),
+    ],
+)
+def test_given_a_bad_parameter_then_400_names_it(client: Client, params: dict[str, Any], field: str) -> None:
+    status, body, _ = get(client, "/specialists", **params)
+
+    assert status == 400
+    assert body["error"]["code"] == "invalid_parameter"
+    assert body["error"]["field"] == field
+    assert body["error"]["message"]
+
+
+def test_given_opensearch_is_down_then_503_with_retry_after_quickly(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("OPENSEARCH_URL", f"http://127.0.0.1:{port}")
+    deps.reset()
+
+    started = time.monotonic()
+    status, body, headers = get(client, "/specialists", q="cardiology")
+
+    assert status == 503
+    assert headers["Retry-After"] == "5"
+    assert body["error"]["code"] == "search_unavailable"
+    assert "127.0.0.1" not in json.dumps(body)
+    assert time.monotonic() - started < 3
+
+
+def test_given_opensearch_hangs_then_503_within_3_seconds(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        monkeypatch.setenv("OPENSEARCH_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        deps.reset()
+
+        started = time.monotonic()
+        status, _, headers = get(client, "/suggest", q="card")
+        elapsed = time.monotonic() - started
+
+    assert status == 503
+    assert headers["Retry-After"] == "5"
+    assert elapsed < 3
+
+
+# --- Profile ---------------------------------------------------------------------------
+
+
+def test_given_a_known_id_then_the_profile_has_the_catalog_fields_but_no_team_address(client: Client) -> None:
+    status, body, _ = get(client, "/specialists/kay-rowlands")
+
+    assert status == 200
+    assert (body["honorific"], body["first_name"], body["last_name"]) == ("Mrs", "Kay", "Rowlands")
+    assert body["name"] == "Mrs Kay Rowlands"
+    assert body["action"] == "enquire"
+    assert body["hospitals"][0]["name"] == "BMI The Beaumont Hospital"
+    assert "enquiries_email" not in json.dumps(body)
+
+
+@pytest.mark.parametrize("specialist_id", ["no-such-person", "UPPER", "a" * 65, "%2e%2e"])
+def test_given_an_unknown_id_then_404_json(client: Client, specialist_id: str) -> None:
+    status, body, _ = get(client, f"/specialists/{specialist_id}")
+
+    assert status == 404
+    assert body["error"]["code"] == "not_found"
+
+
+# --- Typeahead -------------------------------------------------------------------------
+
+
+def suggestions(client: Client, q: str, **params: Any) -> list[dict[str, str]]:
+    status, body, _ = get(client, "/suggest", q=q, **params)
+    assert status == 200, body
+    return list(body["suggestions"])
+
+
+def test_given_two_letters_then_specialties_are_suggested(client: Client) -> None:
+    found = suggestions(client, "ps")
+
+    assert {"type": "specialty", "label": "Psychiatry", "value": "psychiatry"} in found
+    assert len(found) <= 8
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("kris", {"type": "specialist", "label": "Dr Krish Nandy", "value": "krish-nandy"}),
+        ("hendo", {"type": "hospital", "label": "BMI Hendon Hospital", "value": "hendon"}),
+        ("cardiolgy", {"type": "specialty", "label": "Cardiology", "value": "cardiology"}),
+        ("knee rep", {"type": "treatment", "label": "Knee replacement", "value": "knee-replacement"}),
+    ],
+)
+def test_given_typing_then_the_right_suggestion_appears(client: Client, q: str, expected: dict[str, str]) -> None:
+    assert expected in suggestions(client, q, limit=10)
+
+
+def test_given_one_letter_then_no_suggestions(client: Client) -> None:
+    assert suggestions(client, "p") == []
+
+
+@pytest.mark.parametrize(("params", "field"), [({"limit": "11"}, "limit"), ({"size": "3"}, "size")])
+def test_given_bad_typeahead_parameters_then_400(client: Client, params: dict[str, str], field: str) -> None:
+    status, body, _ = get(client, "/suggest", q="card", **params)
+
+    assert status == 400
+    assert body["error"]["field"] == field
+
+
+# --- Did you mean ----------------------------------------------------------------------
+
+
+def test_given_a_misspelling_with_no_results_then_did_you_mean_offers_a_phrase_that_finds_some(
+    client: Client,
+) -> None:
+    body = search(client, q="kardiology")  # fuzziness keeps the first letter: this typo is beyond it
+    suggestion = body["did_you_mean"]
+
+    assert body["total"] < 3
+    assert suggestion == "cardiology"
+    assert search(client, q=suggestion)["total"] > 0
+
+
+def test_given_plenty_of_results_then_no_did_you_mean(client: Client) -> None:
+    assert search(client, q="cardiology")["did_you_mean"] is None
