@@ -22,6 +22,7 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _QUEUE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
+_PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
@@ -37,6 +38,8 @@ class SearchSettings:
     region: str
     opensearch_url: str
     search_alias: str
+    # Amazon Location Service place index for "near"; empty: the offline table only.
+    place_index: str
 
     @property
     def signs_search_requests(self) -> bool:
@@ -70,6 +73,11 @@ def _matching(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
     return check
 
 
+def _optional(parse: Callable[[str], str]) -> Callable[[str], str]:
+    """An empty value means "not used"; anything else must parse."""
+    return lambda value: value if value == "" else parse(value)
+
+
 def _opensearch_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -89,6 +97,7 @@ _SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "stage": ("STAGE", _stage, None),
     "opensearch_url": ("OPENSEARCH_URL", _opensearch_url, None),
     "search_alias": ("SEARCH_ALIAS", _matching(_INDEX_NAME, "a lowercase OpenSearch index name"), "specialists"),
+    "place_index": ("PLACE_INDEX", _optional(_matching(_PLACE_INDEX, "an Amazon Location place index name")), ""),
 }
 _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     **_SEARCH_FIELDS,

@@ -9,7 +9,7 @@ environments.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from chalicelib.config import get_search_settings, get_settings
 
@@ -94,7 +94,17 @@ def search_index() -> SearchIndex:
 def geocoder() -> Geocoder:
     from chalicelib.geocoding.offline import OfflineGeocoder
 
-    return OfflineGeocoder()
+    place_index = get_search_settings().place_index
+    if not place_index:
+        return OfflineGeocoder()
+    from botocore.config import Config
+
+    from chalicelib.geocoding.chain import FirstFound
+    from chalicelib.geocoding.location_service import LocationServiceGeocoder, PlaceIndexClient
+
+    config = Config(connect_timeout=AWS_CONNECT_TIMEOUT_S, read_timeout=1.0, retries={"max_attempts": 1})
+    client = cast("PlaceIndexClient", boto_session().client("location", config=config))
+    return FirstFound(OfflineGeocoder(), LocationServiceGeocoder(client, place_index))
 
 
 @functools.cache

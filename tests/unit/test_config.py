@@ -44,6 +44,7 @@ def test_given_aws_region_it_wins_over_the_default_region() -> None:
         ("DEAD_LETTER_QUEUE", "a queue", "DEAD_LETTER_QUEUE must be an SQS queue name"),
         ("SES_SENDER", "no-reply@localhost\r\nBcc: x@y.z", "SES_SENDER must be an e-mail address"),
         ("AWS_DEFAULT_REGION", None, "AWS_REGION (or AWS_DEFAULT_REGION) is not set"),
+        ("PLACE_INDEX", "places; rm -rf", "PLACE_INDEX must be an Amazon Location place index name"),
         ("AWS_DEFAULT_REGION", "London", "AWS_REGION must be an AWS region"),
     ],
 )

@@ -38,3 +38,23 @@ def test_given_a_deployed_stage_then_search_requests_are_signed(
 
     assert isinstance(connection.http_auth, Urllib3AWSV4SignerAuth)
     assert connection.use_ssl
+
+
+def test_given_no_place_index_then_near_uses_the_offline_table_alone(app_env: dict[str, str]) -> None:
+    from chalicelib.geocoding.offline import OfflineGeocoder
+
+    assert isinstance(deps.geocoder(), OfflineGeocoder)
+
+
+def test_given_a_place_index_then_the_table_is_asked_first_and_the_service_second(
+    app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.geocoding.chain import FirstFound
+
+    monkeypatch.setenv("PLACE_INDEX", "find-a-specialist-places")
+    deps.reset()
+
+    chain = deps.geocoder()
+
+    assert isinstance(chain, FirstFound)
+    assert chain.locate("NW4 1RP") is not None  # the table answers: no call to the service
