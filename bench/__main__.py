@@ -14,8 +14,11 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from bench import indexer_bench
+from bench import indexer_bench, search_bench
+from bench.feeds import demo_feed
 from devstack.opensearch_node import OpenSearchNode
+from indexer.reindex import Options, Reindexer
+from indexer.sources import LocalFileSource
 
 REPORT_DIR = Path(__file__).resolve().parent
 
@@ -32,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         results["reindex_throughput"] = indexer_bench.throughput(client, sizes[0])
         print(f"indexer peak memory, {sizes[0]:,} against {sizes[1]:,} specialists...", flush=True)
         results["indexer_memory"] = indexer_bench.peak_memory(node.url, *sizes)
+        print(f"search and typeahead latency over {sizes[0]:,} specialists...", flush=True)
+        loaded = Reindexer(client, "bench-search", Options()).run(LocalFileSource(demo_feed(sizes[0])))
+        if not loaded.ok:
+            raise RuntimeError(f"loading the search benchmark's catalog failed: {loaded.reason}")
+        results["indexed_for_search"] = loaded.indexed
+        results["search_latency"] = search_bench.latency(node.url, "bench-search")
     (REPORT_DIR / "report.json").write_text(json.dumps(results, indent=2) + "\n")
     (REPORT_DIR / "report.md").write_text(_markdown(results))
     print(_markdown(results))
@@ -73,6 +82,23 @@ def _markdown(results: dict[str, Any]) -> str:
         f"{memory['small_peak_rss_mib']} | {memory['ratio']} | {memory['target']} |",
         "",
     ]
+    search = results.get("search_latency")
+    if search:
+        ours, raw, suggest = search["search_handler"], search["raw_opensearch"], search["typeahead"]
+        lines += [
+            f"## Search ({search['queries']} queries x {search['rounds']} rounds, {results['indexed_for_search']:,} "
+            "specialists)",
+            "",
+            "| measure | ours | baseline | ratio | target |",
+            "| --- | ---: | ---: | ---: | --- |",
+            f"| search handler p50, ms (baseline: the same body sent raw with opensearch-py) | {ours['p50_ms']} | "
+            f"{raw['p50_ms']} | {search['p50_ratio']} | {search['p50_target']} |",
+            f"| search handler p95, ms (baseline: raw) | {ours['p95_ms']} | {raw['p95_ms']} | "
+            f"{round(ours['p95_ms'] / raw['p95_ms'], 3)} | - |",
+            f"| typeahead p95, ms (baseline: search handler p95) | {suggest['p95_ms']} | {ours['p95_ms']} | "
+            f"{search['typeahead_p95_over_search_p95']} | {search['typeahead_target']} |",
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ class SearchService:
         self._geocoder = geocoder
 
     def search(self, request: SearchRequest) -> dict[str, Any]:
-        origin = self._origin(request)
+        origin = self.origin_of(request)
         raw = self._index.search(build_search_body(request, origin))
         did_you_mean = None
         if request.q and raw["hits"]["total"]["value"] < FEW_RESULTS:
@@ -45,7 +45,7 @@ class SearchService:
         source = self._index.get(specialist_id)
         return None if source is None else to_profile(source)
 
-    def _origin(self, request: SearchRequest) -> GeoPoint | None:
+    def origin_of(self, request: SearchRequest) -> GeoPoint | None:
         if request.lat is not None and request.lon is not None:
             return GeoPoint(request.lat, request.lon)
         if request.near is None:
