@@ -82,3 +82,32 @@ def test_given_the_stack_is_up_then_the_demo_catalog_is_behind_the_alias(stack: 
 
     assert count == 2000
     assert nandy["found"] is True
+
+
+def test_given_the_stack_then_search_answers_over_http_with_repeated_parameters(stack: LocalStack) -> None:
+    repeated = requests.get(
+        f"{stack.api_url}/specialists", params=[("specialty", "psychiatry"), ("specialty", "psychology")], timeout=10
+    )
+    commas = requests.get(f"{stack.api_url}/specialists", params={"specialty": "psychiatry,psychology"}, timeout=10)
+    psychiatry = requests.get(f"{stack.api_url}/specialists", params={"specialty": "psychiatry"}, timeout=10)
+
+    assert repeated.status_code == commas.status_code == psychiatry.status_code == 200
+    assert repeated.json()["total"] == commas.json()["total"] > psychiatry.json()["total"] > 0
+
+
+def test_given_the_patient_types_psychiatrist_near_hendon_then_hendon_psychiatrists_come_first(
+    stack: LocalStack,
+) -> None:
+    body = requests.get(f"{stack.api_url}/specialists", params={"q": "psychiatrist near Hendon"}, timeout=10).json()
+
+    top = body["results"][0]
+    assert "Psychiatry" in top["specialties"]
+    assert any(hospital["id"] == "hendon" for hospital in top["hospitals"])
+
+
+def test_given_a_bad_parameter_over_http_then_a_400_json_names_it(stack: LocalStack) -> None:
+    response = requests.get(f"{stack.api_url}/specialists", params={"page_size": "500"}, timeout=10)
+
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["error"]["field"] == "page_size"
