@@ -22,6 +22,7 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _QUEUE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
+_CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -56,6 +57,13 @@ class Settings(SearchSettings):
     rate_limit_table: str
     dead_letter_queue: str
     ses_sender: str
+    # Where a hospital's enquiries go when its own address is unknown.
+    fallback_team_email: str
+    # SES configuration set for bounce and complaint events; empty: none.
+    ses_configuration_set: str
+    retention_days: int
+    email_rate_per_hour: int
+    ip_rate_per_hour: int
 
 
 def _stage(value: str) -> Stage:
@@ -69,6 +77,15 @@ def _matching(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
         if not pattern.fullmatch(value):
             raise ValueError(f"must be {what}")
         return value
+
+    return check
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def check(value: str) -> int:
+        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return int(value)
 
     return check
 
@@ -106,6 +123,15 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "rate_limit_table": ("RATE_LIMIT_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
     "dead_letter_queue": ("DEAD_LETTER_QUEUE", _matching(_QUEUE, "an SQS queue name"), None),
     "ses_sender": ("SES_SENDER", _matching(_EMAIL, "an e-mail address"), None),
+    "fallback_team_email": ("FALLBACK_TEAM_EMAIL", _matching(_EMAIL, "an e-mail address"), None),
+    "ses_configuration_set": (
+        "SES_CONFIGURATION_SET",
+        _optional(_matching(_CONFIGURATION_SET, "an SES configuration set name")),
+        "",
+    ),
+    "retention_days": ("ENQUIRY_RETENTION_DAYS", _whole(1, 3650), "365"),
+    "email_rate_per_hour": ("EMAIL_RATE_PER_HOUR", _whole(1, 10_000), "5"),
+    "ip_rate_per_hour": ("IP_RATE_PER_HOUR", _whole(1, 100_000), "30"),
 }
 
 

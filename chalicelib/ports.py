@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.geo import GeoPoint
+
+if TYPE_CHECKING:
+    from chalicelib.enquiries.record import Enquiry
 
 
 class SearchUnavailable(Exception):
@@ -31,6 +34,9 @@ class SearchIndex(Protocol):
 class EnquiryStore(Protocol):
     def ping(self) -> None:
         """Return if enquiries can be stored; raise otherwise."""
+
+    def put_new(self, enquiry: Enquiry) -> None:
+        """Store a new enquiry durably; never overwrite one."""
 
 
 class CatalogSource(Protocol):

@@ -1,0 +1,1 @@
+"""Enquiries: accepted once, stored durably, e-mailed to the right hospital team."""
