@@ -9,7 +9,7 @@ from chalice.app import Chalice, Request, Response
 from chalicelib import deps
 from chalicelib.errors import uniform_error
 from chalicelib.health import run_checks
-from chalicelib.http import api_errors, json_response, not_found, query_params
+from chalicelib.http import api_errors, body_bytes, client_ip, header, json_response, not_found, query_params
 from chalicelib.search.request import parse_search_request
 from chalicelib.search.suggest import parse_suggest_request
 
@@ -55,3 +55,16 @@ def specialist_profile(specialist_id: str) -> Response:
 def suggest() -> Response:
     q, limit = parse_suggest_request(query_params(app.current_request))
     return json_response(deps.search_service().suggest(q, limit))
+
+
+@app.route("/enquiries", methods=["POST"], content_types=["application/json"])
+@api_errors
+def submit_enquiry() -> Response:
+    request = app.current_request
+    answer = deps.enquiry_intake().accept(
+        body_bytes(request),
+        header(request, "idempotency-key"),
+        client_ip(request),
+        getattr(app, "lambda_context", None),
+    )
+    return json_response(answer, 202)

@@ -22,6 +22,8 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _QUEUE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
+_SECRETS = frozenset({"RATE_LIMIT_SALT"})  # never echoed in an error
+_SALT = re.compile(r"^\S{16,256}$")
 _CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -64,6 +66,8 @@ class Settings(SearchSettings):
     retention_days: int
     email_rate_per_hour: int
     ip_rate_per_hour: int
+    # Keys the hashes under which rate-limit counters are stored (a secret in AWS).
+    rate_limit_salt: str
 
 
 def _stage(value: str) -> Stage:
@@ -132,6 +136,7 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "retention_days": ("ENQUIRY_RETENTION_DAYS", _whole(1, 3650), "365"),
     "email_rate_per_hour": ("EMAIL_RATE_PER_HOUR", _whole(1, 10_000), "5"),
     "ip_rate_per_hour": ("IP_RATE_PER_HOUR", _whole(1, 100_000), "30"),
+    "rate_limit_salt": ("RATE_LIMIT_SALT", _matching(_SALT, "at least 16 characters, no spaces"), None),
 }
 
 
@@ -147,7 +152,8 @@ def _load(fields: Mapping[str, tuple[str, Parser, str | None]], environ: Mapping
         try:
             values[attribute] = parse(raw)
         except ValueError as exc:
-            problems.append(f"{variable} {exc} (got {raw[:80]!r})")
+            shown = "" if variable in _SECRETS else f" (got {raw[:80]!r})"
+            problems.append(f"{variable} {exc}{shown}")
     # Lambda sets AWS_REGION; the SDK also honours AWS_DEFAULT_REGION elsewhere. Only
     # the enquiry side (DynamoDB, SES) and request signing need one.
     region = environ.get("AWS_REGION", "").strip() or environ.get("AWS_DEFAULT_REGION", "").strip()

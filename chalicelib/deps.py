@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from opensearchpy import OpenSearch
 
+    from chalicelib.enquiries.intake import EnquiryIntake
     from chalicelib.ports import EnquiryStore, Geocoder, SearchIndex
     from chalicelib.search.service import SearchService
 
@@ -118,7 +119,18 @@ def search_service() -> SearchService:
 def enquiry_store() -> EnquiryStore:
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 
-    return DynamoDBEnquiryStore(dynamodb_client(), get_settings().enquiries_table)
+    settings = get_settings()
+    return DynamoDBEnquiryStore(dynamodb_client(), settings.enquiries_table, settings.rate_limit_table)
+
+
+@functools.cache
+def enquiry_intake() -> EnquiryIntake:
+    from chalicelib.enquiries.intake import EnquiryIntake
+    from chalicelib.enquiries.submit import EnquiryService
+
+    settings = get_settings()
+    service = EnquiryService(enquiry_store(), search_index(), settings)
+    return EnquiryIntake(service, settings.idempotency_table, dynamodb_client())
 
 
 def reset() -> None:
@@ -134,5 +146,6 @@ def reset() -> None:
         geocoder,
         search_service,
         enquiry_store,
+        enquiry_intake,
     ):
         cached.cache_clear()

@@ -16,6 +16,16 @@ INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again sho
 NOT_FOUND_MESSAGE = "There is nothing at this address."
 
 
+class InvalidParameter(ValueError):
+    """Bad input, answered with a 400 that names the parameter or field (``None`` when the
+    problem is the request as a whole). The message must never echo personal data."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "field": field}}
 

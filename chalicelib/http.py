@@ -15,9 +15,10 @@ from typing import Any, ParamSpec
 from chalice.app import Request, Response
 
 from chalicelib.config import ConfigError
-from chalicelib.errors import error_body
-from chalicelib.ports import SearchUnavailable
-from chalicelib.search.request import InvalidParameter
+from chalicelib.enquiries.intake import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
+from chalicelib.enquiries.limits import RateLimited
+from chalicelib.errors import InvalidParameter, error_body
+from chalicelib.ports import SearchUnavailable, StoreUnavailable
 
 P = ParamSpec("P")
 RETRY_AFTER_S = 5
@@ -39,6 +40,21 @@ def query_params(request: Request | None) -> dict[str, list[str]]:
     return {} if params is None else {name: list(params.getlist(name)) for name in params}
 
 
+def body_bytes(request: Request | None) -> bytes:
+    raw = request.raw_body if request is not None else b""
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+
+
+def header(request: Request | None, name: str) -> str | None:
+    return request.headers.get(name) if request is not None else None
+
+
+def client_ip(request: Request | None) -> str:
+    """API Gateway's view of the caller's address (behind CloudFront or a WAF, still theirs)."""
+    identity = request.context.get("identity", {}) if request is not None else {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
 def api_errors(view: Callable[P, Response]) -> Callable[P, Response]:
     @functools.wraps(view)
     def answer(*args: P.args, **kwargs: P.kwargs) -> Response:
@@ -46,6 +62,35 @@ def api_errors(view: Callable[P, Response]) -> Callable[P, Response]:
             return view(*args, **kwargs)
         except InvalidParameter as exc:
             return json_response(error_body("invalid_parameter", exc.message, exc.field), 400)
+        except PayloadTooLarge:
+            return json_response(error_body("payload_too_large", "The request body must be at most 16 KiB"), 413)
+        except RateLimited as exc:
+            return json_response(
+                error_body("rate_limited", "Too many enquiries just now. Please try again later."),
+                429,
+                {"Retry-After": str(exc.retry_after_s)},
+            )
+        except KeyReusedWithOtherBody:
+            return json_response(
+                error_body(
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used for a different enquiry",
+                    "Idempotency-Key",
+                ),
+                422,
+            )
+        except KeyInFlight:
+            return json_response(
+                error_body("in_progress", "This enquiry is still being received", "Idempotency-Key"),
+                409,
+                {"Retry-After": "1"},
+            )
+        except StoreUnavailable:
+            return json_response(
+                error_body("unavailable", "We cannot take enquiries just now. Nothing was sent; please try again."),
+                503,
+                {"Retry-After": str(RETRY_AFTER_S)},
+            )
         except SearchUnavailable:
             return json_response(
                 error_body("search_unavailable", "Search is unavailable just now. Please try again in a moment."),

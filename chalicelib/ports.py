@@ -6,13 +6,14 @@ builds them. They grow with the features that need them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.geo import GeoPoint
 
 if TYPE_CHECKING:
+    from chalicelib.enquiries.limits import RateLimit
     from chalicelib.enquiries.record import Enquiry
 
 
@@ -31,12 +32,17 @@ class SearchIndex(Protocol):
         """The document's source, or None when there is no such document."""
 
 
+class StoreUnavailable(Exception):
+    """The enquiry store cannot take the enquiry now: nothing was stored or sent."""
+
+
 class EnquiryStore(Protocol):
     def ping(self) -> None:
         """Return if enquiries can be stored; raise otherwise."""
 
-    def put_new(self, enquiry: Enquiry) -> None:
-        """Store a new enquiry durably; never overwrite one."""
+    def put_new(self, enquiry: Enquiry, limits: Sequence[RateLimit] = ()) -> None:
+        """Store a new enquiry durably, counting it against ``limits``; never overwrite one.
+        Raises ``RateLimited`` (nothing stored) when a limit is reached."""
 
 
 class CatalogSource(Protocol):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from chalicelib.errors import InvalidParameter
 from chalicelib.slugs import slugify
 
 Sort = Literal["relevance", "distance", "name"]
@@ -32,13 +33,6 @@ MAX_VALUES_PER_FACET = 20
 _INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
 _HOSPITAL_ID = re.compile(r"^[a-z0-9-]{1,64}$")
-
-
-class InvalidParameter(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

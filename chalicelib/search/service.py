@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import index_schema as f
+from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
 from chalicelib.search.query import build_search_body
-from chalicelib.search.request import InvalidParameter, SearchRequest
+from chalicelib.search.request import SearchRequest
 from chalicelib.search.results import to_profile, to_search_response
 from chalicelib.search.spelling import best_correction, build_spelling_body
 from chalicelib.search.suggest import MIN_CHARS, build_suggest_body, to_suggestions

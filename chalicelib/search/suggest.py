@@ -13,7 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from chalicelib import index_schema as f
-from chalicelib.search.request import InvalidParameter, clean_text
+from chalicelib.errors import InvalidParameter
+from chalicelib.search.request import clean_text
 from chalicelib.slugs import slugify
 
 MIN_CHARS = 2

@@ -85,3 +85,11 @@ def test_given_only_search_variables_then_search_settings_load_without_a_region(
 def test_given_a_deployed_stage_then_search_settings_need_a_region_to_sign() -> None:
     with pytest.raises(ConfigError, match=r"AWS_REGION \(or AWS_DEFAULT_REGION\) is not set"):
         load_search_settings({"STAGE": "dev", "OPENSEARCH_URL": "https://search.example"})
+
+
+def test_given_a_bad_secret_then_the_error_does_not_echo_it() -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(env(RATE_LIMIT_SALT="short secret"))
+
+    assert "RATE_LIMIT_SALT must be at least 16 characters" in str(error.value)
+    assert "short secret" not in str(error.value)

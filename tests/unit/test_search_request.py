@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.errors import InvalidParameter
 from chalicelib.search.query import build_search_body
-from chalicelib.search.request import InvalidParameter, SearchRequest, clean_text, parse_search_request
+from chalicelib.search.request import SearchRequest, clean_text, parse_search_request
 from chalicelib.search.suggest import _match_quality, typed_words
 
 

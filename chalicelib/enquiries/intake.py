@@ -1,0 +1,97 @@
+"""``POST /enquiries`` from raw request to answer: size, JSON, fields, then once-only.
+
+With an ``Idempotency-Key`` header the submission goes through Powertools' idempotency
+utility (records in the idempotency table): the same key and body replay the first
+answer with nothing new stored or sent; the same key with another body is refused
+(422); the same key still being processed is refused (409).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest, parse_enquiry
+from chalicelib.errors import InvalidParameter
+from chalicelib.ports import StoreUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from chalicelib.enquiries.submit import EnquiryService
+
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+_KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
+REPLAY_WINDOW_S = 24 * 3600
+
+
+class PayloadTooLarge(Exception):
+    pass
+
+
+class KeyReusedWithOtherBody(Exception):
+    pass
+
+
+class KeyInFlight(Exception):
+    pass
+
+
+class EnquiryIntake:
+    def __init__(self, service: EnquiryService, idempotency_table: str, client: DynamoDBClient) -> None:
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            IdempotencyConfig,
+            idempotent_function,
+        )
+
+        self._service = service
+        self._config = IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="body",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=REPLAY_WINDOW_S,
+        )
+        persistence = DynamoDBPersistenceLayer(table_name=idempotency_table, boto3_client=client)
+
+        @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools types it loosely
+            data_keyword_argument="submission", persistence_store=persistence, config=self._config
+        )
+        def accept_once(submission: dict[str, Any]) -> dict[str, Any]:
+            request = EnquiryRequest.model_validate(submission["body"])
+            return service.submit(request, submission["ip"])
+
+        self._accept_once: Callable[..., dict[str, Any]] = accept_once
+
+    def accept(self, raw: bytes, key: str | None, client_ip: str, lambda_context: object | None) -> dict[str, Any]:
+        if len(raw) > MAX_BODY_BYTES:
+            raise PayloadTooLarge
+        if key is not None and not _KEY.fullmatch(key):
+            raise InvalidParameter(
+                IDEMPOTENCY_KEY_HEADER, "The Idempotency-Key header must be 1 to 64 visible ASCII characters"
+            )
+        request = parse_enquiry(raw)
+        if key is None:
+            return self._service.submit(request, client_ip)
+        return self._once(key, request, client_ip, lambda_context)
+
+    def _once(self, key: str, request: EnquiryRequest, client_ip: str, lambda_context: object | None) -> dict[str, Any]:
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyPersistenceLayerError,
+            IdempotencyValidationError,
+        )
+
+        if lambda_context is not None:
+            # A crashed call then frees its key when the Lambda's time is up, not at expiry.
+            self._config.register_lambda_context(lambda_context)  # type: ignore[arg-type]
+        submission = {"key": key, "body": request.model_dump(mode="json"), "ip": client_ip}
+        try:
+            return self._accept_once(submission=submission)
+        except IdempotencyValidationError:
+            raise KeyReusedWithOtherBody from None
+        except IdempotencyAlreadyInProgressError:
+            raise KeyInFlight from None
+        except IdempotencyPersistenceLayerError:
+            raise StoreUnavailable("idempotency store") from None

@@ -1,0 +1,39 @@
+"""Rate limits: how many enquiries one e-mail address and one network may send an hour.
+
+Counters live in DynamoDB under a salted hash of the address or IP (never the value
+itself) and the hour they count, and expire with the table's TTL. The limit on a
+network is generous: a hospital or an office shares one address among many patients.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+WINDOW_S = 3600
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    counter_key: str
+    limit: int
+    expires_at: int  # epoch seconds: TTL, an hour after the window closes
+    retry_after_s: int
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("rate limited")
+        self.retry_after_s = retry_after_s
+
+
+def rate_limit(kind: str, value: str, limit: int, salt: str, now: float) -> RateLimit:
+    window = int(now) // WINDOW_S
+    digest = hmac.new(salt.encode(), f"{kind}:{value.casefold()}".encode(), hashlib.sha256).hexdigest()
+    return RateLimit(
+        counter_key=f"{kind}#{digest}#{window}",
+        limit=limit,
+        expires_at=(window + 2) * WINDOW_S,
+        retry_after_s=(window + 1) * WINDOW_S - int(now),
+    )

@@ -1,0 +1,148 @@
+"""The body of ``POST /enquiries``: parsed strictly, checked field by field.
+
+The raw bytes are parsed here rather than by Chalice so that what ``json.loads`` would
+quietly accept is refused with a 400 naming the field: NaN and Infinity, duplicate keys,
+lone surrogates. Names and the e-mail address reach e-mail headers later, so control
+characters (NUL, CR, LF, ...) are refused in them; the message may hold line breaks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from chalicelib.errors import InvalidParameter
+
+MAX_BODY_BYTES = 16 * 1024
+
+_ID = r"^[a-z0-9-]{1,64}$"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters or line breaks")
+    return value
+
+
+def _text(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(_one_line(value), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError("must be an e-mail address such as name@example.com") from None
+
+
+def _phone(value: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(_one_line(value), "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValueError("must be a phone number, such as 020 7946 0000 or +44 20 7946 0000")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_line)]
+
+
+class EnquiryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, str_strip_whitespace=True)
+
+    specialist_id: Annotated[str, Field(pattern=_ID)]
+    hospital_id: Annotated[str, Field(pattern=_ID)] | None = None
+    treatment: Annotated[str, Field(max_length=120), AfterValidator(_one_line)] | None = None
+    first_name: Name
+    last_name: Name
+    email: Annotated[str, Field(max_length=254), AfterValidator(_email)]
+    phone: Annotated[str, Field(max_length=40), AfterValidator(_phone)] | None = None
+    preferred_contact: Literal["email", "phone"] = "email"
+    message: Annotated[str, Field(max_length=2000), AfterValidator(_text)] | None = None
+    consent: Literal[True]
+    marketing_opt_in: bool = False
+    website: Annotated[str, Field(max_length=500)] = ""  # the honeypot: people leave it empty
+
+    @model_validator(mode="after")
+    def _phone_if_preferred(self) -> EnquiryRequest:
+        if self.preferred_contact == "phone" and self.phone is None:
+            raise ValueError("phone: is needed when preferred_contact is phone")
+        return self
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.website)
+
+
+def _reject_constant(name: str) -> Any:
+    raise InvalidParameter(None, f"{name} is not valid JSON")
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise InvalidParameter(key[:40], f"'{key[:40]}' is given twice")
+        result[key] = value
+    return result
+
+
+def _check_strings(body: dict[str, Any]) -> None:
+    """JSON's \\u escapes can smuggle in lone surrogates, which no e-mail can carry."""
+    for key, value in body.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidParameter(key[:40], f"'{key[:40]}' holds characters that are not valid text") from None
+
+
+def parse_enquiry(raw: bytes) -> EnquiryRequest:
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicates)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, InvalidParameter):
+            raise
+        raise InvalidParameter(None, "The body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise InvalidParameter(None, "The body must be a JSON object")
+    _check_strings(body)
+    try:
+        return EnquiryRequest.model_validate(body)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+def _invalid(error: ValidationError) -> InvalidParameter:
+    first = error.errors(include_url=False, include_input=False)[0]
+    location = [str(part) for part in first["loc"]]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not location and ":" in message:  # a rule across fields names its field first
+        named, _, rule = message.partition(": ")
+        return InvalidParameter(named, f"'{named}' {rule}")
+    field = location[0] if location else None
+    if first["type"] == "extra_forbidden":
+        return InvalidParameter(field, f"'{str(field)[:40]}' is not a field of an enquiry")
+    if first["type"] == "missing":
+        return InvalidParameter(field, f"'{field}' is required")
+    if field == "consent":
+        return InvalidParameter(field, "'consent' must be true: please accept the privacy notice")
+    return InvalidParameter(field, f"'{field}' {_plain(message)}")
+
+
+def _plain(message: str) -> str:
+    """Pydantic's wording, made to follow the field name."""
+    message = message[0].lower() + message[1:] if message else message
+    return message if message.startswith("must") else f"is not valid: {message}"

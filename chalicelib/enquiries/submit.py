@@ -1,0 +1,91 @@
+"""Accept an enquiry: route it, count it against the rate limits, store it durably.
+
+The 202 is given only after DynamoDB holds the enquiry; the e-mails follow from the
+table's stream. When search cannot answer, the enquiry is still accepted and routed at
+send time. The honeypot's catch gets the same answer as a patient, and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.enquiries.limits import rate_limit
+from chalicelib.enquiries.record import Enquiry, Routing
+from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing
+from chalicelib.errors import InvalidParameter
+from chalicelib.ports import SearchUnavailable
+
+if TYPE_CHECKING:
+    from chalicelib.config import Settings
+    from chalicelib.enquiries.request import EnquiryRequest
+    from chalicelib.ports import EnquiryStore, SearchIndex
+
+DAY_S = 24 * 3600
+
+
+def new_enquiry_id() -> str:
+    from ulid import ULID
+
+    return str(ULID())
+
+
+class EnquiryService:
+    def __init__(
+        self,
+        store: EnquiryStore,
+        index: SearchIndex,
+        settings: Settings,
+        clock: Callable[[], float] = time.time,
+        new_id: Callable[[], str] = new_enquiry_id,
+    ) -> None:
+        self._store = store
+        self._index = index
+        self._settings = settings
+        self._clock = clock
+        self._new_id = new_id
+
+    def submit(self, request: EnquiryRequest, client_ip: str) -> dict[str, Any]:
+        accepted = {"enquiry_id": self._new_id(), "status": "received"}
+        if request.is_bot:
+            return accepted
+        routing = self._routing(request)
+        now = self._clock()
+        settings = self._settings
+        limits = [
+            rate_limit("email", request.email, settings.email_rate_per_hour, settings.rate_limit_salt, now),
+            rate_limit("ip", client_ip, settings.ip_rate_per_hour, settings.rate_limit_salt, now),
+        ]
+        enquiry = Enquiry(
+            enquiry_id=accepted["enquiry_id"],
+            created_at=datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds"),
+            expires_at=int(now) + settings.retention_days * DAY_S,
+            status="received",
+            specialist_id=request.specialist_id,
+            hospital_id=request.hospital_id,
+            first_name=request.first_name,
+            last_name=request.last_name,
+            email=request.email,
+            phone=request.phone,
+            preferred_contact=request.preferred_contact,
+            treatment=request.treatment,
+            message=request.message,
+            marketing_opt_in=request.marketing_opt_in,
+            routing=routing,
+        )
+        self._store.put_new(enquiry, limits)
+        return accepted
+
+    def _routing(self, request: EnquiryRequest) -> Routing | None:
+        try:
+            return resolve_routing(
+                self._index, request.specialist_id, request.hospital_id, self._settings.fallback_team_email
+            )
+        except UnknownSpecialist:
+            raise InvalidParameter("specialist_id", "'specialist_id' names no specialist we list") from None
+        except NotTheirHospital:
+            raise InvalidParameter("hospital_id", "'hospital_id' is not one of this specialist's hospitals") from None
+        except SearchUnavailable:
+            return None  # accepted all the same: notify routes it at send time

@@ -1,0 +1,272 @@
+"""POST /enquiries through the Chalice app: moto for DynamoDB, the real OpenSearch node
+(demo catalog) for routing."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import deps
+from chalicelib.enquiries.submit import EnquiryService
+from tests.conftest import BASE_ENV
+
+pytestmark = pytest.mark.integration
+
+GOOD: dict[str, Any] = {
+    "specialist_id": "krish-nandy",
+    "hospital_id": "hendon",
+    "treatment": "Psychodynamic therapy",
+    "first_name": "Aoife",
+    "last_name": "O'Brien-Núñez",
+    "email": "aoife@example.com",
+    "phone": "020 7946 0000",
+    "preferred_contact": "phone",
+    "message": "I would like an appointment.\nMornings suit me.",
+    "consent": True,
+    "marketing_opt_in": False,
+    "website": "",
+}
+
+
+@pytest.fixture
+def client(demo_index: str, aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
+    deps.reset()
+    with Client(app, stage_name="local") as chalice_client:
+        yield chalice_client
+
+
+def post(client: Client, body: Any, headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any], Any]:
+    raw = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    response = client.http.post("/enquiries", headers={"Content-Type": "application/json", **(headers or {})}, body=raw)
+    return response.status_code, json.loads(response.body or b"{}"), response.headers
+
+
+def stored() -> list[dict[str, Any]]:
+    table = boto3.resource("dynamodb").Table(BASE_ENV["ENQUIRIES_TABLE"])
+    return list(table.scan()["Items"])
+
+
+def test_given_a_good_enquiry_then_202_and_it_is_stored_with_its_routing(client: Client) -> None:
+    status, body, _ = post(client, GOOD)
+
+    assert status == 202
+    assert body["status"] == "received"
+    assert len(body["enquiry_id"]) == 26  # a ULID
+    [item] = stored()
+    assert item["enquiry_id"] == body["enquiry_id"]
+    assert (item["status"], item["phone"], item["email"]) == ("received", "+442079460000", "aoife@example.com")
+    assert item["routing"] == {
+        "specialist_name": "Dr Krish Nandy",
+        "hospital_id": "hendon",
+        "hospital_name": "BMI Hendon Hospital",
+        "team_email": "enquiries.hendon@hospitals.example",
+    }
+    assert 364 * 86400 < int(item["expires_at"]) - int(__import__("time").time()) <= 365 * 86400
+
+
+@pytest.mark.parametrize("without", ["left out", "null"])
+def test_given_no_hospital_then_the_primary_one_is_chosen(client: Client, without: str) -> None:
+    body = {key: value for key, value in GOOD.items() if key != "hospital_id"}
+    if without == "null":
+        body["hospital_id"] = None
+
+    status, _, _ = post(client, body)
+
+    assert status == 202
+    assert stored()[0]["routing"]["hospital_id"] == "london-independent"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"specialist_id": "no-such-specialist"}, "specialist_id"),
+        ({"specialist_id": "Krish Nandy"}, "specialist_id"),
+        ({"hospital_id": "beaumont"}, "hospital_id"),
+        ({"first_name": ""}, "first_name"),
+        ({"first_name": "x" * 81}, "first_name"),
+        ({"last_name": "Smith\r\nBcc: victim@example.com"}, "last_name"),
+        ({"last_name": "Nul\u0000"}, "last_name"),
+        ({"email": "not-an-address"}, "email"),
+        ({"email": "a@example.com\r\nBcc: b@example.com"}, "email"),
+        ({"email": "a" * 250 + "@example.com"}, "email"),
+        ({"phone": "12"}, "phone"),
+        ({"preferred_contact": "fax"}, "preferred_contact"),
+        ({"phone": None, "preferred_contact": "phone"}, "phone"),
+        ({"treatment": "t" * 121}, "treatment"),
+        ({"message": "m" * 2001}, "message"),
+        ({"consent": False}, "consent"),
+        ({"consent": "true"}, "consent"),
+        ({"marketing_opt_in": "yes"}, "marketing_opt_in"),
+        ({"first_name": 42}, "first_name"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_given_a_bad_field_then_400_names_it_and_nothing_is_stored(
+    client: Client, changes: dict[str, Any], field: str
+) -> None:
+    body = {key: value for key, value in {**GOOD, **changes}.items() if value is not None or key != "phone"}
+    if field == "phone" and changes.get("phone") is None:
+        body.pop("phone", None)
+
+    status, answer, _ = post(client, body)
+
+    assert status == 400, answer
+    assert answer["error"]["field"] == field
+    assert stored() == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ("[]", None),
+        ('"hello"', None),
+        ("{not json", None),
+        ('{"first_name": NaN}', None),
+        ('{"consent": Infinity}', None),
+        ('{"first_name": "a", "first_name": "b"}', "first_name"),
+        ('{"first_name": "\\ud800"}', "first_name"),
+    ],
+)
+def test_given_json_oddities_then_400(client: Client, raw: str, field: str | None) -> None:
+    status, answer, _ = post(client, raw)
+
+    assert status == 400
+    assert answer["error"]["field"] == field
+
+
+def test_given_a_body_that_is_not_json_then_415(client: Client) -> None:
+    response = client.http.post("/enquiries", headers={"Content-Type": "text/plain"}, body="hello")
+
+    assert response.status_code == 415
+    assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
+
+
+def test_given_a_body_over_16_kib_then_413(client: Client) -> None:
+    status, answer, _ = post(client, {**GOOD, "message": "m" * 17_000})
+
+    assert status == 413
+    assert answer["error"]["code"] == "payload_too_large"
+
+
+def test_given_the_honeypot_is_filled_then_it_looks_accepted_but_nothing_is_stored_or_counted(
+    client: Client,
+) -> None:
+    for _ in range(6):
+        status, body, _ = post(client, {**GOOD, "website": "http://spam.example"})
+        assert (status, body["status"]) == (202, "received")
+
+    assert stored() == []
+    assert post(client, GOOD)[0] == 202  # the address's allowance is untouched
+
+
+def test_given_six_enquiries_from_one_address_in_an_hour_then_the_sixth_is_429(client: Client) -> None:
+    post(client, {**GOOD, "first_name": ""})  # invalid: spends nothing
+    statuses = [post(client, {**GOOD, "email": "Same@Example.com"})[0] for _ in range(5)]
+
+    status, answer, headers = post(client, {**GOOD, "email": "same@example.com"})
+
+    assert statuses == [202] * 5
+    assert status == 429
+    assert 0 < int(headers["Retry-After"]) <= 3600
+    assert answer["error"]["code"] == "rate_limited"
+    assert len(stored()) == 5
+    counters = boto3.resource("dynamodb").Table(BASE_ENV["RATE_LIMIT_TABLE"]).scan()["Items"]
+    assert all("example" not in str(item["counter_key"]).lower() for item in counters)  # hashes only
+
+
+def test_given_a_busy_shared_network_then_the_ip_limit_applies(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IP_RATE_PER_HOUR", "3")
+    deps.reset()
+
+    statuses = [post(client, {**GOOD, "email": f"patient{n}@example.com"})[0] for n in range(4)]
+
+    assert statuses == [202, 202, 202, 429]
+
+
+def test_given_the_same_key_and_body_then_the_first_answer_again_and_one_enquiry(client: Client) -> None:
+    first = post(client, GOOD, {"Idempotency-Key": "form-1234"})
+    again = post(client, GOOD, {"Idempotency-Key": "form-1234"})
+
+    assert first[0] == again[0] == 202
+    assert first[1] == again[1]
+    assert len(stored()) == 1
+
+
+def test_given_the_same_key_and_another_body_then_422(client: Client) -> None:
+    post(client, GOOD, {"Idempotency-Key": "form-1234"})
+
+    status, answer, _ = post(client, {**GOOD, "message": "Something else"}, {"Idempotency-Key": "form-1234"})
+
+    assert status == 422
+    assert answer["error"]["field"] == "Idempotency-Key"
+    assert len(stored()) == 1
+
+
+@pytest.mark.parametrize("key", ["", "x" * 65, "has space", "caf\u00e9"])
+def test_given_a_malformed_idempotency_key_then_400_names_the_header(client: Client, key: str) -> None:
+    status, answer, _ = post(client, GOOD, {"Idempotency-Key": key})
+
+    assert status == 400
+    assert answer["error"]["field"] == "Idempotency-Key"
+
+
+def test_given_the_same_key_still_in_flight_then_409(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    entered, release = threading.Event(), threading.Event()
+    real_submit = EnquiryService.submit
+
+    def slow_submit(self: EnquiryService, request: Any, client_ip: str) -> dict[str, Any]:
+        entered.set()
+        release.wait(10)
+        return real_submit(self, request, client_ip)
+
+    monkeypatch.setattr(EnquiryService, "submit", slow_submit)
+    results: list[int] = []
+    first = threading.Thread(target=lambda: results.append(post(client, GOOD, {"Idempotency-Key": "k-1"})[0]))
+    first.start()
+    assert entered.wait(10)
+
+    status, answer, _ = post(client, GOOD, {"Idempotency-Key": "k-1"})
+    release.set()
+    first.join()
+
+    assert status == 409
+    assert answer["error"]["code"] == "in_progress"
+    assert results == [202]
+    assert len(stored()) == 1
+
+
+def test_given_search_is_down_then_the_enquiry_is_accepted_and_routed_later(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")
+    deps.reset()
+
+    status, _, _ = post(client, GOOD)
+
+    assert status == 202
+    [item] = stored()
+    assert "routing" not in item
+    assert item["specialist_id"] == "krish-nandy"
+
+
+def test_given_the_store_is_unavailable_then_503_and_nothing_is_kept(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    boto3.client("dynamodb").delete_table(TableName=BASE_ENV["ENQUIRIES_TABLE"])
+
+    status, answer, headers = post(client, GOOD)
+
+    assert status == 503
+    assert headers["Retry-After"]
+    assert answer["error"]["code"] == "unavailable"
+    for personal in ("Aoife", "aoife@example.com", "7946", "appointment"):
+        assert personal not in caplog.text
+        assert personal not in json.dumps(answer)
