@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit integration e2e launcher opensearch bench clean
+.PHONY: run test lint typecheck unit integration e2e launcher opensearch bench relevance clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,7 @@ clean:
 ## Benchmarks against same-run baselines: bench/report.md and bench/report.json
 bench: $(STAMP) launcher
 	$(PY) -m bench
+
+## Search relevance against a same-run naive baseline: nDCG@10, MRR, zero results (relevance/report.json)
+relevance: $(STAMP) launcher
+	$(PY) -m relevance

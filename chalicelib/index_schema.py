@@ -83,6 +83,7 @@ UPDATED_AT = "updated_at"
 # --- Analysis --------------------------------------------------------------------------
 TEXT_ANALYZER = "english_index"
 SEARCH_ANALYZER = "english_search"  # TEXT_ANALYZER plus synonyms, minus query noise
+FUZZY_ANALYZER = "english_fuzzy"  # TEXT_ANALYZER minus query noise: no synonyms to blur
 NAME_ANALYZER = "person_name"
 TYPEAHEAD_ANALYZER = "typeahead_search"  # what the *.prefix fields search with, names excepted
 SYNONYMS_FILE = "synonyms.txt"  # next to this module
@@ -103,7 +104,7 @@ STOP_WORDS = _words(
 # the synonyms, so "skin doctor" is the "skin" rule and "heart doctor near me" is "heart".
 QUERY_NOISE = _words(
     "doctor doctors dr specialist specialists consultant consultants expert experts mr mrs ms miss prof"
-    " professor near nearby me my best top good local private"
+    " professor near nearby me my best top good local private problem problems issue issues trouble"
 )
 _HONORIFICS = "dr|mr|mrs|ms|miss|mx|prof|professor|doctor|sir|dame"
 
@@ -296,6 +297,7 @@ def _analysis() -> dict[str, Any]:
         "analyzer": {
             TEXT_ANALYZER: _chain(*english, "english_stop"),
             SEARCH_ANALYZER: _chain(*english, "synonyms", "english_stop", "query_noise"),
+            FUZZY_ANALYZER: _chain(*english, "english_stop", "query_noise"),
             NAME_ANALYZER: _chain(*folded, "join_name_parts", char_filters=person_name),
             "person_name_prefix": _chain(*folded, "join_name_parts", "prefixes", char_filters=person_name),
             "typeahead_index": _chain(*folded, "prefixes", char_filters=("join_apostrophes",)),

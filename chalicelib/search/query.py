@@ -61,16 +61,17 @@ def text_query(q: str) -> dict[str, Any]:
                         "boost": 3,
                     }
                 },
-                # Misspellings: edit distance by word length, first letter kept, no synonyms
-                # (a fuzzy expansion of a synonym would match far too much).
+                # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
+                # of a synonym would match far too much), filler words dropped. The first
+                # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
                 {
                     "multi_match": {
                         "query": q,
                         "type": "best_fields",
                         "fields": list(_FUZZY_FIELDS),
-                        "analyzer": f.TEXT_ANALYZER,
+                        "analyzer": f.FUZZY_ANALYZER,
                         "fuzziness": "AUTO",
-                        "prefix_length": 1,
+                        "prefix_length": 0,
                         "max_expansions": 20,
                         "operator": "and",
                         "boost": 1,
@@ -166,7 +167,8 @@ def _sort(request: SearchRequest, origin: GeoPoint | None) -> list[Any]:
     ties: list[Any] = [{f.SORT_NAME: "asc"}, {f.ID: "asc"}]
     if request.sort == "name":
         return ties
-    if request.sort == "distance" and origin is not None:
+    # With a place and no words to rank by, relevance means nearness.
+    if origin is not None and (request.sort == "distance" or not request.q):
         nearest = {"_geo_distance": {f.LOCATIONS: origin.as_dict(), "order": "asc", "unit": "mi", "mode": "min"}}
         return [nearest, "_score", *ties]
     return ["_score", *ties]
