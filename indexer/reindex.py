@@ -127,10 +127,13 @@ class Reindexer:
         name = new_index_name(self._alias, self._now())
         summary.new_index = name
         body = index_body()
+        # Loading settings: no refresh, no replicas, and no fsync per bulk request. A crash
+        # mid-load loses nothing that matters: the build is incomplete and is discarded.
         body["settings"]["index"] = {
             **body["settings"].get("index", {}),
             "refresh_interval": "-1",
             "number_of_replicas": 0,
+            "translog": {"durability": "async"},
         }
         self._client.indices.create(index=name, body=body)
         try:
@@ -218,7 +221,13 @@ class Reindexer:
     def _finish(self, name: str) -> None:
         self._client.indices.put_settings(
             index=name,
-            body={"index": {"refresh_interval": None, "number_of_replicas": self._options.replicas}},
+            body={
+                "index": {
+                    "refresh_interval": None,
+                    "number_of_replicas": self._options.replicas,
+                    "translog": {"durability": "request"},
+                }
+            },
         )
         self._client.indices.refresh(index=name)
         # The server waits up to its default 30 s (opensearch-py takes a ``timeout`` argument
