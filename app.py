@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
 from chalicelib import deps
-from chalicelib.errors import uniform_error
+from chalicelib.errors import NOT_FOUND_MESSAGE, uniform_error
 from chalicelib.health import run_checks
 from chalicelib.http import api_errors, body_bytes, client_ip, header, json_response, not_found, query_params
 from chalicelib.search.request import parse_search_request
@@ -68,3 +69,24 @@ def submit_enquiry() -> Response:
         getattr(app, "lambda_context", None),
     )
     return json_response(answer, 202)
+
+
+@app.lambda_function(name="notify")
+def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The enquiries table's stream: e-mails out, and the records to retry (partial batch response)."""
+    from chalicelib.enquiries.notify import handle_stream_event
+
+    return handle_stream_event(event, deps.notifier(), lambda: context.get_remaining_time_in_millis() / 1000)
+
+
+@app.route("/_local/outbox", methods=["GET"])
+@api_errors
+def local_outbox() -> Response:
+    """The e-mails the local stack's moto server sent, newest first; 404 in every other stage."""
+    from chalicelib.config import get_settings
+    from chalicelib.enquiries.outbox import local_outbox as sent_mail
+
+    settings = get_settings()
+    if settings.stage != "local" or not settings.aws_endpoint_url:
+        return not_found(NOT_FOUND_MESSAGE)
+    return Response(body=sent_mail(settings.aws_endpoint_url), status_code=200, headers={"Cache-Control": "no-store"})

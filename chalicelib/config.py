@@ -68,6 +68,8 @@ class Settings(SearchSettings):
     ip_rate_per_hour: int
     # Keys the hashes under which rate-limit counters are stored (a secret in AWS).
     rate_limit_salt: str
+    # The local stage's moto server (boto3 honours the same variable); empty in AWS.
+    aws_endpoint_url: str
 
 
 def _stage(value: str) -> Stage:
@@ -137,6 +139,7 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "email_rate_per_hour": ("EMAIL_RATE_PER_HOUR", _whole(1, 10_000), "5"),
     "ip_rate_per_hour": ("IP_RATE_PER_HOUR", _whole(1, 100_000), "30"),
     "rate_limit_salt": ("RATE_LIMIT_SALT", _matching(_SALT, "at least 16 characters, no spaces"), None),
+    "aws_endpoint_url": ("AWS_ENDPOINT_URL", _optional(_opensearch_url), ""),
 }
 
 

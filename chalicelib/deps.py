@@ -16,10 +16,13 @@ from chalicelib.config import get_search_settings, get_settings
 if TYPE_CHECKING:
     import boto3
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sqs import SQSClient
     from opensearchpy import OpenSearch
 
     from chalicelib.enquiries.intake import EnquiryIntake
-    from chalicelib.ports import EnquiryStore, Geocoder, SearchIndex
+    from chalicelib.enquiries.notify import Notifier
+    from chalicelib.ports import DeadLetters, EnquiryProgress, EnquiryStore, Geocoder, Mailer, SearchIndex
     from chalicelib.search.service import SearchService
 
 # Requests to OpenSearch and DynamoDB give up quickly: a patient is waiting, and
@@ -29,6 +32,10 @@ SEARCH_TIMEOUT_S = 2.5
 INDEXING_TIMEOUT_S = 120.0
 AWS_CONNECT_TIMEOUT_S = 1.0
 AWS_READ_TIMEOUT_S = 2.0
+# SES: one attempt per call, bounded; the notifier retries throttling itself, with backoff
+# (chalicelib.enquiries.notify.RECORD_BUDGET_S assumes these timeouts).
+SES_CONNECT_TIMEOUT_S = 2.0
+SES_READ_TIMEOUT_S = 5.0
 
 
 @functools.cache
@@ -133,6 +140,61 @@ def enquiry_intake() -> EnquiryIntake:
     return EnquiryIntake(service, settings.idempotency_table, dynamodb_client())
 
 
+@functools.cache
+def ses_client() -> SESV2Client:
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=SES_CONNECT_TIMEOUT_S,
+        read_timeout=SES_READ_TIMEOUT_S,
+        retries={"mode": "standard", "max_attempts": 1},
+    )
+    return boto_session().client("sesv2", config=config)
+
+
+@functools.cache
+def sqs_client() -> SQSClient:
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=AWS_CONNECT_TIMEOUT_S,
+        read_timeout=AWS_READ_TIMEOUT_S,
+        retries={"mode": "standard", "max_attempts": 3},
+    )
+    return boto_session().client("sqs", config=config)
+
+
+@functools.cache
+def enquiry_progress() -> EnquiryProgress:
+    from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
+
+    settings = get_settings()
+    return DynamoDBEnquiryStore(dynamodb_client(), settings.enquiries_table, settings.rate_limit_table)
+
+
+@functools.cache
+def mailer() -> Mailer:
+    from chalicelib.adapters.ses_mailer import SesMailer
+
+    return SesMailer(ses_client())
+
+
+@functools.cache
+def dead_letters() -> DeadLetters:
+    from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
+
+    return SqsDeadLetters(sqs_client(), get_settings().dead_letter_queue)
+
+
+@functools.cache
+def notifier() -> Notifier:
+    from chalicelib.enquiries.notify import MailSettings, Notifier
+
+    settings = get_settings()
+    mail = MailSettings(settings.ses_sender, settings.fallback_team_email, settings.ses_configuration_set or None)
+    return Notifier(enquiry_progress(), mailer(), dead_letters(), search_index(), mail)
+
+
 def reset() -> None:
     """Forget every cached setting, client and adapter (tests switch environments)."""
     for cached in (
@@ -147,5 +209,11 @@ def reset() -> None:
         search_service,
         enquiry_store,
         enquiry_intake,
+        ses_client,
+        sqs_client,
+        enquiry_progress,
+        mailer,
+        dead_letters,
+        notifier,
     ):
         cached.cache_clear()

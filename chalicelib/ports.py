@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from chalicelib.geo import GeoPoint
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from email.message import EmailMessage
+
     from chalicelib.enquiries.limits import RateLimit
     from chalicelib.enquiries.record import Enquiry
 
@@ -69,3 +73,82 @@ class Geocoder(Protocol):
 
         :class:`GeocoderUnavailable` when the answer cannot be had now.
         """
+
+
+# --- Notify: the e-mails an enquiry sends, driven by the enquiries table's stream ------
+
+# The two e-mails of an enquiry, in the order they are sent: the team's first, so that a
+# patient is never told "the team has your enquiry" when it does not.
+MessageKind = Literal["team", "patient"]
+MESSAGE_KINDS: tuple[MessageKind, ...] = ("team", "patient")
+
+
+class MailThrottled(Exception):
+    """The mail service asks us to slow down, or is briefly unavailable: try again.
+
+    ``code`` is the service's error code (or the network error's type), safe to log.
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class MailRejected(Exception):
+    """The mail service refused this message for good: sending it again will not help.
+
+    ``code`` is the service's error code, safe to log; the service's own message is
+    dropped because it can quote addresses.
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage, configuration_set: str | None) -> str:
+        """Send a complete MIME message to its ``To`` addresses; the service's message id.
+
+        :class:`MailThrottled` or :class:`MailRejected` when it is not sent.
+        """
+
+
+class DeadLetters(Protocol):
+    def park(self, enquiry_id: str, reason: str) -> None:
+        """Keep an enquiry that could not be e-mailed for a person to look at: its id
+        and a reason code, never personal data."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to a claim on an enquiry's e-mails.
+
+    ``claimed``: ours until the lease ends; ``pending`` lists what is still to send (empty
+    when an earlier holder sent everything but stopped before recording it finished).
+    ``busy``: someone else holds an unexpired lease; try again later, never skip it.
+    ``done``: sent or failed already (or the item is gone): nothing to do.
+    """
+
+    state: Literal["claimed", "busy", "done"]
+    pending: tuple[MessageKind, ...] = ()
+
+
+class EnquiryProgress(Protocol):
+    """The notify side's marks on a stored enquiry: each a conditional update that keeps
+    every other field, so a redelivered stream record sends nothing twice."""
+
+    def claim(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> Claim:
+        """Take the enquiry (status ``sending``) unless it is finished or someone else's lease holds."""
+
+    def mark_sent(self, enquiry_id: str, kind: MessageKind, message_id: str, now: datetime) -> None:
+        """Record that one e-mail went, right after it went."""
+
+    def finish(self, enquiry_id: str, token: str) -> None:
+        """Status ``sent`` and the claim dropped; a no-op when the claim is no longer ``token``'s."""
+
+    def release(self, enquiry_id: str, token: str) -> None:
+        """Drop the claim so a retry need not wait for the lease; a no-op when it is not ``token``'s."""
+
+    def mark_failed(self, enquiry_id: str, reason: str, now: datetime) -> None:
+        """Status ``failed`` with the reason code, the claim dropped; a no-op once sent or failed."""

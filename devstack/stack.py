@@ -22,9 +22,11 @@ from devstack.opensearch_node import OpenSearchNode
 from devstack.processes import free_port, log_tail, start_child, stop_child
 
 if TYPE_CHECKING:
+    import boto3
     from moto.server import ThreadedMotoServer
 
     from chalicelib.config import Settings
+    from devstack.stream_worker import StreamWorker
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STAGE = "local"
@@ -56,6 +58,7 @@ class LocalStack:
         self.api_port = api_port or free_port()
         self._moto: ThreadedMotoServer | None = None
         self._api: subprocess.Popen[bytes] | None = None
+        self._worker: StreamWorker | None = None
 
     @property
     def moto_url(self) -> str:
@@ -91,12 +94,16 @@ class LocalStack:
             self._index_demo_catalog()
             self._start_moto()
             self._bootstrap()
+            self._start_worker()
             self._start_api()
         except BaseException:
             self.stop()
             raise
 
     def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
         if self._api is not None:
             stop_child(self._api)
             self._api = None
@@ -140,18 +147,27 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
 
-    def _bootstrap(self) -> None:
+    def _session(self) -> boto3.Session:
         import boto3
 
-        from devstack.bootstrap import bootstrap
-
         env = self.environment()
-        session = boto3.Session(
+        return boto3.Session(
             aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
             region_name=self.settings().region,
         )
-        bootstrap(self.settings(), session, endpoint_url=self.moto_url)
+
+    def _bootstrap(self) -> None:
+        from devstack.bootstrap import bootstrap
+
+        bootstrap(self.settings(), self._session(), endpoint_url=self.moto_url)
+
+    def _start_worker(self) -> None:
+        """New enquiries to e-mails, as the notify Lambda does from the table's stream."""
+        from devstack.stream_worker import local_stream_worker
+
+        self._worker = local_stream_worker(self.settings(), self._session(), self.moto_url)
+        self._worker.start()
 
     def _start_api(self, timeout_s: float = 60.0) -> None:
         self._api = start_child(

@@ -1,21 +1,30 @@
-"""The enquiry store port on DynamoDB."""
+"""The enquiry store (the API's conditional put) and enquiry progress (notify's marks) ports on DynamoDB."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import tables
 from chalicelib.enquiries.limits import RateLimit, RateLimited
-from chalicelib.ports import StoreUnavailable
+from chalicelib.ports import MESSAGE_KINDS, Claim, StoreUnavailable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from chalicelib.enquiries.record import Enquiry
+    from chalicelib.ports import MessageKind
 
 log = logging.getLogger(__name__)
+
+# The lease on an enquiry's e-mails: who holds it, and until when (epoch seconds).
+LEASE_HOLDER = "claim_token"
+LEASE_EXPIRES_AT = "claim_expires_at"
 
 
 class DuplicateEnquiry(Exception):
@@ -65,6 +74,104 @@ class DynamoDBEnquiryStore:
             log.error("enquiry %s not stored: %s", enquiry.enquiry_id, type(exc).__name__)
             raise StoreUnavailable(type(exc).__name__) from None
 
+    # --- Notify's progress marks (the EnquiryProgress port) ------------------------------
+
+    def claim(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> Claim:
+        """Status ``sending`` and a lease until ``now + lease_s``, if still to send and not
+        leased; else, from the item as it was, ``busy`` (leased) or ``done``."""
+        epoch = int(now.timestamp())
+        try:
+            answer = self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression="SET #status = :sending, #token = :token, #expires = :expires",
+                ConditionExpression=(
+                    "#status IN (:received, :sending) AND (attribute_not_exists(#expires) OR #expires <= :now)"
+                ),
+                ExpressionAttributeNames={"#status": "status", "#token": LEASE_HOLDER, "#expires": LEASE_EXPIRES_AT},
+                ExpressionAttributeValues={
+                    ":received": {"S": "received"},
+                    ":sending": {"S": "sending"},
+                    ":token": {"S": token},
+                    ":expires": {"N": str(epoch + lease_s)},
+                    ":now": {"N": str(epoch)},
+                },
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException as exc:
+            old = exc.response.get("Item")  # the item as it was: why the condition failed
+            status = old.get("status", {}).get("S") if isinstance(old, dict) else None
+            return Claim("busy") if status in ("received", "sending") else Claim("done")
+        item = answer["Attributes"]
+        return Claim("claimed", tuple(kind for kind in MESSAGE_KINDS if _sent_at(kind) not in item))
+
+    def mark_sent(self, enquiry_id: str, kind: MessageKind, message_id: str, now: datetime) -> None:
+        """Kept even if the lease ran out meanwhile: the e-mail went, whoever holds the claim."""
+        self._client.update_item(
+            TableName=self._table_name,
+            Key=self._key(enquiry_id),
+            UpdateExpression="SET #sent_at = if_not_exists(#sent_at, :now), #id = if_not_exists(#id, :message_id)",
+            ConditionExpression="attribute_exists(#key)",
+            ExpressionAttributeNames={
+                "#key": tables.ENQUIRIES.partition_key,
+                "#sent_at": _sent_at(kind),
+                "#id": f"{kind}_message_id",
+            },
+            ExpressionAttributeValues={":now": {"S": _timestamp(now)}, ":message_id": {"S": message_id}},
+        )
+
+    def finish(self, enquiry_id: str, token: str) -> None:
+        self._if_claimed(
+            enquiry_id, token, "SET #status = :sent REMOVE #token, #expires", {"#status": "status"}, {":sent": "sent"}
+        )
+
+    def release(self, enquiry_id: str, token: str) -> None:
+        self._if_claimed(enquiry_id, token, "REMOVE #token, #expires", {}, {})
+
+    def mark_failed(self, enquiry_id: str, reason: str, now: datetime) -> None:
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression="SET #status = :failed, #reason = :reason, #failed_at = :now REMOVE #token, #expires",
+                ConditionExpression="#status IN (:received, :sending)",
+                ExpressionAttributeNames={
+                    "#status": "status",
+                    "#reason": "failure_reason",
+                    "#failed_at": "failed_at",
+                    "#token": LEASE_HOLDER,
+                    "#expires": LEASE_EXPIRES_AT,
+                },
+                ExpressionAttributeValues={
+                    ":failed": {"S": "failed"},
+                    ":reason": {"S": reason},
+                    ":now": {"S": _timestamp(now)},
+                    ":received": {"S": "received"},
+                    ":sending": {"S": "sending"},
+                },
+            )
+
+    def _if_claimed(
+        self, enquiry_id: str, token: str, update: str, names: dict[str, str], values: dict[str, str]
+    ) -> None:
+        """A claim lost to an expired lease is the new holder's to finish or release."""
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression=update,
+                ConditionExpression="#token = :token",
+                ExpressionAttributeNames={"#token": LEASE_HOLDER, "#expires": LEASE_EXPIRES_AT, **names},
+                ExpressionAttributeValues={
+                    ":token": {"S": token},
+                    **{name: {"S": value} for name, value in values.items()},
+                },
+            )
+
+    def _key(self, enquiry_id: str) -> dict[str, Any]:
+        return {tables.ENQUIRIES.partition_key: {"S": enquiry_id}}
+
 
 def _count(table: str, limit: RateLimit) -> dict[str, Any]:
     return {
@@ -81,3 +188,12 @@ def _count(table: str, limit: RateLimit) -> dict[str, Any]:
             },
         }
     }
+
+
+def _sent_at(kind: MessageKind) -> str:
+    """``team_sent_at`` or ``patient_sent_at``: set once that e-mail has gone."""
+    return f"{kind}_sent_at"
+
+
+def _timestamp(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat(timespec="milliseconds")

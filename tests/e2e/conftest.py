@@ -7,7 +7,7 @@ import pytest
 from devstack.stack import LocalStack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack() -> Iterator[LocalStack]:
     """The whole local stack on free ports, as `make run` starts it."""
     with LocalStack() as running:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 import requests
@@ -111,3 +112,35 @@ def test_given_a_bad_parameter_over_http_then_a_400_json_names_it(stack: LocalSt
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/json"
     assert response.json()["error"]["field"] == "page_size"
+
+
+def test_given_an_enquiry_over_http_then_both_e_mails_arrive_once_in_the_outbox(stack: LocalStack) -> None:
+    enquiry: dict[str, Any] = {
+        "specialist_id": "krish-nandy",
+        "hospital_id": "hendon",
+        "first_name": "Sam",
+        "last_name": "<b>Bold</b>",
+        "email": "sam.e2e@example.com",
+        "message": "<script>alert(1)</script>",
+        "consent": True,
+    }
+
+    accepted = requests.post(f"{stack.api_url}/enquiries", json=enquiry, timeout=10)
+    assert accepted.status_code == 202, accepted.text
+    reference = accepted.json()["enquiry_id"]
+    deadline = time.monotonic() + 20
+    mine: list[dict[str, str]] = []
+    while time.monotonic() < deadline and len(mine) < 2:
+        outbox = requests.get(f"{stack.api_url}/_local/outbox", timeout=10).json()
+        mine = [mail for mail in outbox if reference in mail["subject"] or reference in mail["text"]]
+        time.sleep(0.2)
+    time.sleep(1.5)  # a duplicate would have arrived by now
+    mine = [mail for mail in requests.get(f"{stack.api_url}/_local/outbox", timeout=10).json()
+            if reference in mail["subject"] or reference in mail["text"]]  # fmt: skip
+
+    recipients = sorted(str(mail["to"]) for mail in mine)
+    assert recipients == sorted(["enquiries.hendon@hospitals.example", "sam.e2e@example.com"]), mine
+    team = next(mail for mail in mine if "hendon" in str(mail["to"]))
+    assert "sam.e2e@example.com" in str(team["reply_to"])
+    assert "<script>" not in team["html"]
+    assert "&lt;script&gt;" in team["html"]

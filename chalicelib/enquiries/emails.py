@@ -1,0 +1,142 @@
+"""The two e-mails an enquiry sends, composed as MIME messages: pure, no I/O.
+
+Every value a patient typed goes into the bodies only: escaped in the HTML part, line
+breaks normalised in the text part. Headers carry only the configured sender, addresses
+checked here (the API checks them too) and a fixed subject with the enquiry reference,
+so no input can add a header or a recipient.
+
+The patient's copy leaves out their message, phone and name: the message may hold health
+details, and a mistyped address would hand them to a stranger.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from email import policy
+from email.message import EmailMessage
+
+from chalicelib.enquiries.record import Enquiry, Routing
+
+# SES wants 7-bit bodies (non-ASCII is quoted-printable or base64) and CRLF line ends.
+MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
+
+TEAM_SUBJECT = "New patient enquiry {reference}"
+PATIENT_SUBJECT = "We have received your enquiry {reference}"
+NOT_GIVEN = "Not given"
+
+# One plain addr-spec: no display name, no list, no comment, ASCII only (SES does not
+# support SMTPUTF8).
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+_REFERENCE = re.compile(r"[A-Za-z0-9-]{1,64}")
+# Line breaks and other control characters: none in a one-line value, only "\n" in the message.
+_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029]")
+_CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class UnsafeHeaderValue(ValueError):
+    """A value meant for a header is not a plain address or reference.
+
+    The message names the header only, never the value (it may be personal data).
+    """
+
+
+def team_notification(enquiry: Enquiry, routing: Routing, sender: str) -> EmailMessage:
+    """To the hospital's enquiries team: every field, ``Reply-To`` the patient."""
+    rows = [(label, _one_line(value)) for label, value in _team_rows(enquiry, routing)]
+    message = _lines(enquiry.message or "(no message)")
+    intro = "A patient has sent an enquiry through Find a specialist. Reply to this e-mail to answer them."
+    text = "\n".join([intro, "", *(f"{label}: {value}" for label, value in rows), "", "Message:", message])
+    table = "".join(f"<tr><th align='left'>{_h(label)}</th><td>{_h(value)}</td></tr>" for label, value in rows)
+    page = (
+        f"<p>{_h(intro)}</p><table cellpadding='4'>{table}</table>"
+        f"<h3>Message</h3><div style='white-space:pre-wrap'>{_h(message)}</div>"
+    )
+    return _message(
+        sender=sender,
+        to=_address(routing.team_email, "To"),
+        reply_to=_address(enquiry.email, "Reply-To"),
+        subject=TEAM_SUBJECT.format(reference=_reference(enquiry.enquiry_id)),
+        text=text,
+        html_body=page,
+    )
+
+
+def patient_acknowledgement(enquiry: Enquiry, routing: Routing, sender: str) -> EmailMessage:
+    """To the patient: the reference, who and where, what happens next; replies reach the team."""
+    how = "phone" if enquiry.preferred_contact == "phone" else "e-mail"
+    specialist, hospital = _one_line(routing.specialist_name), _one_line(routing.hospital_name)
+    paragraphs = [
+        "Thank you for your enquiry. We have passed it to the hospital's enquiries team.",
+        f"Your reference: {enquiry.enquiry_id}\nSpecialist: {specialist}\nHospital: {hospital}",
+        f"What happens next: the enquiries team at {hospital} will contact you by {how} "
+        "to answer your questions and, if you wish, arrange an appointment. "
+        "Please quote your reference if you contact us.",
+        "For your privacy, this e-mail does not repeat what you wrote to us. "
+        "If you did not send this enquiry, you can ignore this e-mail.",
+        "If you need medical help urgently, call 999 or NHS 111.",
+    ]
+    text = "\n\n".join(paragraphs)
+    page = "".join(f"<p style='white-space:pre-wrap'>{_h(paragraph)}</p>" for paragraph in paragraphs)
+    return _message(
+        sender=sender,
+        to=_address(enquiry.email, "To"),
+        reply_to=_address(routing.team_email, "Reply-To"),
+        subject=PATIENT_SUBJECT.format(reference=_reference(enquiry.enquiry_id)),
+        text=text,
+        html_body=page,
+    )
+
+
+def _team_rows(enquiry: Enquiry, routing: Routing) -> list[tuple[str, str]]:
+    return [
+        ("Reference", enquiry.enquiry_id),
+        ("Received", enquiry.created_at),
+        ("Specialist", f"{routing.specialist_name} ({enquiry.specialist_id})"),
+        ("Hospital", f"{routing.hospital_name} ({routing.hospital_id})"),
+        ("Treatment", enquiry.treatment or NOT_GIVEN),
+        ("Name", f"{enquiry.first_name} {enquiry.last_name}"),
+        ("E-mail", enquiry.email),
+        ("Phone", enquiry.phone or NOT_GIVEN),
+        ("Preferred contact", "Phone" if enquiry.preferred_contact == "phone" else "E-mail"),
+        ("Marketing opt-in", "Yes" if enquiry.marketing_opt_in else "No"),
+    ]
+
+
+def _message(*, sender: str, to: str, reply_to: str, subject: str, text: str, html_body: str) -> EmailMessage:
+    message = EmailMessage(policy=MIME_POLICY)
+    message["From"] = _address(sender, "From")
+    message["To"] = to
+    message["Reply-To"] = reply_to
+    message["Subject"] = subject
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to it
+    message.set_content(text)
+    message.add_alternative(f"<!doctype html><html><body>{html_body}</body></html>", subtype="html")
+    return message
+
+
+def _address(value: str, header: str) -> str:
+    if not _ADDRESS.fullmatch(value):
+        raise UnsafeHeaderValue(f"the {header} address is not a plain e-mail address")
+    return value
+
+
+def _reference(enquiry_id: str) -> str:
+    if not _REFERENCE.fullmatch(enquiry_id):
+        raise UnsafeHeaderValue("the enquiry reference is not a plain id")
+    return enquiry_id
+
+
+def _one_line(value: str) -> str:
+    """A value for a "Label: value" line: a line break in it cannot start a line of its own."""
+    return _BREAKS_AND_CONTROLS.sub(" ", value)
+
+
+def _lines(value: str) -> str:
+    return _CONTROLS_BUT_LINES.sub("", _LINE_BREAK.sub("\n", value))
+
+
+def _h(value: str) -> str:
+    """Escaped for HTML text and attribute values alike."""
+    return html.escape(value, quote=True)

@@ -1,0 +1,208 @@
+"""The ``notify`` function: each new enquiry from the table's stream, e-mailed exactly once.
+
+Per enquiry: claim it with a lease, route it (the snapshot taken at submission, or the
+index now), compose both e-mails, send what is still unsent (the team's first), mark
+each as it goes, then mark it ``sent``. A redelivered record finds it done and sends
+nothing; one whose lease someone else holds is handed back for a retry, never skipped, so
+a crash between claim and send delays an e-mail but cannot lose it. SES throttling is
+retried with backoff; a permanent refusal parks the enquiry in the dead-letter queue and
+marks it ``failed``. Either way the rest of the batch goes on, and nothing is deleted.
+
+Logs name the enquiry id, the e-mail kind and error codes, never what a patient wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import secrets
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
+from chalicelib.enquiries.record import Enquiry
+from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing
+from chalicelib.ports import MailRejected, MailThrottled, SearchUnavailable
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from chalicelib.ports import DeadLetters, EnquiryProgress, Mailer, MessageKind, SearchIndex
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["sent", "nothing_to_send", "retry_later", "failed"]
+
+# The longest one enquiry can take (two e-mails, each up to four attempts with the SES
+# client's timeouts, plus the marks). No record but a batch's first starts with less left.
+RECORD_BUDGET_S = 90
+# Longer than any holder can legitimately be sending (the budget, and the Lambda's
+# timeout): a lease expires only when its holder has died.
+CLAIM_LEASE_S = 180
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Bounded exponential backoff with full jitter for throttled sends."""
+
+    attempts: int = 4
+    base_s: float = 0.5
+    cap_s: float = 4.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, retry: int) -> float:
+        """How long to wait before retry number ``retry`` (1, 2, ...)."""
+        return random.uniform(0, min(self.cap_s, self.base_s * 2 ** (retry - 1)))  # noqa: S311 - jitter, not a secret
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str  # the verified SES identity every e-mail comes from
+    fallback_team_email: str  # for a hospital without its own enquiries address
+    configuration_set: str | None = None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Notifier:
+    def __init__(
+        self,
+        progress: EnquiryProgress,
+        mailer: Mailer,
+        dead_letters: DeadLetters,
+        index: SearchIndex,
+        mail: MailSettings,
+        *,
+        backoff: Backoff = Backoff(),
+        lease_s: int = CLAIM_LEASE_S,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._progress = progress
+        self._mailer = mailer
+        self._dead_letters = dead_letters
+        self._index = index
+        self._mail = mail
+        self._backoff = backoff
+        self._lease_s = lease_s
+        self._clock = clock
+
+    def notify(self, enquiry: Enquiry) -> Outcome:
+        enquiry_id = enquiry.enquiry_id
+        token = secrets.token_hex(16)
+        claim = self._progress.claim(enquiry_id, token, self._clock(), self._lease_s)
+        if claim.state == "busy":
+            log.info("enquiry %s: another worker holds its lease; will retry", enquiry_id)
+            return "retry_later"
+        if claim.state == "done":
+            return "nothing_to_send"
+        try:
+            return self._send_pending(enquiry, token, claim.pending)
+        except BaseException:
+            # The lease would expire by itself; releasing lets the retry start at once.
+            with contextlib.suppress(Exception):
+                self._progress.release(enquiry_id, token)
+            raise
+
+    def _send_pending(self, enquiry: Enquiry, token: str, pending: tuple[MessageKind, ...]) -> Outcome:
+        """Under the claim, so that a redelivered record cannot park an enquiry twice."""
+        enquiry_id = enquiry.enquiry_id
+        try:
+            messages = self._compose(enquiry)
+        except SearchUnavailable:
+            log.warning("enquiry %s: search unavailable to route it; will retry", enquiry_id)
+            self._progress.release(enquiry_id, token)
+            return "retry_later"
+        except (UnknownSpecialist, NotTheirHospital, UnsafeHeaderValue) as exc:
+            return self._fail(enquiry_id, f"compose:{type(exc).__name__}")
+        for kind in pending:
+            try:
+                message_id = self._send(enquiry_id, kind, messages[kind])
+            except MailRejected as exc:
+                return self._fail(enquiry_id, f"{kind}:{exc.code}")
+            except MailThrottled as exc:
+                log.warning("enquiry %s: %s e-mail still throttled (%s); will retry", enquiry_id, kind, exc.code)
+                self._progress.release(enquiry_id, token)
+                return "retry_later"
+            self._progress.mark_sent(enquiry_id, kind, message_id, self._clock())
+            log.info("enquiry %s: %s e-mail sent", enquiry_id, kind)
+        self._progress.finish(enquiry_id, token)
+        return "sent"
+
+    def _compose(self, enquiry: Enquiry) -> dict[MessageKind, EmailMessage]:
+        routing = enquiry.routing or resolve_routing(
+            self._index, enquiry.specialist_id, enquiry.hospital_id, self._mail.fallback_team_email
+        )
+        sender = self._mail.sender
+        return {
+            "team": team_notification(enquiry, routing, sender),
+            "patient": patient_acknowledgement(enquiry, routing, sender),
+        }
+
+    def _send(self, enquiry_id: str, kind: MessageKind, message: EmailMessage) -> str:
+        retry = 0
+        while True:
+            try:
+                return self._mailer.send(message, self._mail.configuration_set)
+            except MailThrottled as exc:
+                retry += 1
+                if retry >= self._backoff.attempts:
+                    raise
+                log.info("enquiry %s: %s e-mail throttled (%s); retry %d", enquiry_id, kind, exc.code, retry)
+                self._backoff.sleep(self._backoff.delay(retry))
+
+    def _fail(self, enquiry_id: str, reason: str) -> Outcome:
+        """Park first: if parking fails, the record comes again and is parked then."""
+        self._dead_letters.park(enquiry_id, reason)
+        self._progress.mark_failed(enquiry_id, reason, self._clock())
+        log.error("enquiry %s: not e-mailed (%s); parked in the dead-letter queue", enquiry_id, reason)
+        return "failed"
+
+
+def handle_stream_event(
+    event: dict[str, Any], notifier: Notifier, time_left_s: Callable[[], float] | None = None
+) -> dict[str, Any]:
+    """The Lambda's answer for a batch of stream records: the partial batch response.
+
+    Only INSERTs are enquiries to send; MODIFY and REMOVE records are our own progress
+    marks and TTL expiry. ``time_left_s`` (the Lambda's remaining time) stops records after
+    the first from starting too late to finish; they are handed back like any other retry.
+    The first always runs, so a timeout set below the budget slows the stream, never stalls it.
+    """
+    failures: list[str] = []
+    started = False
+    for record in event.get("Records", []):
+        if record.get("eventName") != "INSERT":
+            continue
+        sequence = str(record["dynamodb"]["SequenceNumber"])
+        out_of_time = started and time_left_s is not None and time_left_s() < RECORD_BUDGET_S
+        if out_of_time or not _handled(record, sequence, notifier):
+            failures.append(sequence)
+        started = True
+    return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failures]}
+
+
+def _handled(record: dict[str, Any], sequence: str, notifier: Notifier) -> bool:
+    """False when the record must come again."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    deserializer = TypeDeserializer()
+    try:
+        image = record["dynamodb"]["NewImage"]
+        enquiry = Enquiry.from_item({name: deserializer.deserialize(value) for name, value in image.items()})
+    except (KeyError, TypeError, ValueError) as exc:
+        log.error("stream record %s is not an enquiry (%s)", sequence, type(exc).__name__)
+        return False
+    try:
+        return notifier.notify(enquiry) != "retry_later"
+    except Exception as exc:  # noqa: BLE001 - one enquiry must not stop the batch
+        # The frames without the exception's text, which could quote personal data.
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("enquiry %s: not e-mailed yet (%s); will retry\n%s", enquiry.enquiry_id, type(exc).__name__, frames)
+        return False
