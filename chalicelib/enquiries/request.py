@@ -39,7 +39,7 @@ def _email(value: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        return validate_email(_one_line(value), check_deliverability=False).normalized
+        return validate_email(_one_line(value), check_deliverability=False, allow_smtputf8=False).normalized
     except EmailNotValidError:
         raise ValueError("must be an e-mail address such as name@example.com") from None
 

@@ -95,6 +95,7 @@ def test_given_no_hospital_then_the_primary_one_is_chosen(client: Client, withou
         ({"last_name": "Smith\r\nBcc: victim@example.com"}, "last_name"),
         ({"last_name": "Nul\u0000"}, "last_name"),
         ({"email": "not-an-address"}, "email"),
+        ({"email": "jos\u00e9@example.com"}, "email"),
         ({"email": "a@example.com\r\nBcc: b@example.com"}, "email"),
         ({"email": "a" * 250 + "@example.com"}, "email"),
         ({"phone": "12"}, "phone"),
