@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from opensearchpy import OpenSearch
 
+    from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.enquiries.intake import EnquiryIntake
     from chalicelib.enquiries.notify import Notifier
     from chalicelib.ports import DeadLetters, EnquiryProgress, EnquiryStore, Geocoder, Mailer, SearchIndex
@@ -123,11 +124,16 @@ def search_service() -> SearchService:
 
 
 @functools.cache
-def enquiry_store() -> EnquiryStore:
+def _dynamodb_store() -> DynamoDBEnquiryStore:
+    """One adapter serves both ports: accepting enquiries and marking their progress."""
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 
     settings = get_settings()
     return DynamoDBEnquiryStore(dynamodb_client(), settings.enquiries_table, settings.rate_limit_table)
+
+
+def enquiry_store() -> EnquiryStore:
+    return _dynamodb_store()
 
 
 @functools.cache
@@ -164,12 +170,8 @@ def sqs_client() -> SQSClient:
     return boto_session().client("sqs", config=config)
 
 
-@functools.cache
 def enquiry_progress() -> EnquiryProgress:
-    from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
-
-    settings = get_settings()
-    return DynamoDBEnquiryStore(dynamodb_client(), settings.enquiries_table, settings.rate_limit_table)
+    return _dynamodb_store()
 
 
 @functools.cache
@@ -207,11 +209,10 @@ def reset() -> None:
         search_index,
         geocoder,
         search_service,
-        enquiry_store,
+        _dynamodb_store,
         enquiry_intake,
         ses_client,
         sqs_client,
-        enquiry_progress,
         mailer,
         dead_letters,
         notifier,

@@ -29,8 +29,9 @@ from chalicelib.adapters.ses_mailer import SesMailer
 from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
 from chalicelib.config import Settings, get_settings
 from chalicelib.enquiries.notify import CLAIM_LEASE_S, Backoff, MailSettings, Notifier, handle_stream_event
-from chalicelib.enquiries.record import Enquiry, Routing
+from chalicelib.enquiries.record import Enquiry
 from devstack.stream_worker import lambda_event
+from tests.enquiries import HENDON, an_enquiry
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -40,28 +41,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.integration
 
 NO_SEARCH = "http://127.0.0.1:9"  # nothing listens there: search is down
-HENDON = Routing("Dr Krish Nandy", "hendon", "BMI Hendon Hospital", "enquiries.hendon@hospitals.example")
-
-
-def _enquiry(number: int = 1, **changes: Any) -> Enquiry:
-    enquiry = Enquiry(
-        enquiry_id=f"01JDQ3Z6V8K2M4N6P8R0S2T4V{number}",
-        created_at="2026-11-25T19:08:56.123+00:00",
-        expires_at=1_795_000_000,
-        status="received",
-        specialist_id="krish-nandy",
-        hospital_id="hendon",
-        first_name="Zoë",
-        last_name=f"Quill-{number}",
-        email=f"zoe.quill{number}@patients.example",
-        phone="+447700900123",
-        preferred_contact="email",
-        treatment="Cognitive behavioural therapy",
-        message="Panic attacks since March; evenings are best.",
-        marketing_opt_in=False,
-        routing=HENDON,
-    )
-    return dataclasses.replace(enquiry, **changes)
 
 
 class Clock:
@@ -219,7 +198,7 @@ def test_given_a_new_enquiry_when_its_record_arrives_then_the_team_and_the_patie
     world: World,
 ) -> None:
     calls = _script_ses(world.ses, [])
-    event = world.put(_enquiry())
+    event = world.put(an_enquiry())
 
     response = handle_stream_event(event, world.notifier())
 
@@ -227,13 +206,13 @@ def test_given_a_new_enquiry_when_its_record_arrives_then_the_team_and_the_patie
     team, patient = world.sent()
     assert (team["To"], team["Reply-To"], team["From"]) == (
         HENDON.team_email,
-        _enquiry().email,
+        an_enquiry().email,
         world.settings.ses_sender,
     )
-    assert (patient["To"], patient["Reply-To"]) == (_enquiry().email, HENDON.team_email)
-    assert world.envelope_recipients() == {HENDON.team_email, _enquiry().email}
+    assert (patient["To"], patient["Reply-To"]) == (an_enquiry().email, HENDON.team_email)
+    assert world.envelope_recipients() == {HENDON.team_email, an_enquiry().email}
     assert all("ConfigurationSetName" not in call for call in calls)
-    item = world.item(_enquiry().enquiry_id)
+    item = world.item(an_enquiry().enquiry_id)
     assert item["status"] == "sent"
     assert all(item[f"{kind}_{mark}"] for kind in ("team", "patient") for mark in ("sent_at", "message_id"))
     assert not {"claim_token", "claim_expires_at"} & set(item)
@@ -242,13 +221,13 @@ def test_given_a_new_enquiry_when_its_record_arrives_then_the_team_and_the_patie
 def test_given_a_configuration_set_when_sending_then_ses_is_told_its_name(world: World) -> None:
     calls = _script_ses(world.ses, [])
 
-    handle_stream_event(world.put(_enquiry()), world.notifier(configuration_set="enquiry-mail"))
+    handle_stream_event(world.put(an_enquiry()), world.notifier(configuration_set="enquiry-mail"))
 
     assert [call.get("ConfigurationSetName") for call in calls] == ["enquiry-mail", "enquiry-mail"]
 
 
 def test_given_the_same_record_delivered_twice_then_each_email_is_sent_once(world: World) -> None:
-    event = world.put(_enquiry())
+    event = world.put(an_enquiry())
     notifier = world.notifier()
 
     first, again = handle_stream_event(event, notifier), handle_stream_event(event, notifier)
@@ -257,14 +236,14 @@ def test_given_the_same_record_delivered_twice_then_each_email_is_sent_once(worl
 
     assert _failures(first) == _failures(again) == _failures(after_marks) == []
     assert {record["eventName"] for record in own_marks["Records"]} == {"MODIFY"}
-    assert [message["To"] for message in world.sent()] == [HENDON.team_email, _enquiry().email]
+    assert [message["To"] for message in world.sent()] == [HENDON.team_email, an_enquiry().email]
 
 
 def test_given_another_worker_holds_the_lease_then_the_record_comes_back_and_is_sent_once_the_lease_ends(
     world: World,
 ) -> None:
-    event = world.put(_enquiry())
-    world.store.claim(_enquiry().enquiry_id, "another-worker", world.clock(), CLAIM_LEASE_S)
+    event = world.put(an_enquiry())
+    world.store.claim(an_enquiry().enquiry_id, "another-worker", world.clock(), CLAIM_LEASE_S)
 
     while_held = handle_stream_event(event, world.notifier())
     world.clock.now += timedelta(seconds=CLAIM_LEASE_S + 1)  # the other worker died
@@ -278,10 +257,10 @@ def test_given_another_worker_holds_the_lease_then_the_record_comes_back_and_is_
 def test_given_ses_throttles_twice_then_accepts_then_exactly_one_email_each_is_sent(world: World) -> None:
     _script_ses(world.ses, ["TooManyRequestsException", "TooManyRequestsException"])
 
-    response = handle_stream_event(world.put(_enquiry()), world.notifier())
+    response = handle_stream_event(world.put(an_enquiry()), world.notifier())
 
     assert _failures(response) == []
-    assert [message["To"] for message in world.sent()] == [HENDON.team_email, _enquiry().email]
+    assert [message["To"] for message in world.sent()] == [HENDON.team_email, an_enquiry().email]
     assert len(world.sleeps) == 2
     assert 0 <= world.sleeps[0] <= 0.5  # full jitter under a doubling cap
     assert 0 <= world.sleeps[1] <= 1.0
@@ -293,10 +272,10 @@ def test_given_ses_throttles_past_every_attempt_then_the_record_comes_back_uncla
     _script_ses(
         world.ses, ["TooManyRequestsException", "ThrottlingException", "LimitExceededException", "InternalFailure"]
     )
-    event = world.put(_enquiry())
+    event = world.put(an_enquiry())
 
     throttled = handle_stream_event(event, world.notifier())
-    item = world.item(_enquiry().enquiry_id)
+    item = world.item(an_enquiry().enquiry_id)
     retried = handle_stream_event(event, world.notifier())
 
     assert _failures(throttled) == _sequences(event)
@@ -309,7 +288,7 @@ def test_given_ses_throttles_past_every_attempt_then_the_record_comes_back_uncla
 def test_given_ses_rejects_one_enquiry_then_it_is_parked_and_failed_and_the_rest_of_the_batch_is_sent(
     world: World,
 ) -> None:
-    first, rejected, last = _enquiry(1), _enquiry(2), _enquiry(3)
+    first, rejected, last = an_enquiry(1), an_enquiry(2), an_enquiry(3)
     _script_ses(world.ses, [None, None, "MessageRejected"])  # the second enquiry's team e-mail
 
     response = handle_stream_event(world.put(first, rejected, last), world.notifier())
@@ -328,7 +307,7 @@ def test_given_ses_rejects_one_enquiry_then_it_is_parked_and_failed_and_the_rest
 def test_given_no_routing_snapshot_when_sending_then_the_team_address_comes_from_the_real_index(
     world: World, demo_index: str
 ) -> None:
-    enquiry = _enquiry(routing=None, hospital_id="london-independent")
+    enquiry = an_enquiry(routing=None, hospital_id="london-independent")
 
     response = handle_stream_event(world.put(enquiry), world.notifier(search_url=demo_index))
 
@@ -341,12 +320,12 @@ def test_given_no_routing_snapshot_when_sending_then_the_team_address_comes_from
 def test_given_no_routing_snapshot_and_search_down_then_the_record_comes_back_and_nothing_is_failed(
     world: World,
 ) -> None:
-    event = world.put(_enquiry(routing=None))
+    event = world.put(an_enquiry(routing=None))
 
     response = handle_stream_event(event, world.notifier(search_url=NO_SEARCH))
 
     assert _failures(response) == _sequences(event)
-    item = world.item(_enquiry().enquiry_id)
+    item = world.item(an_enquiry().enquiry_id)
     assert item["status"] == "sending"
     assert "claim_token" not in item  # released: the retry need not wait for the lease
     assert world.sent() == []
@@ -356,18 +335,18 @@ def test_given_no_routing_snapshot_and_search_down_then_the_record_comes_back_an
 def test_given_too_little_time_left_then_only_the_first_record_is_started_and_the_rest_come_back(
     world: World,
 ) -> None:
-    event = world.put(_enquiry(1), _enquiry(2), _enquiry(3))
+    event = world.put(an_enquiry(1), an_enquiry(2), an_enquiry(3))
 
     response = handle_stream_event(event, world.notifier(), time_left_s=lambda: 5.0)
 
     assert _failures(response) == _sequences(event)[1:]
     assert len(world.sent()) == 2
-    assert [world.item(_enquiry(n).enquiry_id)["status"] for n in (1, 2, 3)] == ["sent", "received", "received"]
+    assert [world.item(an_enquiry(n).enquiry_id)["status"] for n in (1, 2, 3)] == ["sent", "received", "received"]
 
 
 def test_given_html_and_header_injection_attempts_then_the_emails_arrive_inert(world: World) -> None:
     attack = 'Zoë\r\nBcc: victim@elsewhere.example\r\n\r\n<script>alert("x")</script>'
-    enquiry = _enquiry(first_name=attack, last_name=attack, treatment=attack, message=attack)
+    enquiry = an_enquiry(first_name=attack, last_name=attack, treatment=attack, message=attack)
 
     response = handle_stream_event(world.put(enquiry), world.notifier())
 
@@ -382,7 +361,7 @@ def test_given_html_and_header_injection_attempts_then_the_emails_arrive_inert(w
 def test_given_a_line_break_in_the_patient_address_then_no_email_is_sent_and_the_enquiry_is_parked_once(
     world: World,
 ) -> None:
-    enquiry = _enquiry(email="zoe.quill1@patients.example\r\nBcc: victim@elsewhere.example")
+    enquiry = an_enquiry(email="zoe.quill1@patients.example\r\nBcc: victim@elsewhere.example")
     event = world.put(enquiry)
 
     response, again = handle_stream_event(event, world.notifier()), handle_stream_event(event, world.notifier())
@@ -399,7 +378,9 @@ def test_given_every_kind_of_failure_then_no_log_line_holds_personal_data(
     caplog.set_level(logging.DEBUG, logger="chalicelib")
     caplog.set_level(logging.DEBUG, logger="devstack")
     _script_ses(world.ses, ["TooManyRequestsException"] * 4 + [None, "MessageRejected"])
-    event = world.put(_enquiry(1), _enquiry(2), _enquiry(3, routing=None), _enquiry(4, email="zoe\r\n@x.example"))
+    event = world.put(
+        an_enquiry(1), an_enquiry(2), an_enquiry(3, routing=None), an_enquiry(4, email="zoe\r\n@x.example")
+    )
 
     handle_stream_event(event, world.notifier())
 
@@ -416,10 +397,10 @@ def test_given_the_dead_letter_queue_is_unreachable_when_ses_rejects_then_the_re
     queue_url = sqs.get_queue_url(QueueName=world.settings.dead_letter_queue)["QueueUrl"]
     sqs.delete_queue(QueueUrl=queue_url)
     _script_ses(world.ses, ["MessageRejected", "MessageRejected"])
-    event = world.put(_enquiry())
+    event = world.put(an_enquiry())
 
     unparked = handle_stream_event(event, world.notifier())
-    item = world.item(_enquiry().enquiry_id)
+    item = world.item(an_enquiry().enquiry_id)
     sqs.create_queue(QueueName=world.settings.dead_letter_queue)
     parked = handle_stream_event(event, world.notifier())
 
@@ -429,5 +410,5 @@ def test_given_the_dead_letter_queue_is_unreachable_when_ses_rejects_then_the_re
     assert "QueueDoesNotExist" in caplog.text
     assert "zoe" not in caplog.text.lower()
     assert _failures(parked) == []
-    assert world.parked() == [{"enquiry_id": _enquiry().enquiry_id, "reason": "team:MessageRejected"}]
-    assert world.item(_enquiry().enquiry_id)["status"] == "failed"
+    assert world.parked() == [{"enquiry_id": an_enquiry().enquiry_id, "reason": "team:MessageRejected"}]
+    assert world.item(an_enquiry().enquiry_id)["status"] == "failed"

@@ -17,10 +17,10 @@ from botocore.config import Config
 from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 from chalicelib.config import Settings, load_settings
 from chalicelib.enquiries.outbox import local_outbox
-from chalicelib.enquiries.record import Enquiry, Routing
 from devstack.bootstrap import bootstrap
 from devstack.processes import free_port
 from devstack.stream_worker import StreamWorker, local_stream_worker
+from tests.enquiries import an_enquiry
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -28,22 +28,13 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.integration
 
 TEAM = "enquiries.hendon@hospitals.example"
-ENQUIRY = Enquiry(
+ENQUIRY = an_enquiry(
     enquiry_id="01JDQ3Z6V8K2M4N6P8R0S2T4W1",
-    created_at="2026-11-25T19:08:56.123+00:00",
-    expires_at=1_795_000_000,
-    status="received",
-    specialist_id="krish-nandy",
-    hospital_id="hendon",
-    first_name="Zoë",
     last_name="Quill",
     email="zoe.quill@patients.example",
     phone=None,
-    preferred_contact="email",
     treatment=None,
     message="Evenings are best <b>please</b>.",
-    marketing_opt_in=False,
-    routing=Routing("Dr Krish Nandy", "hendon", "BMI Hendon Hospital", TEAM),
 )
 
 

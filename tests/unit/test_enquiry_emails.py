@@ -17,31 +17,17 @@ from chalicelib.enquiries.emails import (
     patient_acknowledgement,
     team_notification,
 )
-from chalicelib.enquiries.record import Enquiry, Routing
+from tests.enquiries import HENDON, an_enquiry
 
 SENDER = "no-reply@find-a-specialist.localhost"
-ROUTING = Routing(
-    specialist_name="Dr Krish Nandy",
-    hospital_id="hendon",
-    hospital_name="BMI Hendon Hospital",
-    team_email="enquiries.hendon@hospitals.example",
-)
-ENQUIRY = Enquiry(
+ROUTING = HENDON
+ENQUIRY = an_enquiry(
     enquiry_id="01JDQ3Z6V8K2M4N6P8R0S2T4V6",
-    created_at="2026-11-25T19:08:56.123+00:00",
-    expires_at=1_795_000_000,
-    status="received",
-    specialist_id="krish-nandy",
-    hospital_id="hendon",
-    first_name="Zoë",
     last_name="O'Brien",
     email="zoe.obrien@patients.example",
-    phone="+447700900123",
     preferred_contact="phone",
-    treatment="Cognitive behavioural therapy",
     message="I have had panic attacks since March.\nCan I be seen in the evening?",
     marketing_opt_in=True,
-    routing=ROUTING,
 )
 
 

@@ -1,0 +1,32 @@
+"""Stored enquiries for the notify side's tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from chalicelib.enquiries.record import Enquiry, Routing
+
+HENDON = Routing("Dr Krish Nandy", "hendon", "BMI Hendon Hospital", "enquiries.hendon@hospitals.example")
+
+
+def an_enquiry(number: int = 1, **changes: Any) -> Enquiry:
+    """A received enquiry for Dr Krish Nandy at Hendon; ``changes`` replace fields."""
+    enquiry = Enquiry(
+        enquiry_id=f"01JDQ3Z6V8K2M4N6P8R0S2T4V{number}",
+        created_at="2026-11-25T19:08:56.123+00:00",
+        expires_at=1_795_000_000,
+        status="received",
+        specialist_id="krish-nandy",
+        hospital_id="hendon",
+        first_name="Zoë",
+        last_name=f"Quill-{number}",
+        email=f"zoe.quill{number}@patients.example",
+        phone="+447700900123",
+        preferred_contact="email",
+        treatment="Cognitive behavioural therapy",
+        message="Panic attacks since March; evenings are best.",
+        marketing_opt_in=False,
+        routing=HENDON,
+    )
+    return dataclasses.replace(enquiry, **changes)
