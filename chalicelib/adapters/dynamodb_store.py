@@ -27,10 +27,6 @@ LEASE_HOLDER = "claim_token"
 LEASE_EXPIRES_AT = "claim_expires_at"
 
 
-class DuplicateEnquiry(Exception):
-    """An enquiry with this id is already stored (ids are never reused)."""
-
-
 class DynamoDBEnquiryStore:
     def __init__(self, client: DynamoDBClient, table_name: str, rate_limit_table: str) -> None:
         self._client = client
@@ -67,12 +63,28 @@ class DynamoDBEnquiryStore:
             over = [limit for limit, code in zip(limits, reasons, strict=False) if code == "ConditionalCheckFailed"]
             if over:
                 raise RateLimited(max(limit.retry_after_s for limit in over)) from None
-            if reasons and reasons[-1] == "ConditionalCheckFailed":
-                raise DuplicateEnquiry(enquiry.enquiry_id) from None
+            if reasons and reasons[-1] == "ConditionalCheckFailed" and self._is_stored(enquiry.enquiry_id):
+                # Ids are fresh ULIDs: the item is ours, written by an attempt whose answer
+                # was lost and that botocore then retried. The enquiry is accepted.
+                return
             raise StoreUnavailable(f"transaction cancelled: {reasons}") from None
         except (BotoCoreError, ClientError) as exc:
+            # The outcome is unknown (a timeout may hide a commit): never tell the patient
+            # "nothing was sent" about an enquiry that is in fact stored and on its way.
+            if self._is_stored(enquiry.enquiry_id):
+                return
             log.error("enquiry %s not stored: %s", enquiry.enquiry_id, type(exc).__name__)
             raise StoreUnavailable(type(exc).__name__) from None
+
+    def _is_stored(self, enquiry_id: str) -> bool:
+        """A strongly consistent read; False when even that cannot be had."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            found = self._client.get_item(TableName=self._table_name, Key=self._key(enquiry_id), ConsistentRead=True)
+        except (BotoCoreError, ClientError):
+            return False
+        return "Item" in found
 
     # --- Notify's progress marks (the EnquiryProgress port) ------------------------------
 
