@@ -86,7 +86,8 @@ def _markdown(results: dict[str, Any]) -> str:
         "| measure | ours | baseline | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",
         f"| full reindex of {throughput['records']:,} specialists, docs/s (baseline: raw `helpers.bulk` "
-        f"of the same prepared documents) | {throughput['reindex_docs_per_s']:,} | "
+        f"of the same prepared documents; median of {throughput['rounds']} alternating rounds, each round's ratio "
+        f"{throughput['per_round_ratios']}) | {throughput['reindex_docs_per_s']:,} | "
         f"{throughput['raw_bulk_docs_per_s']:,} | {throughput['ratio']} | {throughput['target']} |",
         f"| indexer peak RSS, MiB, {memory['large_records']:,} records (baseline: "
         f"{memory['small_records']:,} records) | {memory['large_peak_rss_mib']} | "

@@ -15,6 +15,7 @@ from chalicelib.config import get_search_settings, get_settings
 
 if TYPE_CHECKING:
     import boto3
+    from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
@@ -46,18 +47,23 @@ def boto_session() -> boto3.Session:
     return boto3.Session(region_name=get_search_settings().region or None)
 
 
-@functools.cache
-def dynamodb_client() -> DynamoDBClient:
+def _aws_config(read_timeout_s: float, attempts: int, connect_timeout_s: float = AWS_CONNECT_TIMEOUT_S) -> Config:
+    """Bounded timeouts and ``attempts`` tries in all (botocore's ``max_attempts`` would
+    count retries only, one more call than the name suggests)."""
     from botocore.config import Config
 
-    config = Config(
-        connect_timeout=AWS_CONNECT_TIMEOUT_S,
-        read_timeout=AWS_READ_TIMEOUT_S,
-        retries={"mode": "standard", "max_attempts": 2},
+    return Config(
+        connect_timeout=connect_timeout_s,
+        read_timeout=read_timeout_s,
+        retries={"mode": "standard", "total_max_attempts": attempts},
         # moto serves DynamoDB (and its streams) only on the plain regional endpoint.
         account_id_endpoint_mode="disabled",
     )
-    return boto_session().client("dynamodb", config=config)
+
+
+@functools.cache
+def dynamodb_client() -> DynamoDBClient:
+    return boto_session().client("dynamodb", config=_aws_config(AWS_READ_TIMEOUT_S, attempts=3))
 
 
 @functools.cache
@@ -106,13 +112,10 @@ def geocoder() -> Geocoder:
     place_index = get_search_settings().place_index
     if not place_index:
         return OfflineGeocoder()
-    from botocore.config import Config
-
     from chalicelib.geocoding.chain import FirstFound
     from chalicelib.geocoding.location_service import LocationServiceGeocoder, PlaceIndexClient
 
-    config = Config(connect_timeout=AWS_CONNECT_TIMEOUT_S, read_timeout=1.0, retries={"max_attempts": 1})
-    client = cast("PlaceIndexClient", boto_session().client("location", config=config))
+    client = cast("PlaceIndexClient", boto_session().client("location", config=_aws_config(1.0, attempts=1)))
     return FirstFound(OfflineGeocoder(), LocationServiceGeocoder(client, place_index))
 
 
@@ -148,26 +151,13 @@ def enquiry_intake() -> EnquiryIntake:
 
 @functools.cache
 def ses_client() -> SESV2Client:
-    from botocore.config import Config
-
-    config = Config(
-        connect_timeout=SES_CONNECT_TIMEOUT_S,
-        read_timeout=SES_READ_TIMEOUT_S,
-        retries={"mode": "standard", "max_attempts": 1},
-    )
+    config = _aws_config(SES_READ_TIMEOUT_S, attempts=1, connect_timeout_s=SES_CONNECT_TIMEOUT_S)
     return boto_session().client("sesv2", config=config)
 
 
 @functools.cache
 def sqs_client() -> SQSClient:
-    from botocore.config import Config
-
-    config = Config(
-        connect_timeout=AWS_CONNECT_TIMEOUT_S,
-        read_timeout=AWS_READ_TIMEOUT_S,
-        retries={"mode": "standard", "max_attempts": 3},
-    )
-    return boto_session().client("sqs", config=config)
+    return boto_session().client("sqs", config=_aws_config(AWS_READ_TIMEOUT_S, attempts=4))
 
 
 def enquiry_progress() -> EnquiryProgress:

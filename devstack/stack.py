@@ -23,9 +23,9 @@ from devstack.processes import free_port, log_tail, start_child, stop_child
 
 if TYPE_CHECKING:
     import boto3
-    from moto.server import ThreadedMotoServer
 
     from chalicelib.config import Settings
+    from devstack.moto_server import SerialMotoServer
     from devstack.stream_worker import StreamWorker
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ class LocalStack:
         self.node = OpenSearchNode(port=opensearch_port)
         self.moto_port = moto_port or free_port()
         self.api_port = api_port or free_port()
-        self._moto: ThreadedMotoServer | None = None
+        self._moto: SerialMotoServer | None = None
         self._api: subprocess.Popen[bytes] | None = None
         self._worker: StreamWorker | None = None
 
@@ -140,11 +140,11 @@ class LocalStack:
             raise RuntimeError(f"indexing the demo catalog failed:\n{result.stdout}{result.stderr}")
 
     def _start_moto(self) -> None:
-        from moto.server import ThreadedMotoServer
+        from devstack.moto_server import SerialMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one log line per AWS call otherwise
 
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self._moto = SerialMotoServer("127.0.0.1", self.moto_port)
         self._moto.start()
 
     def _session(self) -> boto3.Session:

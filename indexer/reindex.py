@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from chalicelib.index_schema import index_body, to_document
 from indexer.lock import IndexerLock, LockHeld
 from indexer.naming import is_build_of, new_index_name
@@ -167,7 +169,10 @@ class Reindexer:
                 if not first:
                     first.append(specialist)
                 in_flight.setdefault(specialist.id, []).append(number)
-                yield {"_op_type": "create", "_index": name, "_id": specialist.id, "_source": to_document(specialist)}
+                # Serialised here, in the read-ahead thread: the bulk helper passes a string
+                # source through as it is, so the sending thread only frames the chunk.
+                source_json = orjson.dumps(to_document(specialist)).decode()
+                yield {"_op_type": "create", "_index": name, "_id": specialist.id, "_source": source_json}
 
         failures: list[str] = []
         duplicates: list[InvalidLine] = []
