@@ -1,0 +1,175 @@
+"""Alarms for on-call, each sent to one SNS topic. ``docs/infra.md`` says what each
+means and what to do about it."""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.settings import StageConfig
+
+FIVE_MINUTES = Duration.minutes(5)
+_ABOVE = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+_AT_LEAST = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+_BELOW = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+
+
+class Alarms(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        self.config = config
+        self.topic = sns.Topic(self, "OnCall", enforce_ssl=True)
+        if config.on_call_email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(config.on_call_email))
+        self._action = actions.SnsAction(self.topic)
+
+    def _alarm(
+        self,
+        construct_id: str,
+        metric: cloudwatch.IMetric,
+        *,
+        threshold: float,
+        comparison: cloudwatch.ComparisonOperator,
+        description: str,
+        periods: int = 1,
+        missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
+    ) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self,
+            construct_id,
+            metric=metric,
+            threshold=threshold,
+            comparison_operator=comparison,
+            evaluation_periods=periods,
+            treat_missing_data=missing,
+            alarm_description=description,
+        )
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+        return alarm
+
+    def api(self, api_name: str, stage_name: str) -> None:
+        dimensions = {"ApiName": api_name, "Stage": stage_name}
+        api = self.config.api
+
+        def metric(name: str, statistic: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name=name,
+                dimensions_map=dimensions,
+                statistic=statistic,
+                period=FIVE_MINUTES,
+            )
+
+        self._alarm(
+            "Api5xxRate",
+            metric("5XXError", "Average"),
+            threshold=api.error_rate_alarm,
+            comparison=_ABOVE,
+            periods=2,
+            description="Share of API requests answered 5xx over two 5-minute periods",
+        )
+        self._alarm(
+            "ApiP99Latency",
+            metric("Latency", "p99"),
+            threshold=api.p99_latency_alarm_ms,
+            comparison=_ABOVE,
+            periods=3,
+            description="API p99 latency (ms) over three 5-minute periods",
+        )
+
+    def dead_letters(self, queue: sqs.IQueue) -> None:
+        self._alarm(
+            "DeadLettersWaiting",
+            queue.metric_approximate_number_of_messages_visible(statistic="Maximum", period=Duration.minutes(1)),
+            threshold=0,
+            comparison=_ABOVE,
+            description="An enquiry e-mail or stream batch was parked in the dead-letter queue",
+        )
+
+    def notify(self, function_name: str) -> None:
+        errors = cloudwatch.Metric(
+            namespace="AWS/Lambda",
+            metric_name="Errors",
+            dimensions_map={"FunctionName": function_name},
+            statistic="Sum",
+            period=FIVE_MINUTES,
+        )
+        self._alarm(
+            "NotifyErrors",
+            errors,
+            threshold=1,
+            comparison=_AT_LEAST,
+            description="The notify function failed a whole invocation (the stream retries it)",
+        )
+
+    def indexer(self, function: lambda_.IFunction) -> None:
+        hours = self.config.indexer.max_hours_between_runs
+        self._alarm(
+            "IndexerFailed",
+            function.metric_errors(statistic="Sum", period=FIVE_MINUTES),
+            threshold=1,
+            comparison=_AT_LEAST,
+            description="A reindex run failed or a guard aborted it; the alias was not moved",
+        )
+        self._alarm(
+            "IndexerMissedSchedule",
+            function.metric_invocations(statistic="Sum", period=Duration.hours(hours)),
+            threshold=1,
+            comparison=_BELOW,
+            missing=cloudwatch.TreatMissingData.BREACHING,
+            description=f"No reindex run started in {hours} hours",
+        )
+
+    def search(self, domain_name: str) -> None:
+        search = self.config.search
+
+        def metric(name: str, statistic: str, period: Duration) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/ES",
+                metric_name=name,
+                dimensions_map={"DomainName": domain_name, "ClientId": Aws.ACCOUNT_ID},
+                statistic=statistic,
+                period=period,
+            )
+
+        self._alarm(
+            "SearchClusterRed",
+            metric("ClusterStatus.red", "Maximum", Duration.minutes(1)),
+            threshold=1,
+            comparison=_AT_LEAST,
+            description="A primary shard is unassigned: some searches fail",
+        )
+        self._alarm(
+            "SearchClusterYellow",
+            metric("ClusterStatus.yellow", "Maximum", FIVE_MINUTES),
+            threshold=1,
+            comparison=_AT_LEAST,
+            periods=3,
+            description="A replica shard has been unassigned for 15 minutes",
+        )
+        self._alarm(
+            "SearchLowFreeStorage",
+            metric("FreeStorageSpace", "Minimum", FIVE_MINUTES),
+            threshold=search.free_storage_alarm_mb,
+            comparison=_BELOW,
+            description=f"A node has under {search.free_storage_alarm_mb} MB free; a reindex needs room for 2 indices",
+        )
+
+    def mail(self) -> None:
+        bounce_rate = cloudwatch.Metric(
+            namespace="AWS/SES", metric_name="Reputation.BounceRate", statistic="Maximum", period=Duration.minutes(15)
+        )
+        self._alarm(
+            "SesBounceRate",
+            bounce_rate,
+            threshold=self.config.mail.bounce_rate_alarm,
+            comparison=_ABOVE,
+            description="The account's SES bounce rate: SES reviews an account above 5% and may pause sending",
+        )

@@ -1,0 +1,91 @@
+"""The indexer function, its feed bucket, and what starts it: a schedule, and a new
+feed arriving under the bucket's prefix (S3 → EventBridge "Object Created")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.roles import FunctionIdentity
+from infra.settings import IndexerConfig
+
+# Lambda's limit, and the reindex lock outlives it (see docs/indexer.md).
+TIMEOUT = Duration.minutes(15)
+
+
+class Indexer(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: IndexerConfig,
+        identity: FunctionIdentity,
+        code: Path,
+        environment: dict[str, str],
+        retain: bool,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.feeds = s3.Bucket(
+            self,
+            "Feeds",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
+        # EventBridge delivery, set on the bucket itself (no notifications custom resource).
+        bucket = self.feeds.node.default_child
+        assert isinstance(bucket, s3.CfnBucket)
+        bucket.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)
+        identity.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"], resources=[self.feeds.arn_for_objects(f"{config.feed_prefix}*")]
+            )
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="indexer.handler.handler",
+            code=lambda_.Code.from_asset(str(code)),  # a zip, used as it is
+            timeout=TIMEOUT,
+            memory_size=config.memory_mb,
+            role=identity.role,
+            log_group=identity.log_group,
+            # A failed run raises for the alarm; running it again at once would fail again.
+            retry_attempts=0,
+            environment={
+                **environment,
+                "CATALOG_URI": f"s3://{self.feeds.bucket_name}/{config.feed_key}",
+                "INDEXER_MAX_INVALID_RATIO": str(config.max_invalid_ratio),
+                "INDEXER_MAX_DROP_RATIO": str(config.max_drop_ratio),
+                "INDEXER_KEEP": str(config.keep),
+            },
+        )
+        target = targets.LambdaFunction(self.function, retry_attempts=0)
+        self.schedule = events.Rule(
+            self, "Schedule", schedule=events.Schedule.expression(config.schedule), targets=[target]
+        )
+        self.new_feed = events.Rule(
+            self,
+            "NewFeed",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={
+                    "bucket": {"name": [self.feeds.bucket_name]},
+                    "object": {"key": [{"prefix": config.feed_prefix}]},
+                },
+            ),
+            targets=[target],
+        )

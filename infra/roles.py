@@ -1,0 +1,60 @@
+"""One execution role per function, each starting with nothing but its own log group.
+
+Every other permission is added by the construct that owns the resource, naming it
+(a table, the stream, the domain, the queue, the SES identity); nothing here uses a
+managed policy or a ``*`` action.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from constructs import Construct, IConstruct
+
+from infra.settings import LogRetentionDays
+
+_RETENTION: dict[int, logs.RetentionDays] = {
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+}
+
+
+def retention(days: LogRetentionDays) -> logs.RetentionDays:
+    return _RETENTION[days]
+
+
+class FunctionIdentity(Construct):
+    """A function's role and its log group (with retention, created before the function
+    so Lambda never creates one that keeps logs forever)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, retention_days: LogRetentionDays, retain: bool) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            retention=retention(retention_days),
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{construct_id} function: its own log group and the resources it names",
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+
+    @property
+    def policy(self) -> IConstruct:
+        """The role's policy: what a function using the role must wait for."""
+        return self.role.node.find_child("DefaultPolicy")

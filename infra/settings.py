@@ -1,0 +1,133 @@
+"""The stage config file (``infra/stages.json``) read into checked, typed objects.
+
+One file describes every stage, so a reviewer sees dev and prod side by side; a
+typo or a missing key stops the synth with pydantic's message naming the key.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+STAGES_FILE = Path(__file__).with_name("stages.json")
+
+StageName = Literal["dev", "prod"]
+# The retention periods the stage file may choose (a subset of CloudWatch's).
+LogRetentionDays = Literal[7, 14, 30, 60, 90, 180, 365]
+Ratio = Annotated[float, Field(gt=0, le=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SearchConfig(_Strict):
+    # An explicit name lets the domain's access policy name the domain without referring
+    # to itself (a reference to its own ARN would be a circular dependency).
+    domain_name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{2,27}$")]
+    data_node_type: str
+    data_nodes: Annotated[int, Field(ge=1, le=20)]
+    availability_zones: Literal[1, 2, 3]
+    # None: no dedicated manager nodes (a single-node dev domain does not need them).
+    manager_node_type: str | None
+    volume_gb: Annotated[int, Field(ge=10, le=1024)]
+    free_storage_alarm_mb: Annotated[int, Field(ge=256)]
+    index_replicas: Annotated[int, Field(ge=0, le=5)]
+
+    @model_validator(mode="after")
+    def _nodes_fill_zones(self) -> SearchConfig:
+        if self.data_nodes % self.availability_zones:
+            raise ValueError("data_nodes must be a multiple of availability_zones")
+        if self.index_replicas >= self.data_nodes:
+            raise ValueError("index_replicas must be fewer than data_nodes (a replica needs another node)")
+        return self
+
+
+class ApiConfig(_Strict):
+    # Lambda gives CPU in proportion to memory: more memory, faster cold starts.
+    memory_mb: Annotated[int, Field(ge=128, le=10240)]
+    cors_allowed_origins: Annotated[tuple[HttpUrl, ...], Field(min_length=1)]
+    throttle_rate_per_second: Annotated[int, Field(ge=1)]
+    throttle_burst: Annotated[int, Field(ge=1)]
+    # None: no WAF web ACL; otherwise the requests one client IP may make in 5 minutes.
+    waf_requests_per_5_minutes: Annotated[int, Field(ge=10)] | None
+    p99_latency_alarm_ms: Annotated[int, Field(ge=100)]
+    error_rate_alarm: Ratio
+    place_index: str
+    # API Gateway's CloudWatch role is one setting per account and region: leave it to
+    # the stack that owns it when several stacks share an account.
+    manage_api_gateway_logging_role: bool
+
+    @model_validator(mode="after")
+    def _origins_only(self) -> ApiConfig:
+        for origin in self.cors_allowed_origins:
+            if origin.path not in (None, "/") or origin.query or origin.fragment or origin.username:
+                raise ValueError(f"{origin} is not an origin: scheme, host and port only")
+        return self
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Scheme, host and port, as a browser sends them in ``Origin`` (no trailing slash)."""
+        return tuple(str(origin).rstrip("/") for origin in self.cors_allowed_origins)
+
+
+class MailConfig(_Strict):
+    identity: str  # a domain (recommended: DKIM-signed) or one address
+    sender: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    fallback_team_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    bounce_rate_alarm: Ratio
+
+    @model_validator(mode="after")
+    def _sender_is_verified(self) -> MailConfig:
+        if self.sender != self.identity and self.sender.rsplit("@", 1)[1] != self.identity:
+            raise ValueError("sender must be the identity or an address at the identity's domain")
+        return self
+
+
+class NotifyConfig(_Strict):
+    batch_size: Annotated[int, Field(ge=1, le=100)]
+    retry_attempts: Annotated[int, Field(ge=0, le=100)]
+    max_record_age_hours: Annotated[int, Field(ge=1, le=168)]
+
+
+class IndexerConfig(_Strict):
+    schedule: Annotated[str, Field(pattern=r"^(cron|rate)\(.+\)$")]
+    feed_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()/-]+/$")]
+    feed_key: str
+    memory_mb: Annotated[int, Field(ge=512, le=10240)]
+    max_invalid_ratio: Ratio
+    max_drop_ratio: Ratio
+    keep: Annotated[int, Field(ge=0, le=100)]
+    # The missed-schedule alarm fires when no run started for this long.
+    max_hours_between_runs: Annotated[int, Field(ge=1, le=24)]
+
+    @model_validator(mode="after")
+    def _feed_under_prefix(self) -> IndexerConfig:
+        if not self.feed_key.startswith(self.feed_prefix):
+            raise ValueError("feed_key must be under feed_prefix, so a new feed triggers a run")
+        return self
+
+
+class StageConfig(_Strict):
+    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]
+    # Prod keeps its tables, feed bucket and domain when the stack is deleted.
+    retain_data: bool
+    log_retention_days: LogRetentionDays
+    search: SearchConfig
+    api: ApiConfig
+    mail: MailConfig
+    notify: NotifyConfig
+    indexer: IndexerConfig
+    on_call_email: str | None
+
+
+class InfraConfig(_Strict):
+    app_name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]+$")]
+    stages: dict[StageName, StageConfig]
+
+
+def load_config(path: Path = STAGES_FILE) -> InfraConfig:
+    return InfraConfig.model_validate(json.loads(path.read_text(encoding="utf-8")))

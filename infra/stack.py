@@ -1,0 +1,158 @@
+"""One stage of the backend in one stack: data, search, mail, the Chalice app, the
+indexer, the stream wiring and the alarms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import Aws, CfnOutput, Environment, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra.alarms import Alarms
+from infra.api import ChaliceApp
+from infra.bundle import REPO
+from infra.data import Data
+from infra.indexing import Indexer
+from infra.mail import Mail
+from infra.roles import FunctionIdentity, retention
+from infra.search import SearchDomain
+from infra.settings import StageConfig, StageName
+from infra.stream import connect_stream
+
+# What the api function does to each table (TransactWriteItems needs the item actions).
+ENQUIRY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable")
+IDEMPOTENCY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+RATE_LIMIT_ACTIONS = ("dynamodb:UpdateItem",)
+# notify reads the enquiry and marks its progress.
+PROGRESS_ACTIONS = ("dynamodb:GetItem", "dynamodb:UpdateItem")
+DEAD_LETTER_ACTIONS = ("sqs:GetQueueUrl", "sqs:SendMessage")
+
+
+def chalice_config() -> dict[str, Any]:
+    """``.chalice/config.json``: the search alias (the indexer must swap the one the api
+    reads) and each stage's API Gateway stage name (the alarms' dimension)."""
+    config: dict[str, Any] = json.loads((REPO / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return config
+
+
+class BackendStack(Stack):
+    def __init__(
+        self, scope: Construct, stage: StageName, *, app_name: str, config: StageConfig, indexer_code: Path
+    ) -> None:
+        # The construct id is the Chalice stage (chalice.cdk reads it from the scope).
+        super().__init__(
+            scope,
+            stage,
+            stack_name=f"{app_name}-{stage}",
+            env=Environment(region=config.region),
+            description=f"Find a Specialist backend ({stage})",
+        )
+        retain = config.retain_data
+        chalice = chalice_config()
+        log_retention = retention(config.log_retention_days)
+        identities = {
+            name: FunctionIdentity(self, name, retention_days=config.log_retention_days, retain=retain)
+            for name in ("Api", "Notify", "Indexer")
+        }
+        api, notify, indexer = identities["Api"], identities["Notify"], identities["Indexer"]
+
+        data = Data(self, "Data", retain=retain)
+        search = SearchDomain(
+            self,
+            "Search",
+            config=config.search,
+            retain=retain,
+            readers=[api.role, notify.role],
+            writers=[indexer.role],
+        )
+        mail = Mail(self, "Mail", config=config.mail, name=f"{app_name}-{stage}")
+        salt = secretsmanager.Secret(
+            self,
+            "RateLimitSalt",
+            description="Keys the hashes under which enquiry rate-limit counters are stored",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True, include_space=False
+            ),
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
+
+        _grant(api.role, data.enquiries.table_arn, ENQUIRY_ACTIONS)
+        _grant(api.role, data.idempotency.table_arn, IDEMPOTENCY_ACTIONS)
+        _grant(api.role, data.rate_limits.table_arn, RATE_LIMIT_ACTIONS)
+        _grant(notify.role, data.enquiries.table_arn, PROGRESS_ACTIONS)
+        _grant(notify.role, data.dead_letters.queue_arn, DEAD_LETTER_ACTIONS)
+        mail.grant_send(notify.role)
+        if config.api.place_index:
+            place_index_arn = (
+                f"arn:{Aws.PARTITION}:geo:{Aws.REGION}:{Aws.ACCOUNT_ID}:place-index/{config.api.place_index}"
+            )
+            _grant(api.role, place_index_arn, ("geo:SearchPlaceIndexForText",))
+
+        app = ChaliceApp(
+            self,
+            api=api,
+            notify=notify,
+            memory_mb=config.api.memory_mb,
+            environment={
+                "OPENSEARCH_URL": search.endpoint_url,
+                "ENQUIRIES_TABLE": data.enquiries.table_name,
+                "IDEMPOTENCY_TABLE": data.idempotency.table_name,
+                "RATE_LIMIT_TABLE": data.rate_limits.table_name,
+                "DEAD_LETTER_QUEUE": data.dead_letters.queue_name,
+                "SES_SENDER": config.mail.sender,
+                "FALLBACK_TEAM_EMAIL": config.mail.fallback_team_email,
+                "SES_CONFIGURATION_SET": mail.configuration_set.configuration_set_name,
+                "CORS_ALLOWED_ORIGINS": ",".join(config.api.origins),
+                "PLACE_INDEX": config.api.place_index,
+                # A CloudFormation dynamic reference, resolved at deploy time: the
+                # template and the synthesised files never hold the value.
+                "RATE_LIMIT_SALT": salt.secret_value.unsafe_unwrap(),
+            },
+        )
+        api_name = f"{app_name}-{stage}"
+        app.rest_api.add_property_override("Name", api_name)
+        app.configure_gateway(self, config.api, log_retention=log_retention, retain=retain)
+
+        connect_stream(
+            self,
+            function_arn=app.notify_function.get_att("Arn").to_string(),
+            role=notify.role,
+            table=data.enquiries,
+            dead_letters=data.dead_letters,
+            config=config.notify,
+        )
+
+        indexing = Indexer(
+            self,
+            "Reindex",
+            config=config.indexer,
+            identity=indexer,
+            code=indexer_code,
+            environment={
+                "STAGE": stage,
+                "OPENSEARCH_URL": search.endpoint_url,
+                "SEARCH_ALIAS": str(chalice["environment_variables"]["SEARCH_ALIAS"]),
+                "INDEX_REPLICAS": str(config.search.index_replicas),
+            },
+            retain=retain,
+        )
+
+        alarms = Alarms(self, "Alarms", config=config)
+        alarms.api(api_name, str(chalice["stages"][stage]["api_gateway_stage"]))
+        alarms.dead_letters(data.dead_letters)
+        alarms.notify(app.notify_function.ref)
+        alarms.indexer(indexing.function)
+        alarms.search(config.search.domain_name)
+        alarms.mail()
+
+        CfnOutput(self, "FeedBucket", value=indexing.feeds.bucket_name)
+        CfnOutput(self, "OnCallTopic", value=alarms.topic.topic_arn)
+        CfnOutput(self, "SearchEndpoint", value=search.endpoint_url)
+
+
+def _grant(role: iam.IRole, resource: str, actions: tuple[str, ...]) -> None:
+    role.add_to_principal_policy(iam.PolicyStatement(actions=list(actions), resources=[resource]))

@@ -1,0 +1,76 @@
+"""On-call alarms, each sending to the on-call topic, and log retention everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infra.settings import StageConfig, StageName
+from tests.infra.conftest import Synthesised
+
+# (namespace, metric, statistic, comparison) of each alarm the issue asks for.
+EXPECTED = {
+    "Api5xxRate": ("AWS/ApiGateway", "5XXError", "Average", "GreaterThanThreshold"),
+    "ApiP99Latency": ("AWS/ApiGateway", "Latency", None, "GreaterThanThreshold"),
+    "DeadLettersWaiting": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", "GreaterThanThreshold"),
+    "IndexerFailed": ("AWS/Lambda", "Errors", "Sum", "GreaterThanOrEqualToThreshold"),
+    "IndexerMissedSchedule": ("AWS/Lambda", "Invocations", "Sum", "LessThanThreshold"),
+    "SearchClusterRed": ("AWS/ES", "ClusterStatus.red", "Maximum", "GreaterThanOrEqualToThreshold"),
+    "SearchClusterYellow": ("AWS/ES", "ClusterStatus.yellow", "Maximum", "GreaterThanOrEqualToThreshold"),
+    "SearchLowFreeStorage": ("AWS/ES", "FreeStorageSpace", "Minimum", "LessThanThreshold"),
+    "SesBounceRate": ("AWS/SES", "Reputation.BounceRate", "Maximum", "GreaterThanThreshold"),
+}
+
+
+def _alarm(synthesised: Synthesised, stage: StageName, name: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [
+        value["Properties"]
+        for key, value in synthesised.resources(stage, "AWS::CloudWatch::Alarm").items()
+        if key.startswith(f"Alarms{name}")
+    ]
+    assert len(found) == 1, name
+    return found[0]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_alarm_watches_its_metric_and_pages_on_call(synthesised: Synthesised, stage: StageName, name: str) -> None:
+    namespace, metric, statistic, comparison = EXPECTED[name]
+    alarm = _alarm(synthesised, stage, name)
+    topic, _ = synthesised.only(stage, "AWS::SNS::Topic")
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["ComparisonOperator"]) == (namespace, metric, comparison)
+    assert alarm.get("Statistic") == statistic
+    assert alarm["AlarmActions"] == [{"Ref": topic}]
+    assert alarm["OKActions"] == [{"Ref": topic}]
+
+
+def test_thresholds_follow_the_stage_config(
+    synthesised: Synthesised, stage: StageName, stage_config: StageConfig
+) -> None:
+    assert _alarm(synthesised, stage, "ApiP99Latency")["ExtendedStatistic"] == "p99"
+    assert _alarm(synthesised, stage, "ApiP99Latency")["Threshold"] == stage_config.api.p99_latency_alarm_ms
+    assert _alarm(synthesised, stage, "Api5xxRate")["Threshold"] == stage_config.api.error_rate_alarm
+    assert _alarm(synthesised, stage, "DeadLettersWaiting")["Threshold"] == 0
+    free = _alarm(synthesised, stage, "SearchLowFreeStorage")
+    assert free["Threshold"] == stage_config.search.free_storage_alarm_mb
+    assert {d["Name"] for d in free["Dimensions"]} == {"DomainName", "ClientId"}
+    missed = _alarm(synthesised, stage, "IndexerMissedSchedule")
+    assert missed["TreatMissingData"] == "breaching"
+    assert missed["Period"] == stage_config.indexer.max_hours_between_runs * 3600
+    assert _alarm(synthesised, stage, "SesBounceRate")["Threshold"] == stage_config.mail.bounce_rate_alarm
+
+
+def test_on_call_topic_is_subscribed_when_an_address_is_configured(
+    synthesised: Synthesised, stage: StageName, stage_config: StageConfig
+) -> None:
+    subscriptions = synthesised.resources(stage, "AWS::SNS::Subscription").values()
+    endpoints = [s["Properties"]["Endpoint"] for s in subscriptions if s["Properties"]["Protocol"] == "email"]
+    assert endpoints == ([stage_config.on_call_email] if stage_config.on_call_email else [])
+
+
+def test_every_log_group_has_retention(synthesised: Synthesised, stage: StageName, stage_config: StageConfig) -> None:
+    groups = synthesised.resources(stage, "AWS::Logs::LogGroup")
+    assert len(groups) == 4  # three functions and the access logs
+    assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {stage_config.log_retention_days}
+    for function in synthesised.resources(stage, "AWS::Serverless::Function").values():
+        assert set(function["Properties"]["LoggingConfig"]["LogGroup"]) == {"Ref"}

@@ -1,0 +1,96 @@
+"""The indexer function, its feed bucket and its two triggers."""
+
+from __future__ import annotations
+
+from aws_cdk.assertions import Match, Template
+
+from infra.settings import StageConfig, StageName
+from tests.infra.conftest import Synthesised
+from tests.infra.roles import function_id
+
+
+def test_indexer_runs_the_handler_for_up_to_15_minutes_on_python_3_11(
+    template: Template, stage: StageName, stage_config: StageConfig
+) -> None:
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": "indexer.handler.handler",
+            "Runtime": "python3.11",
+            "Timeout": 900,
+            "MemorySize": stage_config.indexer.memory_mb,
+            "Environment": {
+                "Variables": Match.object_like(
+                    {
+                        "STAGE": stage,
+                        "SEARCH_ALIAS": "specialists",
+                        "INDEX_REPLICAS": str(stage_config.search.index_replicas),
+                        "INDEXER_KEEP": str(stage_config.indexer.keep),
+                        "CATALOG_URI": {
+                            "Fn::Join": ["", ["s3://", Match.any_value(), f"/{stage_config.indexer.feed_key}"]]
+                        },
+                    }
+                )
+            },
+        },
+    )
+
+
+def test_schedule_runs_the_indexer_on_the_configured_expression(
+    synthesised: Synthesised, stage: StageName, stage_config: StageConfig
+) -> None:
+    indexer = function_id(synthesised, stage, "ReindexFunction")
+    rules = synthesised.resources(stage, "AWS::Events::Rule")
+    scheduled = [rule for rule in rules.values() if "ScheduleExpression" in rule["Properties"]]
+    assert len(scheduled) == 1
+    assert scheduled[0]["Properties"]["ScheduleExpression"] == stage_config.indexer.schedule == "cron(0 2 * * ? *)"
+    assert scheduled[0]["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [indexer, "Arn"]}
+
+
+def test_new_feed_under_the_prefix_runs_the_indexer(
+    synthesised: Synthesised, stage: StageName, stage_config: StageConfig
+) -> None:
+    indexer = function_id(synthesised, stage, "ReindexFunction")
+    bucket, _ = synthesised.only(stage, "AWS::S3::Bucket")
+    rules = synthesised.resources(stage, "AWS::Events::Rule")
+    on_feed = [rule["Properties"] for rule in rules.values() if "EventPattern" in rule["Properties"]]
+    assert len(on_feed) == 1
+    assert on_feed[0]["EventPattern"] == {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {
+            "bucket": {"name": [{"Ref": bucket}]},
+            "object": {"key": [{"prefix": stage_config.indexer.feed_prefix}]},
+        },
+    }
+    assert on_feed[0]["Targets"][0]["Arn"] == {"Fn::GetAtt": [indexer, "Arn"]}
+
+
+def test_feed_bucket_sends_events_blocks_public_access_encrypts_and_requires_tls(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]
+                )
+            }
+        },
+    )
+    # No bucket-notifications custom resource (its handler role needs a wildcard resource).
+    template.resource_count_is("Custom::S3BucketNotifications", 0)

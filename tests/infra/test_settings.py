@@ -1,0 +1,46 @@
+"""The stage config file: what it accepts and what it refuses (no synth needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from infra.settings import STAGES_FILE, load_config
+
+
+def _with(tmp_path: Path, change: dict[str, Any]) -> Path:
+    """The real stage file with the dev stage's sections changed."""
+    config = json.loads(STAGES_FILE.read_text(encoding="utf-8"))
+    for section, values in change.items():
+        config["stages"]["dev"][section] = {**config["stages"]["dev"][section], **values}
+    path = tmp_path / "stages.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
+def test_the_stage_file_describes_dev_and_prod() -> None:
+    config = load_config()
+    assert set(config.stages) == {"dev", "prod"}
+    assert config.stages["prod"].retain_data
+    assert not config.stages["dev"].retain_data
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"api": {"cors_allowed_origins": ["https://www.example.com/search"]}}, "is not an origin"),
+        ({"api": {"thottle_burst": 5}}, "thottle_burst"),
+        ({"indexer": {"feed_key": "elsewhere/catalog.jsonl.gz"}}, "feed_key must be under feed_prefix"),
+        ({"search": {"data_nodes": 2, "availability_zones": 3}}, "multiple of availability_zones"),
+        ({"mail": {"sender": "no-reply@other.example"}}, "sender must be the identity"),
+    ],
+)
+def test_a_bad_stage_file_stops_the_synth_naming_the_problem(
+    tmp_path: Path, change: dict[str, Any], complaint: str
+) -> None:
+    with pytest.raises(ValidationError, match=complaint):
+        load_config(_with(tmp_path, change))
