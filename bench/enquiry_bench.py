@@ -438,16 +438,17 @@ def _drain(stack: LocalStack, tag: str, accepted: dict[str, str], timeout_s: flo
     """Wait, reading the outbox every OUTBOX_POLL_S, until every accepted enquiry's two
     e-mails are there (or ``timeout_s``); then count what is stored and what was sent."""
     expected = 2 * len(accepted)
+    outbox = _Outbox()
     started = time.monotonic()
     while True:
-        mine = [mail for mail in _sent_mail(accepted.__contains__) if mail[0] in accepted]
+        mine = outbox.mail(accepted.__contains__)
         waited = time.monotonic() - started
         if len(mine) >= expected or waited >= timeout_s:
             break
         time.sleep(OUTBOX_POLL_S)
     time.sleep(SETTLE_S)
     stored = _stored(stack, f"bench.{tag}.")  # reference -> status, of every enquiry of this run stored
-    mail = _sent_mail(stored.__contains__)
+    mail = outbox.mail(stored.__contains__)
     ours = [(reference, to) for reference, to in mail if reference in accepted]
     per_recipient = Counter(mail)
     per_enquiry = Counter(reference for reference, _ in per_recipient)
@@ -469,30 +470,39 @@ def _drain(stack: LocalStack, tag: str, accepted: dict[str, str], timeout_s: flo
     }
 
 
-def _sent_mail(wanted: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """(reference, recipient) of each e-mail the moto server sent about an enquiry ``wanted``.
+class _Outbox:
+    """(reference, recipient) of each e-mail the moto server sent about an enquiry.
 
     This is what ``GET /_local/outbox`` shows (moto's SES state, raw MIME), read from the moto
     server the stack runs in this very process: its ``data.json`` dump of every backend took
-    over a minute to serve once the run's state had grown.
+    over a minute to serve once the run's state had grown. Each message is parsed once, on
+    the first read that finds it: parsing them all on every poll held the interpreter long
+    enough to slow the stream worker that shares this process.
     """
-    from email.parser import HeaderParser
 
-    from moto.ses.models import ses_backends
+    def __init__(self) -> None:
+        self._read: dict[int, int] = {}
+        self._mail: list[tuple[str, str]] = []
 
-    parser = HeaderParser()
-    found: list[tuple[str, str]] = []
-    for regions in list(ses_backends.values()):
-        for backend in list(regions.values()):
-            for message in list(backend.sent_messages):
-                raw = getattr(message, "raw_data", None)
-                if raw is None:
-                    continue
-                headers = parser.parsestr(raw)
-                reference = _REFERENCE.search(str(headers.get("Subject", "")))
-                if reference and wanted(reference.group()):
-                    found.append((reference.group(), str(headers.get("To", "")).lower()))
-    return found
+    def mail(self, wanted: Callable[[str], bool]) -> list[tuple[str, str]]:
+        from email.parser import HeaderParser
+
+        from moto.ses.models import ses_backends
+
+        parser = HeaderParser()
+        for regions in list(ses_backends.values()):
+            for backend in list(regions.values()):
+                messages = list(backend.sent_messages)
+                for message in messages[self._read.get(id(backend), 0) :]:
+                    raw = getattr(message, "raw_data", None)
+                    if raw is None:
+                        continue
+                    headers = parser.parsestr(raw)
+                    reference = _REFERENCE.search(str(headers.get("Subject", "")))
+                    if reference:
+                        self._mail.append((reference.group(), str(headers.get("To", "")).lower()))
+                self._read[id(backend)] = len(messages)
+        return [mail for mail in self._mail if wanted(mail[0])]
 
 
 def _stored(stack: LocalStack, email_prefix: str) -> dict[str, str]:

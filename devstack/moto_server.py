@@ -4,7 +4,9 @@ moto's DynamoDB backend is not safe under concurrent requests: with 20 clients
 submitting enquiries at once, its transactions slowed to seconds and some broke,
 and the API answered 503 to most of them. Real DynamoDB isolates concurrent
 writes itself; a lock around each request gives the stand-in the same behaviour,
-at the cost of throughput that only a load test on this machine notices.
+at the cost of throughput that only a load test on this machine notices. The
+server also takes moto's transactions off their cost per stored item
+(:mod:`devstack.moto_transactions`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ class SerialMotoServer:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
+        from devstack import moto_transactions
+
+        moto_transactions.install()
         app = one_at_a_time(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._host, self._port, app, threaded=True, request_handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-server", daemon=True)
