@@ -17,6 +17,7 @@ from typing import Any
 
 from chalicelib import index_schema as f
 from chalicelib.geo import METRES_PER_MILE, GeoPoint
+from chalicelib.search.audience import read_audience
 from chalicelib.search.request import SearchRequest
 
 # facet name -> (filter field, label field, request attribute)
@@ -43,49 +44,79 @@ _TEXT_FIELDS = (
     f"{f.QUALIFICATIONS}^0.5",
     f"{f.BIO}^0.3",
 )
+# Queries of up to this many words are also tried as name words plus text words.
+MAX_SPLIT_WORDS = 4
 _FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
 
 
 def text_query(q: str) -> dict[str, Any]:
     """How well a specialist matches the patient's words."""
-    return {
-        "bool": {
-            "should": [
-                {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}},
+    clauses = [*_name_clauses(q), *_about_clauses(q)]
+    audience = read_audience(q)
+    if audience.filters:
+        # "female gynaecologist": the gynaecologists, only the female ones. The words as
+        # typed still count too: "children's doctor" is a synonym of paediatrics.
+        about = _about_clauses(audience.words) if audience.words else []
+        minimum = 1 if about else 0
+        clauses.append({"bool": {"should": about, "filter": audience.filters, "minimum_should_match": minimum}})
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def _name_clauses(q: str) -> list[dict[str, Any]]:
+    return [
+        {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}},
+        {"match": {f.NAME: {"query": q, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}}},
+    ]
+
+
+def _about_clauses(q: str) -> list[dict[str, Any]]:
+    return [
+        _all_text(q, boost=3),
+        # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
+        # of a synonym would match far too much), filler words dropped. The first
+        # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
+        {
+            "multi_match": {
+                "query": q,
+                "type": "best_fields",
+                "fields": list(_FUZZY_FIELDS),
+                "analyzer": f.FUZZY_ANALYZER,
+                "fuzziness": "AUTO",
+                "prefix_length": 0,
+                "max_expansions": 20,
+                "operator": "and",
+                "boost": 1,
+            }
+        },
+        *_name_and_text(q),
+    ]
+
+
+def _all_text(q: str, boost: float) -> dict[str, Any]:
+    fields = list(_TEXT_FIELDS)
+    return {"multi_match": {"query": q, "type": "cross_fields", "fields": fields, "operator": "and", "boost": boost}}
+
+
+def _name_and_text(q: str) -> list[dict[str, Any]]:
+    """ "nandy psychiatrist": some words name the specialist, the others say what they do.
+    The name field has an analyzer of its own, so cross_fields cannot blend it with the
+    text fields: each split of a short query into name words and text words is a clause."""
+    words = q.split()
+    if not 2 <= len(words) <= MAX_SPLIT_WORDS:
+        return []
+    clauses: list[dict[str, Any]] = []
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        for name, text in ((head, tail), (tail, head)):
+            clauses.append(
                 {
-                    "multi_match": {
-                        "query": q,
-                        "type": "cross_fields",
-                        "fields": list(_TEXT_FIELDS),
-                        "operator": "and",
-                        "boost": 3,
-                    }
-                },
-                # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
-                # of a synonym would match far too much), filler words dropped. The first
-                # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
-                {
-                    "multi_match": {
-                        "query": q,
-                        "type": "best_fields",
-                        "fields": list(_FUZZY_FIELDS),
-                        "analyzer": f.FUZZY_ANALYZER,
-                        "fuzziness": "AUTO",
-                        "prefix_length": 0,
-                        "max_expansions": 20,
-                        "operator": "and",
+                    "bool": {
+                        "must": [{"match": {f.NAME: {"query": name, "operator": "and"}}}, _all_text(text, boost=1)],
                         "boost": 1,
                     }
-                },
-                {
-                    "match": {
-                        f.NAME: {"query": q, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}
-                    }
-                },
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+                }
+            )
+    return clauses
 
 
 def _facet_filter(facet: str, request: SearchRequest) -> dict[str, Any] | None:
