@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+SUDO   := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: run test lint typecheck unit integration e2e launcher opensearch bench relevance clean
+.PHONY: run test lint typecheck unit integration e2e launcher opensearch bench relevance clean browser synth deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +57,20 @@ bench: $(STAMP) launcher
 ## Search relevance against a same-run naive baseline: nDCG@10, MRR, zero results (relevance/report.json)
 relevance: $(STAMP) launcher
 	$(PY) -m relevance
+
+## Debian's Chromium for the demo page's browser tests (apt; nothing when /usr/bin/chromium is there)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
+	@/usr/bin/chromium --version 2>/dev/null
+
+## CloudFormation templates of every stage (infra/stages.json) in infra/cdk.out; no AWS account needed
+CDK_OUT     := infra/cdk.out
+CDK_CLI     := aws-cdk@2.1148.1
+STAGE       ?= dev
+synth: $(STAMP)
+	cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 PYTHONPATH=$(CURDIR) $(CURDIR)/$(PY) -m infra.cdk_app --out cdk.out
+	rm -rf infra/chalice.out
+
+## Deploy one stage (STAGE=dev or prod) with the credentials in the environment; see docs/infra.md
+deploy: synth
+	npx --yes $(CDK_CLI) deploy --app $(CDK_OUT) --require-approval broadening $(STAGE)

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Chalice, Request, Response
 
-from chalicelib import deps
+from chalicelib import cors, deps
 from chalicelib.errors import NOT_FOUND_MESSAGE, uniform_error
 from chalicelib.health import run_checks
 from chalicelib.http import api_errors, body_bytes, client_ip, header, json_response, not_found, query_params
@@ -23,7 +23,13 @@ def uniform_error_bodies(event: Request, get_response: Callable[[Request], Respo
     replacement = uniform_error(response.status_code, response.body)
     if replacement is not None:
         response.body = replacement
+        response.headers["Content-Type"] = "application/json"  # Chalice's own errors name none
     return response
+
+
+@app.middleware("http")
+def cross_origin(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    return cors.with_cors_headers(get_response(event), cors.origin_of(event), cors.configured_origins())
 
 
 @app.route("/health", methods=["GET"])
@@ -71,6 +77,29 @@ def submit_enquiry() -> Response:
     return json_response(answer, 202)
 
 
+@app.route("/openapi.json", methods=["GET"])
+def openapi_document() -> Response:
+    """The OpenAPI 3.1 document of every public route, built on first request."""
+    from chalicelib.openapi.document import document_response
+
+    return document_response(app.routes)
+
+
+@app.route("/docs", methods=["GET"])
+def api_docs() -> Response:
+    """The document as a page people can read; its script and styles come from this app."""
+    from chalicelib.openapi.page import page_response
+
+    return page_response()
+
+
+@app.route("/docs/{asset}", methods=["GET"])
+def api_docs_asset(asset: str) -> Response:
+    from chalicelib.openapi.page import asset_response
+
+    return asset_response(asset)
+
+
 @app.lambda_function(name="notify")
 def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The enquiries table's stream: e-mails out, and the records to retry (partial batch response)."""
@@ -90,3 +119,25 @@ def local_outbox() -> Response:
     if settings.stage != "local" or not settings.aws_endpoint_url:
         return not_found(NOT_FOUND_MESSAGE)
     return Response(body=sent_mail(settings.aws_endpoint_url), status_code=200, headers={"Cache-Control": "no-store"})
+
+
+@app.route("/", methods=["GET"])
+@api_errors
+def demo_page() -> Response:
+    """The demo search page (local stage only; 404 elsewhere): see chalicelib/web."""
+    from chalicelib.web import page_response
+
+    return page_response()
+
+
+@app.route("/assets/{name}", methods=["GET"])
+@api_errors
+def demo_asset(name: str) -> Response:
+    """The demo page's scripts and styles, from a fixed list of names."""
+    from chalicelib.web import asset_response
+
+    return asset_response(name)
+
+
+# Last: every path above gets its CORS preflight.
+cors.answer_preflights(app)

@@ -70,6 +70,8 @@ class Settings(SearchSettings):
     rate_limit_salt: str
     # The local stage's moto server (boto3 honours the same variable); empty in AWS.
     aws_endpoint_url: str
+    # Web origins whose pages may call the API from the browser; empty: none but the API's own.
+    cors_allowed_origins: tuple[str, ...]
 
 
 def _stage(value: str) -> Stage:
@@ -114,6 +116,33 @@ def _opensearch_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _origins(value: str) -> tuple[str, ...]:
+    """Comma-separated exact origins, as browsers send them in ``Origin``."""
+    origins = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    for origin in origins:
+        if not _is_origin(origin):
+            raise ValueError(
+                "must be comma-separated origins such as https://www.example.com or http://localhost:8000 "
+                "(lower case; no wildcard, path or trailing slash)"
+            )
+    return origins
+
+
+def _is_origin(text: str) -> bool:
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not parts.username
+        and port != 0
+        and text == f"{parts.scheme}://{parts.netloc.lower()}"
+    )
+
+
 Parser = Callable[[str], object]
 # attribute: (variable, parser, default)
 _SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
@@ -140,6 +169,7 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "ip_rate_per_hour": ("IP_RATE_PER_HOUR", _whole(1, 100_000), "30"),
     "rate_limit_salt": ("RATE_LIMIT_SALT", _matching(_SALT, "at least 16 characters, no spaces"), None),
     "aws_endpoint_url": ("AWS_ENDPOINT_URL", _optional(_opensearch_url), ""),
+    "cors_allowed_origins": ("CORS_ALLOWED_ORIGINS", _origins, ""),
 }
 
 

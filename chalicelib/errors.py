@@ -12,6 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import with_config
+from typing_extensions import TypedDict
+
+from chalicelib.shapes import DOCUMENTED
+
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again shortly."
 NOT_FOUND_MESSAGE = "There is nothing at this address."
 
@@ -26,7 +31,24 @@ class InvalidParameter(ValueError):
         self.message = message
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+@with_config(DOCUMENTED)
+class ErrorDetail(TypedDict):
+    code: str
+    """Stable and machine-readable, such as "invalid_parameter", "not_found" or "rate_limited"."""
+    message: str
+    """For people; never personal data, a stack trace or a dependency's own error text."""
+    field: str | None
+    """The parameter, body field or header at fault; null when it is the request as a whole."""
+
+
+@with_config(DOCUMENTED)
+class ErrorBody(TypedDict):
+    """Every error answer, from every route and from the gateway, has this shape."""
+
+    error: ErrorDetail
+
+
+def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:
     return {"error": {"code": code, "message": message, "field": field}}
 
 
@@ -35,7 +57,7 @@ def _snake_case(chalice_code: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def uniform_error(status: int, body: Any) -> dict[str, Any] | None:
+def uniform_error(status: int, body: Any) -> ErrorBody | None:
     """The standard body for a framework-made error response, or None to keep ``body``."""
     if status < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
         return None
@@ -47,6 +69,6 @@ def uniform_error(status: int, body: Any) -> dict[str, Any] | None:
 # API Gateway answers some requests without calling the Lambda. The deployed stack
 # overrides these gateway responses with the standard body; the local server applies
 # the same table, so both answer an unknown path with a JSON 404.
-GATEWAY_RESPONSES: dict[str, tuple[int, dict[str, Any]]] = {
+GATEWAY_RESPONSES: dict[str, tuple[int, ErrorBody]] = {
     "MISSING_AUTHENTICATION_TOKEN": (404, error_body("not_found", NOT_FOUND_MESSAGE)),
 }

@@ -8,21 +8,37 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import with_config
+from typing_extensions import TypedDict
+
+from chalicelib.shapes import DOCUMENTED
 
 CHECK_TIMEOUT_S = 1.0
+CheckResult = Literal["ok", "unavailable", "timeout"]
 
 log = logging.getLogger(__name__)
 
 
+@with_config(DOCUMENTED)
+class HealthBody(TypedDict):
+    """Readiness: 200 when every dependency answers, 503 naming the one that does not."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, CheckResult]
+    """Per dependency ("search", "enquiries_store"): "ok", "unavailable", or "timeout" after 1 s."""
+
+
 @dataclass(frozen=True)
 class HealthReport:
-    checks: dict[str, str]
+    checks: dict[str, CheckResult]
 
     @property
     def ok(self) -> bool:
         return all(result == "ok" for result in self.checks.values())
 
-    def as_body(self) -> dict[str, object]:
+    def as_body(self) -> HealthBody:
         return {"status": "ok" if self.ok else "unavailable", "checks": self.checks}
 
 
@@ -35,7 +51,7 @@ def run_checks(checks: Mapping[str, Callable[[], None]], timeout_s: float = CHEC
     pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="health")
     futures = {name: pool.submit(check) for name, check in checks.items()}
     deadline = time.monotonic() + timeout_s
-    results: dict[str, str] = {}
+    results: dict[str, CheckResult] = {}
     try:
         for name, future in futures.items():
             try:

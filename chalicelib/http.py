@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, ParamSpec
+from typing import ParamSpec
 
 from chalice.app import Request, Response
 
@@ -26,7 +26,7 @@ RETRY_AFTER_S = 5
 log = logging.getLogger(__name__)
 
 
-def json_response(body: dict[str, Any], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def json_response(body: Mapping[str, object], status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     return Response(body=body, status_code=status, headers={"Content-Type": "application/json", **(headers or {})})
 
 

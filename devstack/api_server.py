@@ -16,22 +16,34 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from chalice.cli.factory import CLIFactory
 from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalDevServer, LocalGatewayException
 
 from chalicelib.config import ConfigError, load_settings
+from chalicelib.cors import configured_origins, cors_headers
 from chalicelib.errors import GATEWAY_RESPONSES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 class GatewayResponsesHandler(ChaliceRequestHandler):
+    def __getattr__(self, name: str) -> Any:
+        """A method Chalice has no handler for (TRACE, QUERY, ...): through the app too, for the
+        405 JSON with ``Allow`` every unrouted method gets, where http.server answers an HTML 501."""
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
         if isinstance(error, ForbiddenError):
-            # No route matched: the only 403 the local gateway makes without authorizers.
+            # No route matched: the only 403 the local gateway makes without authorizers. (The
+            # deployed stack's gateway response needs the CORS headers too: see docs/api.md.)
             status, body = GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"]
-            self._send_http_response(status, {"Content-Type": "application/json"}, json.dumps(body))
+            cors = cors_headers(self.headers.get("Origin"), configured_origins())
+            headers = {"Content-Type": "application/json", **cors}
+            self._send_http_response(status, headers, json.dumps(body))
             return
         super()._send_error_response(error)
 

@@ -81,6 +81,9 @@ class LocalStack:
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_EC2_METADATA_DISABLED": "true",
+            # The demo page's origin: the API serves it, under either name of this machine. Set
+            # here, not in .chalice/config.json (whose values would override it), as the port varies.
+            "CORS_ALLOWED_ORIGINS": f"{self.api_url},http://localhost:{self.api_port}",
         }
 
     def settings(self) -> Settings:

@@ -156,16 +156,18 @@ class StreamWorker:
             self._deliver(self._stream_arn, shard)
 
     def _read(self, stream_arn: str, shard: _Shard) -> None:
-        if shard.iterator is None:
-            position: dict[str, Any] = (
-                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": shard.last_read}
-                if shard.last_read
-                else {"ShardIteratorType": "TRIM_HORIZON"}
-            )
-            answer = self._streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard.shard_id, **position)
-            shard.iterator = answer["ShardIterator"]
+        # A new iterator on every poll, from the last record read, never the one get_records
+        # chains: moto rolls back a cancelled transaction (an enquiry over a rate limit) by
+        # putting back a deep copy of the table, its stream with it, and an iterator made
+        # before that would read the stale copy for ever, e-mailing nothing new.
+        position: dict[str, Any] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": shard.last_read}
+            if shard.last_read
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        answer = self._streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard.shard_id, **position)
+        shard.iterator = answer["ShardIterator"]
         records = self._streams.get_records(ShardIterator=shard.iterator, Limit=BATCH_SIZE)
-        shard.iterator = records.get("NextShardIterator")
         if records["Records"]:
             shard.pending.extend(dict(record) for record in records["Records"])
             shard.last_read = shard.pending[-1]["dynamodb"]["SequenceNumber"]

@@ -19,10 +19,10 @@ from chalicelib.ports import StoreUnavailable
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from chalicelib.enquiries.submit import EnquiryService
+    from chalicelib.enquiries.submit import EnquiryAccepted, EnquiryService
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
-_KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
 REPLAY_WINDOW_S = 24 * 3600
 
 
@@ -58,16 +58,16 @@ class EnquiryIntake:
         @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools types it loosely
             data_keyword_argument="submission", persistence_store=persistence, config=self._config
         )
-        def accept_once(submission: dict[str, Any]) -> dict[str, Any]:
+        def accept_once(submission: dict[str, Any]) -> EnquiryAccepted:
             request = EnquiryRequest.model_validate(submission["body"])
             return service.submit(request, submission["ip"])
 
-        self._accept_once: Callable[..., dict[str, Any]] = accept_once
+        self._accept_once: Callable[..., EnquiryAccepted] = accept_once
 
-    def accept(self, raw: bytes, key: str | None, client_ip: str, lambda_context: object | None) -> dict[str, Any]:
+    def accept(self, raw: bytes, key: str | None, client_ip: str, lambda_context: object | None) -> EnquiryAccepted:
         if len(raw) > MAX_BODY_BYTES:
             raise PayloadTooLarge
-        if key is not None and not _KEY.fullmatch(key):
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
             raise InvalidParameter(
                 IDEMPOTENCY_KEY_HEADER, "The Idempotency-Key header must be 1 to 64 visible ASCII characters"
             )
@@ -76,7 +76,9 @@ class EnquiryIntake:
             return self._service.submit(request, client_ip)
         return self._once(key, request, client_ip, lambda_context)
 
-    def _once(self, key: str, request: EnquiryRequest, client_ip: str, lambda_context: object | None) -> dict[str, Any]:
+    def _once(
+        self, key: str, request: EnquiryRequest, client_ip: str, lambda_context: object | None
+    ) -> EnquiryAccepted:
         from aws_lambda_powertools.utilities.idempotency.exceptions import (
             IdempotencyAlreadyInProgressError,
             IdempotencyPersistenceLayerError,

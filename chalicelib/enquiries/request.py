@@ -60,20 +60,50 @@ Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_li
 
 
 class EnquiryRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, str_strip_whitespace=True)
+    """An enquiry for a specialist, from the patient. At most 16 KiB of JSON; no other fields."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "specialist_id": "krish-nandy",
+                    "hospital_id": "hendon",
+                    "first_name": "Alex",
+                    "last_name": "Smith",
+                    "email": "alex.smith@example.com",
+                    "phone": "020 7946 0000",
+                    "preferred_contact": "email",
+                    "message": "I would like an appointment next month.",
+                    "consent": True,
+                }
+            ]
+        },
+    )
 
     specialist_id: Annotated[str, Field(pattern=_ID)]
+    """The specialist's id, as search results give it."""
     hospital_id: Annotated[str, Field(pattern=_ID)] | None = None
+    """One of the specialist's hospitals; their primary hospital when absent."""
     treatment: Annotated[str, Field(max_length=120), AfterValidator(_one_line)] | None = None
     first_name: Name
     last_name: Name
-    email: Annotated[str, Field(max_length=254), AfterValidator(_email)]
+    email: Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
+    """ASCII only (SES cannot send to internationalised addresses)."""
     phone: Annotated[str, Field(max_length=40), AfterValidator(_phone)] | None = None
+    """A phone number, UK unless it starts with +; needed when preferred_contact is "phone"."""
     preferred_contact: Literal["email", "phone"] = "email"
     message: Annotated[str, Field(max_length=2000), AfterValidator(_text)] | None = None
+    """Line breaks allowed; no other control characters."""
     consent: Literal[True]
+    """The patient accepts the privacy notice."""
     marketing_opt_in: bool = False
-    website: Annotated[str, Field(max_length=500)] = ""  # the honeypot: people leave it empty
+    website: Annotated[str, Field(max_length=500)] = ""
+    """Leave empty: a honeypot for bots (a filled one is answered 202 and dropped)."""
 
     @model_validator(mode="after")
     def _phone_if_preferred(self) -> EnquiryRequest:

@@ -10,13 +10,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import with_config
+from typing_extensions import TypedDict
 
 from chalicelib.enquiries.limits import rate_limit
 from chalicelib.enquiries.record import Enquiry, Routing
 from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing
 from chalicelib.errors import InvalidParameter
 from chalicelib.ports import SearchUnavailable
+from chalicelib.shapes import DOCUMENTED
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -24,6 +28,15 @@ if TYPE_CHECKING:
     from chalicelib.ports import EnquiryStore, SearchIndex
 
 DAY_S = 24 * 3600
+
+
+@with_config(DOCUMENTED)
+class EnquiryAccepted(TypedDict):
+    """The enquiry is stored; the hospital team and the patient are e-mailed from here on."""
+
+    enquiry_id: str
+    """The patient's reference (a ULID)."""
+    status: Literal["received"]
 
 
 def new_enquiry_id() -> str:
@@ -47,8 +60,8 @@ class EnquiryService:
         self._clock = clock
         self._new_id = new_id
 
-    def submit(self, request: EnquiryRequest, client_ip: str) -> dict[str, Any]:
-        accepted = {"enquiry_id": self._new_id(), "status": "received"}
+    def submit(self, request: EnquiryRequest, client_ip: str) -> EnquiryAccepted:
+        accepted: EnquiryAccepted = {"enquiry_id": self._new_id(), "status": "received"}
         if request.is_bot:
             return accepted
         routing = self._routing(request)

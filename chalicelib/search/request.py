@@ -1,26 +1,37 @@
 """The search request: every query parameter of ``GET /specialists`` checked into one
 typed object, or an :class:`InvalidParameter` naming the parameter.
 
-User text is normalised here (NFKC, control and zero-width characters removed, spaces
-collapsed) and later only ever reaches OpenSearch inside queries that cannot fail on
+Every parameter is read through its declaration (``SEARCH_QUERY``), which the API document
+also publishes. User text is normalised (NFKC, control and zero-width characters removed,
+spaces collapsed) and later only ever reaches OpenSearch inside queries that cannot fail on
 syntax, so quotes, ``*``, ``:``, ``OR`` or JSON in it are just words.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from chalicelib.errors import InvalidParameter
+from chalicelib.search.parameters import (
+    Params,
+    QueryParameter,
+    boolean,
+    choice,
+    clean_text,
+    number,
+    reject_unknown,
+    text,
+    whole,
+)
 from chalicelib.slugs import slugify
 
 Sort = Literal["relevance", "distance", "name"]
 
 MAX_QUERY_CHARS = 200
+MAX_NEAR_CHARS = 100
 MAX_PAGE_SIZE = 50
 DEFAULT_PAGE_SIZE = 10
 DEFAULT_RADIUS_MILES = 25.0
@@ -29,9 +40,6 @@ MAX_RADIUS_MILES = 200.0
 MAX_RESULT_WINDOW = 1000
 MAX_VALUES_PER_FACET = 20
 
-# Format and other invisible characters (zero-width space/joiner, bidi marks) and controls.
-_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_SPACES = re.compile(r"\s+")
 _HOSPITAL_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 
 
@@ -64,67 +72,17 @@ class SearchRequest:
         return (self.page - 1) * self.page_size
 
 
-def clean_text(value: str) -> str:
-    """NFKC, invisible characters removed, white space collapsed and trimmed."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFKC", value))).strip()
-
-
-def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
-    values = params.get(name)
-    if not values:
-        return None
-    if len(values) > 1:
-        raise InvalidParameter(name, f"'{name}' may be given once")
-    return values[0]
-
-
-def _many(params: Mapping[str, Sequence[str]], name: str, convert: Callable[[str], str]) -> tuple[str, ...]:
-    """Repeated or comma-separated values: OR within the facet."""
-    values: list[str] = []
-    for raw in params.get(name, ()):
-        for part in raw.split(","):
-            cleaned = clean_text(part)
-            if cleaned:
-                values.append(convert(cleaned))
-    unique = tuple(dict.fromkeys(value for value in values if value))
-    if len(unique) > MAX_VALUES_PER_FACET:
-        raise InvalidParameter(name, f"'{name}' takes at most {MAX_VALUES_PER_FACET} values")
-    return unique
-
-
-def _bool(params: Mapping[str, Sequence[str]], name: str) -> bool | None:
-    raw = _one(params, name)
-    if raw is None:
-        return None
-    if raw.lower() in ("true", "false"):
-        return raw.lower() == "true"
-    raise InvalidParameter(name, f"'{name}' must be true or false")
-
-
-def _number(params: Mapping[str, Sequence[str]], name: str, low: float, high: float) -> float | None:
-    raw = _one(params, name)
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not low <= value <= high:
-        raise InvalidParameter(name, f"'{name}' must be a number from {low:g} to {high:g}")
-    return value
-
-
-def _whole(params: Mapping[str, Sequence[str]], name: str, default: int, low: int, high: int) -> int:
-    raw = _one(params, name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-        raise InvalidParameter(name, f"'{name}' must be a whole number from {low} to {high}")
-    return int(raw)
+def _many(params: Params, parameter: QueryParameter, convert: Callable[[str], str]) -> tuple[str, ...]:
+    """Repeated or comma-separated values: OR within the facet. The limit counts what was sent."""
+    given = params.get(parameter.name, ())
+    parts = [cleaned for raw in given for cleaned in map(clean_text, raw.split(",")) if cleaned]
+    if max(len(given), len(parts)) > MAX_VALUES_PER_FACET:
+        raise InvalidParameter(parameter.name, f"'{parameter.name}' takes at most {MAX_VALUES_PER_FACET} values")
+    return tuple(dict.fromkeys(value for value in map(convert, parts) if value))
 
 
 def _gender(value: str) -> str:
-    if value.lower() not in ("female", "male"):
+    if value.lower() not in GENDER.choices:
         raise InvalidParameter("gender", "'gender' must be female or male")
     return value.lower()
 
@@ -135,58 +93,111 @@ def _hospital_id(value: str) -> str:
     return value.lower()
 
 
-SEARCH_PARAMETERS = frozenset(
-    {
-        "q", "specialty", "treatment", "condition", "hospital", "gender", "language", "insurer",
-        "sees_children", "bookable_online", "near", "lat", "lon", "radius_miles", "sort", "page", "page_size",
-    }
+def _facet(name: str, description: str, example: str, choices: tuple[str, ...] = ()) -> QueryParameter:
+    return QueryParameter(
+        name,
+        f"{description} Repeat the parameter or separate values with commas: any of them matches.",
+        repeatable=True,
+        max_items=MAX_VALUES_PER_FACET,
+        choices=choices,
+        example=example,
+    )
+
+
+Q = QueryParameter(
+    "q",
+    "Free text: names, specialties, treatments, conditions, lay terms; typos are forgiven.",
+    max_length=MAX_QUERY_CHARS,
+    example="psychiatrist near Hendon",
+)
+SPECIALTY = _facet("specialty", "Specialty slugs, as the facet values give them.", "psychiatry")
+TREATMENT = _facet("treatment", "Treatment slugs.", "knee-replacement")
+CONDITION = _facet("condition", "Condition slugs.", "depression")
+HOSPITAL = _facet("hospital", "Hospital ids.", "hendon")
+GENDER = _facet("gender", "The specialist's gender.", "female", choices=("female", "male"))
+LANGUAGE = _facet("language", "Languages spoken, as slugs.", "hindi")
+INSURER = _facet("insurer", "Insurers accepted, as slugs.", "bupa")
+SEES_CHILDREN = QueryParameter(
+    "sees_children", "Only specialists who do (true) or do not (false) see children.", "boolean"
+)
+BOOKABLE_ONLINE = QueryParameter(
+    "bookable_online", "Only specialists bookable online (true) or not (false).", "boolean"
+)
+NEAR = QueryParameter(
+    "near",
+    "A UK postcode, outward code, town or hospital id; not with lat and lon.",
+    max_length=MAX_NEAR_CHARS,
+    example="NW4 1RP",
+)
+LAT = QueryParameter("lat", "Latitude (WGS 84); give lon with it.", "number", minimum=-90, maximum=90)
+LON = QueryParameter("lon", "Longitude (WGS 84); give lat with it.", "number", minimum=-180, maximum=180)
+RADIUS_MILES = QueryParameter(
+    "radius_miles",
+    "With near or lat and lon: how far, in miles.",
+    "number",
+    minimum=0.1,
+    maximum=MAX_RADIUS_MILES,
+    default=DEFAULT_RADIUS_MILES,
+)
+SORT = QueryParameter(
+    "sort",
+    "Result order; distance needs near or lat and lon.",
+    choices=("relevance", "distance", "name"),
+    default="relevance",
+)
+PAGE = QueryParameter(
+    "page",
+    f"Page number; results beyond the first {MAX_RESULT_WINDOW} are not paged to.",
+    "integer",
+    minimum=1,
+    maximum=MAX_RESULT_WINDOW,
+    default=1,
+)
+PAGE_SIZE = QueryParameter(
+    "page_size", "Results per page.", "integer", minimum=1, maximum=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+)
+SEARCH_QUERY = (
+    Q, SPECIALTY, TREATMENT, CONDITION, HOSPITAL, GENDER, LANGUAGE, INSURER, SEES_CHILDREN, BOOKABLE_ONLINE,
+    NEAR, LAT, LON, RADIUS_MILES, SORT, PAGE, PAGE_SIZE,
 )  # fmt: skip
 
 
-def parse_search_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
+def parse_search_request(params: Params) -> SearchRequest:
     """Check every parameter; the first problem raises, naming its parameter."""
-    unknown = sorted(set(params) - SEARCH_PARAMETERS)
-    if unknown:
-        raise InvalidParameter(unknown[0], f"'{unknown[0][:40]}' is not a parameter of this search")
-    q = clean_text(_one(params, "q") or "")
-    if len(q) > MAX_QUERY_CHARS:
-        raise InvalidParameter("q", f"'q' must be at most {MAX_QUERY_CHARS} characters")
-    lat = _number(params, "lat", -90, 90)
-    lon = _number(params, "lon", -180, 180)
+    reject_unknown(params, SEARCH_QUERY, "this search")
+    q = text(params, Q)
+    lat = number(params, LAT)
+    lon = number(params, LON)
     if (lat is None) != (lon is None):
         missing = "lon" if lon is None else "lat"
         raise InvalidParameter(missing, "'lat' and 'lon' go together")
-    near = clean_text(_one(params, "near") or "") or None
+    near = text(params, NEAR) or None
     if near is not None and lat is not None:
         raise InvalidParameter("near", "give 'near' or 'lat' and 'lon', not both")
-    if near is not None and len(near) > 100:
-        raise InvalidParameter("near", "'near' must be at most 100 characters")
-    sort = (_one(params, "sort") or "relevance").lower()
-    if sort not in ("relevance", "distance", "name"):
-        raise InvalidParameter("sort", "'sort' must be relevance, distance or name")
+    sort = choice(params, SORT)
     if sort == "distance" and near is None and lat is None:
         raise InvalidParameter("sort", "sorting by distance needs 'near' or 'lat' and 'lon'")
-    page_size = _whole(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    page = _whole(params, "page", 1, 1, MAX_RESULT_WINDOW)
+    page_size = whole(params, PAGE_SIZE)
+    page = whole(params, PAGE)
     if page * page_size > MAX_RESULT_WINDOW:
         raise InvalidParameter("page", f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to")
-    radius = _number(params, "radius_miles", 0.1, MAX_RADIUS_MILES)
+    radius = number(params, RADIUS_MILES)
     return SearchRequest(
         q=q,
-        specialties=_many(params, "specialty", slugify),
-        treatments=_many(params, "treatment", slugify),
-        conditions=_many(params, "condition", slugify),
-        hospitals=_many(params, "hospital", _hospital_id),
-        genders=_many(params, "gender", _gender),
-        languages=_many(params, "language", slugify),
-        insurers=_many(params, "insurer", slugify),
-        sees_children=_bool(params, "sees_children"),
-        bookable_online=_bool(params, "bookable_online"),
+        specialties=_many(params, SPECIALTY, slugify),
+        treatments=_many(params, TREATMENT, slugify),
+        conditions=_many(params, CONDITION, slugify),
+        hospitals=_many(params, HOSPITAL, _hospital_id),
+        genders=_many(params, GENDER, _gender),
+        languages=_many(params, LANGUAGE, slugify),
+        insurers=_many(params, INSURER, slugify),
+        sees_children=boolean(params, SEES_CHILDREN),
+        bookable_online=boolean(params, BOOKABLE_ONLINE),
         near=near,
         lat=lat,
         lon=lon,
         radius_miles=DEFAULT_RADIUS_MILES if radius is None else radius,
-        sort=sort,  # type: ignore[arg-type]  # checked against the Literal's values above
+        sort=sort,  # type: ignore[arg-type]  # one of SORT.choices, the Literal's values
         page=page,
         page_size=page_size,
     )

@@ -7,18 +7,13 @@ from typing import Any
 from chalicelib import index_schema as f
 from chalicelib.geo import GeoPoint, distance_miles
 from chalicelib.search.request import SearchRequest
+from chalicelib.search.responses import Card, FacetBucket, Profile, SearchResults
 from chalicelib.slugs import slugify
 
 _BOOLEAN_LABELS = {
     "bookable_online": {"true": "Book online", "false": "Enquire"},
     "sees_children": {"true": "Sees children", "false": "Adults only"},
 }
-# Profile: every catalog field but the internal ones (team addresses, search helpers).
-_PROFILE_FIELDS = (
-    f.ID, f.NAME, f.HONORIFIC, f.FIRST_NAME, f.LAST_NAME, f.TITLE, f.QUALIFICATIONS, f.GENDER,
-    f.SPECIALTIES, f.TREATMENTS, f.CONDITIONS, f.LANGUAGES, f.INSURERS, f.SEES_CHILDREN,
-    f.BOOKABLE_ONLINE, f.BOOKING_URL, f.PROFILE_URL, f.PHOTO_URL, f.BIO, f.UPDATED_AT,
-)  # fmt: skip
 
 
 def _nearest_miles(hospitals: list[dict[str, Any]], origin: GeoPoint) -> float | None:
@@ -30,11 +25,11 @@ def _nearest_miles(hospitals: list[dict[str, Any]], origin: GeoPoint) -> float |
     return round(min(distances), 1) if distances else None
 
 
-def to_card(hit: dict[str, Any], origin: GeoPoint | None) -> dict[str, Any]:
+def to_card(hit: dict[str, Any], origin: GeoPoint | None) -> Card:
     source = hit["_source"]
     hospitals = source.get(f.HOSPITALS, [])
     bookable = bool(source.get(f.BOOKABLE_ONLINE))
-    card: dict[str, Any] = {
+    card: Card = {
         "id": source[f.ID],
         "name": source[f.NAME],
         "title": source.get(f.TITLE),
@@ -53,7 +48,7 @@ def to_card(hit: dict[str, Any], origin: GeoPoint | None) -> dict[str, Any]:
     return card
 
 
-def _buckets(facet: str, aggregation: dict[str, Any]) -> list[dict[str, Any]]:
+def _buckets(facet: str, aggregation: dict[str, Any]) -> list[FacetBucket]:
     values = aggregation["values"]
     if facet == "hospital":
         return [
@@ -77,7 +72,7 @@ def _buckets(facet: str, aggregation: dict[str, Any]) -> list[dict[str, Any]]:
 
 def to_search_response(
     raw: dict[str, Any], request: SearchRequest, origin: GeoPoint | None, did_you_mean: str | None
-) -> dict[str, Any]:
+) -> SearchResults:
     aggregations = raw.get("aggregations", {})
     return {
         "total": raw["hits"]["total"]["value"],
@@ -89,18 +84,39 @@ def to_search_response(
     }
 
 
-def to_profile(source: dict[str, Any]) -> dict[str, Any]:
-    profile = {field: source.get(field) for field in _PROFILE_FIELDS}
-    profile["hospitals"] = [
-        {
-            "id": h["id"],
-            "name": h["name"],
-            "postcode": h.get("postcode"),
-            "lat": h["location"]["lat"],
-            "lon": h["location"]["lon"],
-        }
-        for h in source.get(f.HOSPITALS, [])
-    ]
+def to_profile(source: dict[str, Any]) -> Profile:
+    """Every catalog field but the internal ones (team addresses, search helpers)."""
     bookable = bool(source.get(f.BOOKABLE_ONLINE))
-    profile["action"] = "book" if bookable else "enquire"
-    return profile
+    return {
+        "id": source[f.ID],
+        "name": source[f.NAME],
+        "honorific": source.get(f.HONORIFIC),
+        "first_name": source[f.FIRST_NAME],
+        "last_name": source[f.LAST_NAME],
+        "title": source.get(f.TITLE),
+        "qualifications": source.get(f.QUALIFICATIONS),
+        "gender": source.get(f.GENDER),
+        "specialties": source.get(f.SPECIALTIES, []),
+        "treatments": source.get(f.TREATMENTS, []),
+        "conditions": source.get(f.CONDITIONS, []),
+        "languages": source.get(f.LANGUAGES, []),
+        "insurers": source.get(f.INSURERS, []),
+        "sees_children": bool(source.get(f.SEES_CHILDREN)),
+        "bookable_online": bookable,
+        "booking_url": source.get(f.BOOKING_URL),
+        "profile_url": source.get(f.PROFILE_URL),
+        "photo_url": source.get(f.PHOTO_URL),
+        "bio": source.get(f.BIO),
+        "updated_at": source.get(f.UPDATED_AT),
+        "hospitals": [
+            {
+                "id": h["id"],
+                "name": h["name"],
+                "postcode": h.get("postcode"),
+                "lat": h["location"]["lat"],
+                "lon": h["location"]["lon"],
+            }
+            for h in source.get(f.HOSPITALS, [])
+        ],
+        "action": "book" if bookable else "enquire",
+    }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib import index_schema as f
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
 from chalicelib.search.query import build_search_body
 from chalicelib.search.request import SearchRequest
+from chalicelib.search.responses import Profile, SearchResults, Suggestions
 from chalicelib.search.results import to_profile, to_search_response
 from chalicelib.search.spelling import best_correction, build_spelling_body
 from chalicelib.search.suggest import MIN_CHARS, build_suggest_body, to_suggestions
@@ -27,7 +28,7 @@ class SearchService:
         self._index = index
         self._geocoder = geocoder
 
-    def search(self, request: SearchRequest) -> dict[str, Any]:
+    def search(self, request: SearchRequest) -> SearchResults:
         origin = self.origin_of(request)
         raw = self._index.search(build_search_body(request, origin))
         did_you_mean = None
@@ -35,12 +36,12 @@ class SearchService:
             did_you_mean = best_correction(self._index.search(build_spelling_body(request.q)), request.q)
         return to_search_response(raw, request, origin, did_you_mean)
 
-    def suggest(self, q: str, limit: int) -> dict[str, Any]:
+    def suggest(self, q: str, limit: int) -> Suggestions:
         if len(q) < MIN_CHARS:
             return {"suggestions": []}
         return {"suggestions": to_suggestions(self._index.search(build_suggest_body(q)), q, limit)}
 
-    def profile(self, specialist_id: str) -> dict[str, Any] | None:
+    def profile(self, specialist_id: str) -> Profile | None:
         if not _SPECIALIST_ID.fullmatch(specialist_id):
             return None
         source = self._index.get(specialist_id)

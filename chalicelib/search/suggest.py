@@ -9,12 +9,13 @@ labels whose own words the typed words begin are then ranked here in Python.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from chalicelib import index_schema as f
 from chalicelib.errors import InvalidParameter
-from chalicelib.search.request import clean_text
+from chalicelib.search.parameters import Params, QueryParameter, reject_unknown, text, whole
+from chalicelib.search.responses import Suggestion, SuggestionType
 from chalicelib.slugs import slugify
 
 MIN_CHARS = 2
@@ -22,26 +23,40 @@ FUZZY_FROM = 4
 MAX_SUGGESTIONS = 10
 DEFAULT_SUGGESTIONS = 8
 MAX_QUERY_CHARS = 100
-SUGGEST_PARAMETERS = frozenset({"q", "limit"})
+
+Q = QueryParameter(
+    "q",
+    f"What the patient has typed so far; fewer than {MIN_CHARS} characters suggest nothing, "
+    f"and from {FUZZY_FROM} one typo is forgiven.",
+    max_length=MAX_QUERY_CHARS,
+    example="psych",
+)
+LIMIT = QueryParameter(
+    "limit",
+    "At most this many suggestions.",
+    "integer",
+    minimum=1,
+    maximum=MAX_SUGGESTIONS,
+    default=DEFAULT_SUGGESTIONS,
+)
+SUGGEST_QUERY = (Q, LIMIT)
 
 # The kinds of suggestion and how strongly each is preferred when scores are close.
-_KIND_WEIGHT = {"specialty": 3.0, "condition": 2.5, "treatment": 2.5, "hospital": 2.0, "specialist": 2.6}
+_KIND_WEIGHT: dict[SuggestionType, float] = {
+    "specialty": 3.0,
+    "condition": 2.5,
+    "treatment": 2.5,
+    "hospital": 2.0,
+    "specialist": 2.6,
+}
 
 
-def parse_suggest_request(params: Mapping[str, Sequence[str]]) -> tuple[str, int]:
-    unknown = sorted(set(params) - SUGGEST_PARAMETERS)
-    if unknown:
-        raise InvalidParameter(unknown[0], f"'{unknown[0][:40]}' is not a parameter of typeahead")
+def parse_suggest_request(params: Params) -> tuple[str, int]:
+    reject_unknown(params, SUGGEST_QUERY, "typeahead")
     for name, values in params.items():
         if len(values) > 1:
             raise InvalidParameter(name, f"'{name}' may be given once")
-    q = clean_text((params.get("q") or [""])[0])
-    if len(q) > MAX_QUERY_CHARS:
-        raise InvalidParameter("q", f"'q' must be at most {MAX_QUERY_CHARS} characters")
-    raw_limit = (params.get("limit") or [str(DEFAULT_SUGGESTIONS)])[0]
-    if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_SUGGESTIONS:
-        raise InvalidParameter("limit", f"'limit' must be a whole number from 1 to {MAX_SUGGESTIONS}")
-    return q, int(raw_limit)
+    return text(params, Q), whole(params, LIMIT)
 
 
 def typed_words(q: str) -> list[str]:
@@ -59,7 +74,7 @@ def _prefix_match(field: str, q: str) -> dict[str, Any]:
 
 
 # kind -> (typeahead field, label field)
-_LABEL_FIELDS = {
+_LABEL_FIELDS: dict[SuggestionType, tuple[str, str]] = {
     "specialty": (f.SPECIALTIES_PREFIX, f.SPECIALTY_LABELS),
     "treatment": (f.TREATMENTS_PREFIX, f.TREATMENT_LABELS),
     "condition": (f.CONDITIONS_PREFIX, f.CONDITION_LABELS),
@@ -103,7 +118,7 @@ def build_suggest_body(q: str) -> dict[str, Any]:
     }
 
 
-def _label_counts(aggregations: dict[str, Any]) -> Iterator[tuple[str, str, str, int]]:
+def _label_counts(aggregations: dict[str, Any]) -> Iterator[tuple[SuggestionType, str, str, int]]:
     """(kind, label, value, specialists) for every candidate label."""
     labels = aggregations["labels"]
     for kind in _LABEL_FIELDS:
@@ -145,11 +160,11 @@ def _match_quality(label: str, typed: list[str]) -> float:
     return 0.5 if fuzzy else 0.0
 
 
-def to_suggestions(raw: dict[str, Any], q: str, limit: int) -> list[dict[str, str]]:
+def to_suggestions(raw: dict[str, Any], q: str, limit: int) -> list[Suggestion]:
     typed = typed_words(q)
     if not typed:
         return []
-    scored: list[tuple[float, dict[str, str]]] = []
+    scored: list[tuple[float, Suggestion]] = []
     for rank, hit in enumerate(raw["hits"]["hits"]):
         source = hit["_source"]
         quality = max(

@@ -37,7 +37,7 @@ def test_given_a_wrong_method_then_405_json_with_allow(stack: LocalStack) -> Non
 
     assert response.status_code == 405
     assert response.headers["Content-Type"] == "application/json"
-    assert response.headers["Allow"] == "GET"
+    assert response.headers["Allow"] == "GET, OPTIONS"
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 

@@ -14,7 +14,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import deps
-from chalicelib.enquiries.submit import EnquiryService
+from chalicelib.enquiries.submit import EnquiryAccepted, EnquiryService
 from tests.conftest import BASE_ENV
 
 pytestmark = pytest.mark.integration
@@ -223,7 +223,7 @@ def test_given_the_same_key_still_in_flight_then_409(client: Client, monkeypatch
     entered, release = threading.Event(), threading.Event()
     real_submit = EnquiryService.submit
 
-    def slow_submit(self: EnquiryService, request: Any, client_ip: str) -> dict[str, Any]:
+    def slow_submit(self: EnquiryService, request: Any, client_ip: str) -> EnquiryAccepted:
         entered.set()
         release.wait(10)
         return real_submit(self, request, client_ip)

@@ -161,3 +161,24 @@ def test_given_the_moto_server_is_reset_under_it_then_the_worker_finds_the_new_s
         worker.stop()
 
     assert [message["to"] for message in local_outbox(moto_url)] == [ENQUIRY.email, TEAM]
+
+
+def test_given_a_transaction_is_cancelled_under_it_then_the_worker_still_reads_new_enquiries(
+    settings: Settings, moto_url: str
+) -> None:
+    """moto undoes a cancelled transaction (an enquiry over a rate limit) by putting back a deep
+    copy of the table, stream and all: an iterator chained from before it reads a stale copy."""
+    store = DynamoDBEnquiryStore(_dynamodb(settings, moto_url), settings.enquiries_table, settings.rate_limit_table)
+    later = an_enquiry(enquiry_id="01JDQ3Z6V8K2M4N6P8R0S2T4W2", email="later@patients.example")
+    worker = local_stream_worker(settings, _session(settings), moto_url)
+    worker.start()
+    try:
+        store.put_new(ENQUIRY)
+        _wait_for(lambda: len(local_outbox(moto_url)) >= 2, timeout_s=15)
+        store.put_new(ENQUIRY)  # stored already: the transaction is cancelled, and the answer is still "stored"
+        store.put_new(later)
+        _wait_for(lambda: len(local_outbox(moto_url)) >= 4, timeout_s=15)
+    finally:
+        worker.stop()
+
+    assert {message["to"] for message in local_outbox(moto_url)[:2]} == {later.email, TEAM}

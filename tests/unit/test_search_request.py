@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import InvalidParameter
+from chalicelib.search.parameters import clean_text
 from chalicelib.search.query import build_search_body
-from chalicelib.search.request import SearchRequest, clean_text, parse_search_request
+from chalicelib.search.request import SearchRequest, parse_search_request
 from chalicelib.search.suggest import _match_quality, typed_words
 
 

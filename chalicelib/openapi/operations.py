@@ -1,0 +1,191 @@
+"""Every public operation: what it takes and every answer it can give.
+
+Bodies and answers name their models; query parameters are the parsers' own
+declarations. ``tests/unit/test_openapi.py`` checks that every route of the app is here,
+and the end-to-end fuzz test that the answers of the running stack match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.enquiries.intake import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER
+from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
+from chalicelib.enquiries.submit import EnquiryAccepted
+from chalicelib.errors import ErrorBody
+from chalicelib.health import HealthBody
+from chalicelib.search.parameters import QueryParameter
+from chalicelib.search.request import SEARCH_QUERY
+from chalicelib.search.responses import Profile, SearchResults, Suggestions
+from chalicelib.search.suggest import SUGGEST_QUERY
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    description: str
+    model: type[Any] | None = None  # a JSON body of this shape
+    media_type: str = "application/json"
+    # Plain text: an HTML page, a stylesheet or script, or a JSON document of its own.
+    free_form: bool = False
+    retry_after: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    tag: str
+    summary: str
+    answers: tuple[Answer, ...]
+    description: str = ""
+    query: tuple[QueryParameter, ...] = ()
+    # Raw OpenAPI parameter objects for the path and headers.
+    parameters: tuple[dict[str, Any], ...] = ()
+    body: type[Any] | None = None
+
+
+def error(status: int, description: str, retry_after: bool = False) -> Answer:
+    return Answer(status, description, ErrorBody, retry_after=retry_after)
+
+
+BAD_PARAMETER = error(400, "A parameter is unknown, repeated or out of range; `field` names it.")
+SEARCH_DOWN = error(503, "Search is unavailable or slow (answered within 3 s). Try again after `Retry-After`.", True)
+_SPECIALIST_ID = {
+    "name": "specialist_id",
+    "in": "path",
+    "required": True,
+    "description": "The specialist's id, as search results give it. Any other string is a 404.",
+    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "example": "krish-nandy",
+}
+_IDEMPOTENCY_KEY = {
+    "name": IDEMPOTENCY_KEY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe: the same key and body within 24 hours replay the first answer, "
+    "and nothing is stored or sent twice.",
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
+}
+_DEMO = "The local stage only (`make run`); 404 in every other stage."
+_MISCONFIGURED = error(503, "The service's settings are broken; it cannot tell its stage.", True)
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "GET",
+        "/specialists",
+        "search",
+        "Find specialists",
+        description="Free text and filters, with disjunctive facet counts and a spelling suggestion. "
+        "Filters of different facets combine with AND; values of one facet with OR.",
+        query=SEARCH_QUERY,
+        answers=(Answer(200, "A page of results.", SearchResults), BAD_PARAMETER, SEARCH_DOWN),
+    ),
+    Operation(
+        "GET",
+        "/specialists/{specialist_id}",
+        "search",
+        "A specialist's profile",
+        parameters=(_SPECIALIST_ID,),
+        answers=(
+            Answer(200, "The full profile.", Profile),
+            error(404, "There is no specialist with this id."),
+            SEARCH_DOWN,
+        ),
+    ),
+    Operation(
+        "GET",
+        "/suggest",
+        "search",
+        "Typeahead",
+        description="Specialists, specialties, treatments, conditions and hospitals as the patient types.",
+        query=SUGGEST_QUERY,
+        answers=(Answer(200, "Suggestions, best first.", Suggestions), BAD_PARAMETER, SEARCH_DOWN),
+    ),
+    Operation(
+        "POST",
+        "/enquiries",
+        "enquiries",
+        "Send an enquiry",
+        description="Answered 202 once the enquiry is stored; the hospital team and the patient are then "
+        "e-mailed. Limits per e-mail address and per client IP an hour.",
+        parameters=(_IDEMPOTENCY_KEY,),
+        body=EnquiryRequest,
+        answers=(
+            Answer(202, "Stored: it will reach the hospital team.", EnquiryAccepted),
+            error(400, "The body is not a JSON object, or a field (named in `field`) is missing or invalid."),
+            error(409, "An enquiry with this Idempotency-Key is still being received.", True),
+            error(413, f"The body is over {MAX_BODY_BYTES // 1024} KiB."),
+            error(415, "The body is not sent as application/json."),
+            error(422, "This Idempotency-Key was used with another body."),
+            error(429, "Too many enquiries from this address or e-mail just now. Nothing was stored.", True),
+            error(503, "Enquiries cannot be stored just now. Nothing was stored or sent.", True),
+        ),
+    ),
+    Operation(
+        "GET",
+        "/health",
+        "operations",
+        "Readiness",
+        description="Each dependency is checked in parallel, within 1 s.",
+        answers=(
+            Answer(200, "Every dependency answers.", HealthBody),
+            Answer(503, "A dependency is unavailable or slow; `checks` names it.", HealthBody),
+        ),
+    ),
+    Operation(
+        "GET",
+        "/openapi.json",
+        "documentation",
+        "This document",
+        answers=(Answer(200, "The OpenAPI 3.1 document.", free_form=True),),
+    ),
+    Operation(
+        "GET",
+        "/docs",
+        "documentation",
+        "This document as a page",
+        answers=(Answer(200, "An HTML page that reads /openapi.json.", media_type="text/html", free_form=True),),
+    ),
+    Operation(
+        "GET",
+        "/docs/{asset}",
+        "documentation",
+        "The documentation page's script and styles",
+        parameters=(
+            {"name": "asset", "in": "path", "required": True, "schema": {"type": "string"}, "example": "docs.js"},
+        ),
+        answers=(
+            Answer(200, "A stylesheet or script.", media_type="text/*", free_form=True),
+            error(404, "No such file."),
+        ),
+    ),
+    Operation(
+        "GET",
+        "/",
+        "demo",
+        "The demo search page",
+        description=_DEMO,
+        answers=(
+            Answer(200, "An HTML page.", media_type="text/html", free_form=True),
+            error(404, _DEMO),
+            _MISCONFIGURED,
+        ),
+    ),
+    Operation(
+        "GET",
+        "/assets/{name}",
+        "demo",
+        "The demo page's scripts and styles",
+        description=_DEMO,
+        parameters=(
+            {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}, "example": "app.js"},
+        ),
+        answers=(
+            Answer(200, "A stylesheet or script.", media_type="text/*", free_form=True),
+            error(404, "No such file, or not the local stage."),
+            _MISCONFIGURED,
+        ),
+    ),
+)

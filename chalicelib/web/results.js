@@ -1,0 +1,139 @@
+// Result cards shaped like the seed treatment page: name, title, qualifications, the
+// first hospital and "+N more", "View profile", and "Book online" or "Enquire".
+
+import { el, clear, hiddenText, plural } from "./dom.js";
+
+export const PAGE_SIZE = 10;
+const POPULAR = ["Psychiatry", "Dermatology", "Cardiology", "Trauma and Orthopaedics"];
+const MAX_RESULT_WINDOW = 1000;
+
+export function profileHref(id, enquire = false) {
+  const params = new URLSearchParams({ specialist: id });
+  if (enquire) params.set("enquire", "1");
+  return `/?${params}`;
+}
+
+function hospitals(card) {
+  if (!card.hospitals.length) return null;
+  const more = card.more_hospitals
+    ? el(
+        "span",
+        { class: "more" },
+        ` +${card.more_hospitals} more`,
+        hiddenText(card.more_hospitals === 1 ? " hospital" : " hospitals"),
+      )
+    : null;
+  return el("p", { class: "card-hospitals" }, card.hospitals[0].name, more);
+}
+
+function action(card) {
+  if (card.action === "book" && card.booking_url) {
+    return el(
+      "a",
+      { class: "button button-book", href: card.booking_url, target: "_blank", rel: "noopener" },
+      "Book online",
+      hiddenText(` with ${card.name} (opens in a new tab)`),
+    );
+  }
+  return el(
+    "a",
+    { class: "button button-primary", href: profileHref(card.id, true), "data-internal": "" },
+    "Enquire",
+    hiddenText(` about ${card.name}`),
+  );
+}
+
+function renderCard(card) {
+  const headingId = `card-${card.id}`;
+  const distance =
+    typeof card.distance_miles === "number"
+      ? el("p", {
+          class: "card-distance",
+          "data-miles": card.distance_miles,
+          text: `${card.distance_miles.toFixed(1)} miles away`,
+        })
+      : null;
+  return el(
+    "li",
+    { class: "card", "data-id": card.id },
+    el(
+      "article",
+      { "aria-labelledby": headingId },
+      el("h3", { id: headingId, class: "card-name", text: card.name }),
+      card.title ? el("p", { class: "card-title", text: card.title }) : null,
+      card.qualifications ? el("p", { class: "card-qualifications", text: card.qualifications }) : null,
+      hospitals(card),
+      distance,
+      el(
+        "div",
+        { class: "card-actions" },
+        el(
+          "a",
+          { class: "button button-secondary", href: profileHref(card.id), "data-internal": "" },
+          "View profile",
+          hiddenText(` of ${card.name}`),
+        ),
+        action(card),
+      ),
+    ),
+  );
+}
+
+export function renderCards(list, results) {
+  clear(list).append(...results.map(renderCard));
+}
+
+export function lastPage(total) {
+  return Math.max(1, Math.min(Math.ceil(total / PAGE_SIZE), Math.floor(MAX_RESULT_WINDOW / PAGE_SIZE)));
+}
+
+export function statusText(body) {
+  if (!body.total) return "No specialists found";
+  const first = (body.page - 1) * body.page_size + 1;
+  const last = first + body.results.length - 1;
+  return `${plural(body.total, "specialist", "specialists")} found, showing ${first} to ${last}`;
+}
+
+export function renderPager(nav, page, total, hrefFor) {
+  clear(nav);
+  const last = lastPage(total);
+  nav.hidden = last <= 1;
+  if (nav.hidden) return;
+  const link = (target, text, rel) => {
+    const attrs = { href: hrefFor(target), rel, class: "pager-link", "data-internal": "" };
+    return el("a", attrs, text, hiddenText(` (page ${target})`));
+  };
+  const none = (text) => el("span", { class: "pager-link disabled", "aria-hidden": "true", text });
+  nav.append(
+    page > 1 ? link(page - 1, "Previous", "prev") : none("Previous"),
+    el("span", { class: "pager-position", text: `Page ${page} of ${last}`, "aria-current": "page" }),
+    page < last ? link(page + 1, "Next", "next") : none("Next"),
+  );
+}
+
+export function renderDidYouMean(node, suggestion, hrefFor) {
+  clear(node);
+  node.hidden = !suggestion;
+  if (suggestion) {
+    node.append("Did you mean ", el("a", { href: hrefFor(suggestion), "data-internal": "", text: suggestion }), "?");
+  }
+}
+
+// The empty page still offers ways on: the spelling correction, dropping a filter or
+// the place, typeahead's matches for the words, and some common specialties.
+export function renderNoResults(node, { q, didYouMean, chips, near, suggestions, hrefs }) {
+  clear(node);
+  const items = [];
+  const item = (href, ...text) => el("li", {}, el("a", { href, "data-internal": "" }, ...text));
+  if (didYouMean) items.push(item(hrefs.query(didYouMean), "Search for ", didYouMean));
+  for (const chip of chips) items.push(item(chip.removeHref, `Remove the filter “${chip.label}”`));
+  if (near) items.push(item(hrefs.withoutNear, `Search everywhere, not only near ${near}`));
+  for (const s of suggestions) items.push(item(hrefs.suggestion(s), `${s.label} (${s.type})`));
+  for (const name of POPULAR) items.push(item(hrefs.query(name), name));
+  node.append(
+    el("h3", { text: q ? `No specialists match “${q}”` : "No specialists match these filters" }),
+    el("p", { text: "Check the spelling, use fewer words, or try one of these:" }),
+    el("ul", { class: "suggestions" }, items),
+  );
+  node.hidden = false;
+}
