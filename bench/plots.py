@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: write files only
 
 import matplotlib.pyplot as plt  # after use(): the backend must be chosen first
+from matplotlib.figure import Figure
 
 PLOT_DIR = Path(__file__).resolve().parent / "plots"
 
@@ -57,7 +58,7 @@ def lines(
     return _save(figure, name)
 
 
-def _save(figure: plt.Figure, name: str) -> Path:
+def _save(figure: Figure, name: str) -> Path:
     PLOT_DIR.mkdir(exist_ok=True)
     path = PLOT_DIR / f"{name}.png"
     figure.tight_layout()
