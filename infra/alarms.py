@@ -18,6 +18,8 @@ FIVE_MINUTES = Duration.minutes(5)
 _ABOVE = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
 _AT_LEAST = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 _BELOW = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+# A patient expects the hospital to hear within minutes; the stream retries for hours.
+NOTIFY_BEHIND_MS = 10 * 60 * 1000
 
 
 class Alarms(Construct):
@@ -108,6 +110,20 @@ class Alarms(Construct):
             comparison=_AT_LEAST,
             description="The notify function failed a whole invocation (the stream retries it)",
         )
+        iterator_age = cloudwatch.Metric(
+            namespace="AWS/Lambda",
+            metric_name="IteratorAge",
+            dimensions_map={"FunctionName": function_name},
+            statistic="Maximum",
+            period=FIVE_MINUTES,
+        )
+        self._alarm(
+            "NotifyBehind",
+            iterator_age,
+            threshold=NOTIFY_BEHIND_MS,
+            comparison=_ABOVE,
+            description="The newest enquiry notify read was stored over 10 minutes before: e-mails are late",
+        )
 
     def indexer(self, function: lambda_.IFunction) -> None:
         hours = self.config.indexer.max_hours_between_runs
@@ -163,13 +179,22 @@ class Alarms(Construct):
         )
 
     def mail(self) -> None:
-        bounce_rate = cloudwatch.Metric(
-            namespace="AWS/SES", metric_name="Reputation.BounceRate", statistic="Maximum", period=Duration.minutes(15)
-        )
+        def reputation(name: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/SES", metric_name=f"Reputation.{name}", statistic="Maximum", period=Duration.minutes(15)
+            )
+
         self._alarm(
             "SesBounceRate",
-            bounce_rate,
+            reputation("BounceRate"),
             threshold=self.config.mail.bounce_rate_alarm,
             comparison=_ABOVE,
             description="The account's SES bounce rate: SES reviews an account above 5% and may pause sending",
+        )
+        self._alarm(
+            "SesComplaintRate",
+            reputation("ComplaintRate"),
+            threshold=self.config.mail.complaint_rate_alarm,
+            comparison=_ABOVE,
+            description="The account's SES complaint rate: SES reviews an account above 0.1% and may pause sending",
         )

@@ -59,7 +59,7 @@ class ChaliceApp:
         for name, identity in ((API_FUNCTION, api), (NOTIFY_FUNCTION, notify)):
             function = self.chalice.get_resource(name)
             function.add_property_override("Role", identity.role.role_arn)
-            function.add_property_override("LoggingConfig", {"LogGroup": identity.log_group.log_group_name})
+            function.add_property_override("LoggingConfig", identity.logging_config)
             # The role's policies must exist before the function first runs (the role
             # itself is already a dependency through the reference above).
             function.node.add_dependency(identity.policy)

@@ -4,6 +4,7 @@ feed arriving under the bucket's prefix (S3 → EventBridge "Object Created").""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_events as events
@@ -71,6 +72,9 @@ class Indexer(Construct):
                 "INDEXER_MAX_DROP_RATIO": str(config.max_drop_ratio),
                 "INDEXER_KEEP": str(config.keep),
             },
+        )
+        cast(lambda_.CfnFunction, self.function.node.default_child).add_property_override(
+            "LoggingConfig", identity.logging_config
         )
         target = targets.LambdaFunction(self.function, retry_attempts=0)
         self.schedule = events.Rule(

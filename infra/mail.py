@@ -3,6 +3,8 @@ become CloudWatch metrics.
 
 The configuration set does not override suppression: the account-level suppression
 list (bounces and complaints) applies, so an address that bounced is not mailed again.
+It requires TLS to the receiving server: a team e-mail carries a patient's message,
+which may hold health details, so SES must not fall back to plain SMTP.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ TRACKED_EVENTS = (ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT)
 class Mail(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: MailConfig, name: str) -> None:
         super().__init__(scope, construct_id)
-        self.configuration_set = ses.ConfigurationSet(self, "ConfigurationSet", configuration_set_name=name)
+        self.configuration_set = ses.ConfigurationSet(
+            self, "ConfigurationSet", configuration_set_name=name, tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE
+        )
         self.configuration_set.add_event_destination(
             "BouncesAndComplaints",
             destination=ses.EventDestination.cloud_watch_dimensions(

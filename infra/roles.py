@@ -55,6 +55,21 @@ class FunctionIdentity(Construct):
         )
 
     @property
+    def logging_config(self) -> dict[str, str]:
+        """The function's ``LoggingConfig``: its own group, JSON lines, and INFO from our code.
+
+        Without ``ApplicationLogLevel`` the Python runtime leaves the root logger at
+        WARNING, and the info lines (notify's "e-mail sent", the indexer's run summary)
+        would be dropped; the level applies only with the JSON format.
+        """
+        return {
+            "LogGroup": self.log_group.log_group_name,
+            "LogFormat": "JSON",
+            "ApplicationLogLevel": "INFO",
+            "SystemLogLevel": "WARN",
+        }
+
+    @property
     def policy(self) -> IConstruct:
         """The role's policy: what a function using the role must wait for."""
         return self.role.node.find_child("DefaultPolicy")

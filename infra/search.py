@@ -15,9 +15,22 @@ from infra.settings import SearchConfig
 
 ENGINE_VERSION = "OpenSearch_2.19"
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
-# What the functions send: searches and gets (api, notify), builds and alias swaps (indexer).
-READ_ACTIONS = ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost")
-WRITE_ACTIONS = (*READ_ACTIONS, "es:ESHttpPut", "es:ESHttpDelete")
+# Readers (api, notify) send exactly three requests, so each is granted on its own path:
+# POST (and GET) {alias}/_search, GET {alias}/_doc/{id}, and GET _cluster/health.
+# A POST anywhere else (``_bulk``, ``_aliases``, ``_delete_by_query``) would write.
+SEARCH_ACTIONS = ("es:ESHttpGet", "es:ESHttpPost")
+GET_ACTIONS = ("es:ESHttpGet",)
+# The indexer builds indices and swaps aliases: every HTTP verb on the domain's paths.
+WRITE_ACTIONS = ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete")
+
+
+def reader_paths(alias: str) -> dict[str, tuple[str, ...]]:
+    """Path under the domain ARN → the actions a reader may send to it."""
+    return {
+        f"{alias}/_search": SEARCH_ACTIONS,
+        f"{alias}/_doc/*": GET_ACTIONS,
+        "_cluster/health": GET_ACTIONS,
+    }
 
 
 class SearchDomain(Construct):
@@ -30,6 +43,7 @@ class SearchDomain(Construct):
         construct_id: str,
         *,
         config: SearchConfig,
+        alias: str,
         retain: bool,
         readers: list[iam.IRole],
         writers: list[iam.IRole],
@@ -38,10 +52,11 @@ class SearchDomain(Construct):
         # Built from the name, not the domain's own ARN attribute: the access policy is a
         # property of the domain and may not refer to the domain.
         self.domain_arn = f"arn:{Aws.PARTITION}:es:{Aws.REGION}:{Aws.ACCOUNT_ID}:domain/{config.domain_name}"
-        grants = [(readers, READ_ACTIONS), (writers, WRITE_ACTIONS)]
-        for roles, actions in grants:
+        grants = [(readers, path, actions) for path, actions in reader_paths(alias).items()]
+        grants.append((writers, "*", WRITE_ACTIONS))
+        for roles, path, actions in grants:
             for role in roles:
-                role.add_to_principal_policy(self._statement(actions))
+                role.add_to_principal_policy(self._statement(path, actions))
         managers = config.manager_node_type is not None
         zones = config.availability_zones
         self.domain = opensearch.CfnDomain(
@@ -71,7 +86,7 @@ class SearchDomain(Construct):
                 enforce_https=True, tls_security_policy=TLS_POLICY
             ),
             access_policies=iam.PolicyDocument(
-                statements=[self._admit(roles, actions) for roles, actions in grants if roles]
+                statements=[self._admit(roles, path, actions) for roles, path, actions in grants if roles]
             ).to_json(),
         )
         self.domain.apply_removal_policy(RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY)
@@ -80,10 +95,10 @@ class SearchDomain(Construct):
     def endpoint_url(self) -> str:
         return f"https://{self.domain.attr_domain_endpoint}"
 
-    def _statement(self, actions: tuple[str, ...]) -> iam.PolicyStatement:
-        return iam.PolicyStatement(actions=list(actions), resources=[f"{self.domain_arn}/*"])
+    def _statement(self, path: str, actions: tuple[str, ...]) -> iam.PolicyStatement:
+        return iam.PolicyStatement(actions=list(actions), resources=[f"{self.domain_arn}/{path}"])
 
-    def _admit(self, roles: list[iam.IRole], actions: tuple[str, ...]) -> iam.PolicyStatement:
-        statement = self._statement(actions)
+    def _admit(self, roles: list[iam.IRole], path: str, actions: tuple[str, ...]) -> iam.PolicyStatement:
+        statement = self._statement(path, actions)
         statement.add_principals(*(iam.ArnPrincipal(role.role_arn) for role in roles))
         return statement

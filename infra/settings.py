@@ -79,6 +79,7 @@ class MailConfig(_Strict):
     sender: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
     fallback_team_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
     bounce_rate_alarm: Ratio
+    complaint_rate_alarm: Ratio
 
     @model_validator(mode="after")
     def _sender_is_verified(self) -> MailConfig:

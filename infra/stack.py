@@ -53,6 +53,7 @@ class BackendStack(Stack):
         )
         retain = config.retain_data
         chalice = chalice_config()
+        alias = str(chalice["environment_variables"]["SEARCH_ALIAS"])
         log_retention = retention(config.log_retention_days)
         identities = {
             name: FunctionIdentity(self, name, retention_days=config.log_retention_days, retain=retain)
@@ -65,6 +66,7 @@ class BackendStack(Stack):
             self,
             "Search",
             config=config.search,
+            alias=alias,
             retain=retain,
             readers=[api.role, notify.role],
             writers=[indexer.role],
@@ -135,7 +137,7 @@ class BackendStack(Stack):
             environment={
                 "STAGE": stage,
                 "OPENSEARCH_URL": search.endpoint_url,
-                "SEARCH_ALIAS": str(chalice["environment_variables"]["SEARCH_ALIAS"]),
+                "SEARCH_ALIAS": alias,
                 "INDEX_REPLICAS": str(config.search.index_replicas),
             },
             retain=retain,

@@ -16,10 +16,13 @@ EXPECTED = {
     "DeadLettersWaiting": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", "GreaterThanThreshold"),
     "IndexerFailed": ("AWS/Lambda", "Errors", "Sum", "GreaterThanOrEqualToThreshold"),
     "IndexerMissedSchedule": ("AWS/Lambda", "Invocations", "Sum", "LessThanThreshold"),
+    "NotifyErrors": ("AWS/Lambda", "Errors", "Sum", "GreaterThanOrEqualToThreshold"),
+    "NotifyBehind": ("AWS/Lambda", "IteratorAge", "Maximum", "GreaterThanThreshold"),
     "SearchClusterRed": ("AWS/ES", "ClusterStatus.red", "Maximum", "GreaterThanOrEqualToThreshold"),
     "SearchClusterYellow": ("AWS/ES", "ClusterStatus.yellow", "Maximum", "GreaterThanOrEqualToThreshold"),
     "SearchLowFreeStorage": ("AWS/ES", "FreeStorageSpace", "Minimum", "LessThanThreshold"),
     "SesBounceRate": ("AWS/SES", "Reputation.BounceRate", "Maximum", "GreaterThanThreshold"),
+    "SesComplaintRate": ("AWS/SES", "Reputation.ComplaintRate", "Maximum", "GreaterThanThreshold"),
 }
 
 
@@ -58,6 +61,7 @@ def test_thresholds_follow_the_stage_config(
     assert missed["TreatMissingData"] == "breaching"
     assert missed["Period"] == stage_config.indexer.max_hours_between_runs * 3600
     assert _alarm(synthesised, stage, "SesBounceRate")["Threshold"] == stage_config.mail.bounce_rate_alarm
+    assert _alarm(synthesised, stage, "SesComplaintRate")["Threshold"] == stage_config.mail.complaint_rate_alarm
 
 
 def test_on_call_topic_is_subscribed_when_an_address_is_configured(
@@ -74,3 +78,18 @@ def test_every_log_group_has_retention(synthesised: Synthesised, stage: StageNam
     assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {stage_config.log_retention_days}
     for function in synthesised.resources(stage, "AWS::Serverless::Function").values():
         assert set(function["Properties"]["LoggingConfig"]["LogGroup"]) == {"Ref"}
+
+
+def test_every_function_logs_json_at_info(synthesised: Synthesised, stage: StageName) -> None:
+    """Without an application log level the Python runtime drops INFO lines (the run
+    summary, "e-mail sent"); the level applies only to the JSON format."""
+    functions = {
+        **synthesised.resources(stage, "AWS::Serverless::Function"),
+        **synthesised.resources(stage, "AWS::Lambda::Function"),
+    }
+    ours = {name: f for name, f in functions.items() if "LoggingConfig" in f["Properties"]}
+    assert len(ours) == 3, sorted(functions)
+    for function in ours.values():
+        config = function["Properties"]["LoggingConfig"]
+        levels = (config["LogFormat"], config["ApplicationLogLevel"], config["SystemLogLevel"])
+        assert levels == ("JSON", "INFO", "WARN")

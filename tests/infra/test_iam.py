@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.settings import StageName
+from infra.stack import chalice_config
 from tests.infra.conftest import Synthesised
 from tests.infra.roles import all_statements, as_list, role_of_function, statements_of_role
 
@@ -69,8 +70,7 @@ def test_api_role_names_its_three_tables_and_nothing_else_writable(synthesised: 
     assert grants["dynamodb:UpdateItem"] == tables
     assert grants["dynamodb:PutItem"] == tables - {_ref("AWS::DynamoDB::Table", synthesised, stage, "DataRateLimits")}
     assert not any(action.startswith(("ses:", "sqs:", "s3:")) for action in grants)
-    assert "es:ESHttpDelete" not in grants
-    assert "es:ESHttpPut" not in grants
+    _assert_reads_only_the_alias(grants)
 
 
 def test_notify_role_names_the_stream_the_queue_and_the_identity(synthesised: Synthesised, stage: StageName) -> None:
@@ -89,6 +89,18 @@ def test_notify_role_names_the_stream_the_queue_and_the_identity(synthesised: Sy
     assert f":configuration-set/find-a-specialist-{stage}" in identity + configuration_set
     assert f":identity/{config.mail.identity}" in identity + configuration_set
     assert "dynamodb:PutItem" not in grants
+    _assert_reads_only_the_alias(grants)
+
+
+def _assert_reads_only_the_alias(grants: dict[str, set[str]]) -> None:
+    """Searches, gets and the health check: no verb that writes, and POST only to ``_search``."""
+    alias = chalice_config()["environment_variables"]["SEARCH_ALIAS"]
+    assert not {"es:ESHttpDelete", "es:ESHttpPut", "es:ESHttpHead"} & set(grants)
+    (post,) = grants["es:ESHttpPost"]
+    assert post.endswith(f'/{alias}/_search"]]}}')
+    ends = {f'/{alias}/_search"]]}}', f'/{alias}/_doc/*"]]}}', '/_cluster/health"]]}'}
+    assert len(grants["es:ESHttpGet"]) == 3
+    assert all(any(resource.endswith(end) for resource in grants["es:ESHttpGet"]) for end in ends), grants
 
 
 def test_indexer_role_reads_feeds_under_the_prefix_and_writes_only_the_domain(

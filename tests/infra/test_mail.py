@@ -31,6 +31,10 @@ def test_configuration_set_relies_on_the_account_suppression_list(template: Temp
     template.has_resource_properties("AWS::SES::ConfigurationSet", {"SuppressionOptions": Match.absent()})
 
 
+def test_configuration_set_requires_tls_to_the_receiving_server(template: Template) -> None:
+    template.has_resource_properties("AWS::SES::ConfigurationSet", {"DeliveryOptions": {"TlsPolicy": "REQUIRE"}})
+
+
 def test_functions_get_the_sender_and_configuration_set(template: Template, stage_config: StageConfig) -> None:
     template.has_resource_properties(
         "AWS::Serverless::Function",

@@ -7,10 +7,11 @@ from typing import Any
 from aws_cdk.assertions import Template
 
 from chalicelib.index_schema import index_body
-from infra.search import READ_ACTIONS, WRITE_ACTIONS
+from infra.search import WRITE_ACTIONS, reader_paths
 from infra.settings import StageName
+from infra.stack import chalice_config
 from tests.infra.conftest import Synthesised
-from tests.infra.roles import role_of_function
+from tests.infra.roles import as_list, role_of_function
 
 
 def test_domain_runs_opensearch_2_19_encrypted_and_https_only_with_tls_1_2(template: Template) -> None:
@@ -25,25 +26,36 @@ def test_domain_runs_opensearch_2_19_encrypted_and_https_only_with_tls_1_2(templ
     )
 
 
-def test_access_policy_admits_only_the_function_roles_with_http_actions(
+def test_access_policy_admits_only_the_function_roles_readers_on_three_paths(
     synthesised: Synthesised, stage: StageName
 ) -> None:
     _, domain = synthesised.only(stage, "AWS::OpenSearchService::Domain")
     statements: list[dict[str, Any]] = domain["Properties"]["AccessPolicies"]["Statement"]
-    admitted: dict[str, set[str]] = {}
+    domain_suffix = f":domain/{domain['Properties']['DomainName']}/"
+    admitted: dict[str, dict[str, set[str]]] = {}
     for statement in statements:
         assert statement["Effect"] == "Allow"
         assert "Condition" not in statement
+        resource = statement["Resource"]["Fn::Join"][1][-1]
+        assert domain_suffix in resource
+        path = resource.split(domain_suffix, 1)[1]
         principals = statement["Principal"]["AWS"]
         for principal in principals if isinstance(principals, list) else [principals]:
             # Only references to roles in this stack: never "*" or an account root.
             assert set(principal) == {"Fn::GetAtt"}, principal
-            admitted.setdefault(principal["Fn::GetAtt"][0], set()).update(statement["Action"])
-        assert statement["Resource"]["Fn::Join"][1][-1].endswith(f":domain/{domain['Properties']['DomainName']}/*")
+            paths = admitted.setdefault(principal["Fn::GetAtt"][0], {})
+            paths.setdefault(path, set()).update(as_list(statement["Action"]))
     api = role_of_function(synthesised, stage, "APIHandler")
     notify = role_of_function(synthesised, stage, "Notify")
     indexer = role_of_function(synthesised, stage, "ReindexFunction")
-    assert admitted == {api: set(READ_ACTIONS), notify: set(READ_ACTIONS), indexer: set(WRITE_ACTIONS)}
+    alias = chalice_config()["environment_variables"]["SEARCH_ALIAS"]
+    readers = {path: set(actions) for path, actions in reader_paths(alias).items()}
+    assert readers == {
+        f"{alias}/_search": {"es:ESHttpGet", "es:ESHttpPost"},
+        f"{alias}/_doc/*": {"es:ESHttpGet"},
+        "_cluster/health": {"es:ESHttpGet"},
+    }
+    assert admitted == {api: readers, notify: readers, indexer: {"*": set(WRITE_ACTIONS)}}
 
 
 def test_prod_spreads_three_nodes_over_three_zones_with_dedicated_managers(
