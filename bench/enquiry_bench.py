@@ -84,13 +84,14 @@ def enquiry_body(number: int, tag: str) -> dict[str, Any]:
     return body
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
+def percentiles(samples: list[float], points: tuple[int, ...] = (50, 95)) -> dict[str, float]:
+    """``{"p50_ms": ..., "p95_ms": ...}`` of latencies in seconds (at least two of them)."""
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {"p50_ms": round(cuts[49] * 1000, 2), "p95_ms": round(cuts[94] * 1000, 2)}
+    return {f"p{point}_ms": round(cuts[point - 1] * 1000, 2) for point in points}
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def environment(values: dict[str, str]) -> Iterator[None]:
     """``os.environ`` with ``values`` for the block, then exactly as it was."""
     saved = dict(os.environ)
     os.environ.update(values)
@@ -149,7 +150,7 @@ def handler_latency(opensearch_url: str, alias: str, submissions: int = SUBMISSI
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_EC2_METADATA_DISABLED": "true",
         }
-        with _environment(env):
+        with environment(env):
             deps.reset()
             try:
                 return _handler_against_put_item(moto_url, submissions)
@@ -233,7 +234,7 @@ def _handler_against_put_item(moto_url: str, submissions: int) -> dict[str, Any]
             trips_keyed.append(keyed_ops)
             if number % 10 == 0:  # a replay: same key, same body, nothing new stored
                 trips_replay.append(post(keyed_body, key)[1])
-    ours, keyed, baseline, raw = _percentiles(handler), _percentiles(with_key), _percentiles(put), _percentiles(raw_io)
+    ours, keyed, baseline, raw = percentiles(handler), percentiles(with_key), percentiles(put), percentiles(raw_io)
     return {
         "submissions": submissions,
         "warm_up": WARM_UP,
@@ -326,7 +327,7 @@ def load(
     """Starts a local stack on free ports (its API server inherits ``os.environ``) and stops it."""
     from devstack.stack import LocalStack
 
-    with tempfile.TemporaryDirectory(prefix="fas-bench-stack-") as workdir, _environment(RATE_LIMITS):
+    with tempfile.TemporaryDirectory(prefix="fas-bench-stack-") as workdir, environment(RATE_LIMITS):
         started = time.perf_counter()
         with LocalStack(workdir=Path(workdir)) as stack:
             startup_s = time.perf_counter() - started
@@ -336,18 +337,10 @@ def load(
 
 
 def _load_against(stack: LocalStack, submissions: int, clients: int, drain_timeout_s: float) -> dict[str, Any]:
-    import requests
-
     from devstack.processes import log_tail
 
     tag = uuid.uuid4().hex[:8]
-    with requests.Session() as session:  # the API server's first enquiry loads its modules and clients
-        for number in range(LOAD_WARM_UP):
-            answer = session.post(
-                f"{stack.api_url}/enquiries", json=enquiry_body(number, f"{tag}-warm"), timeout=REQUEST_TIMEOUT_S
-            )
-            if answer.status_code != 202:
-                raise RuntimeError(f"warm-up enquiry answered {answer.status_code}: {answer.text[:300]}")
+    warm_up(stack.api_url, tag)
     outcome = _Outcome()
     deadline = time.monotonic() + LOAD_DEADLINE_S
     started = time.perf_counter()
@@ -358,14 +351,14 @@ def _load_against(stack: LocalStack, submissions: int, clients: int, drain_timeo
     wall_s = time.perf_counter() - started
     sent = sum(outcome.statuses.values())
     server_errors = sum(count for status, count in outcome.statuses.items() if status.startswith("5"))
-    drained = _drain(stack, tag, outcome.accepted, drain_timeout_s)
+    drained = drain(stack, tag, outcome.accepted, drain_timeout_s)
     result: dict[str, Any] = {
         "submissions": submissions,
         "clients": clients,
         "sent": sent,
         "wall_s": round(wall_s, 2),
         "throughput_per_s": round(sent / wall_s, 1),
-        "latency": _percentiles(outcome.latencies) if len(outcome.latencies) > 1 else {},
+        "latency": percentiles(outcome.latencies) if len(outcome.latencies) > 1 else {},
         "statuses": dict(sorted(outcome.statuses.items())),
         "accepted": len(outcome.accepted),
         "server_errors": server_errors,
@@ -386,12 +379,26 @@ def _load_against(stack: LocalStack, submissions: int, clients: int, drain_timeo
         and result["stored_without_202"] == 0
     )
     if server_errors or outcome.failures:
-        result["api_log_exceptions"] = _exceptions_logged(stack.api_log)
+        result["api_log_exceptions"] = exceptions_logged(stack.api_log)
         result["api_log_tail"] = log_tail(stack.api_log, 60)
     return result
 
 
-def _exceptions_logged(log: Path) -> dict[str, int]:
+def warm_up(api_url: str, tag: str) -> None:
+    """LOAD_WARM_UP enquiries from addresses ``bench.{tag}-warm.N``, outside the run's
+    ``bench.{tag}.`` prefix: the API server's first enquiry loads its modules and clients."""
+    import requests
+
+    with requests.Session() as session:
+        for number in range(LOAD_WARM_UP):
+            answer = session.post(
+                f"{api_url}/enquiries", json=enquiry_body(number, f"{tag}-warm"), timeout=REQUEST_TIMEOUT_S
+            )
+            if answer.status_code != 202:
+                raise RuntimeError(f"warm-up enquiry answered {answer.status_code}: {answer.text[:300]}")
+
+
+def exceptions_logged(log: Path) -> dict[str, int]:
     """The exceptions that ended the tracebacks in a log, by type, most frequent first."""
     found: Counter[str] = Counter()
     in_traceback = False
@@ -434,7 +441,7 @@ def _client(api_url: str, numbers: range, tag: str, outcome: _Outcome, deadline:
                     outcome.failures.append(f"#{number}: {answer.status_code} {answer.text[:300]}")
 
 
-def _drain(stack: LocalStack, tag: str, accepted: dict[str, str], timeout_s: float) -> dict[str, Any]:
+def drain(stack: LocalStack, tag: str, accepted: dict[str, str], timeout_s: float) -> dict[str, Any]:
     """Wait, reading the outbox every OUTBOX_POLL_S, until every accepted enquiry's two
     e-mails are there (or ``timeout_s``); then count what is stored and what was sent."""
     expected = 2 * len(accepted)
@@ -447,7 +454,7 @@ def _drain(stack: LocalStack, tag: str, accepted: dict[str, str], timeout_s: flo
             break
         time.sleep(OUTBOX_POLL_S)
     time.sleep(SETTLE_S)
-    stored = _stored(stack, f"bench.{tag}.")  # reference -> status, of every enquiry of this run stored
+    stored = _stored(stack, f"bench.{tag}.")  # reference -> (status, address), of every enquiry of this run stored
     mail = outbox.mail(stored.__contains__)
     ours = [(reference, to) for reference, to in mail if reference in accepted]
     per_recipient = Counter(mail)
@@ -461,7 +468,9 @@ def _drain(stack: LocalStack, tag: str, accepted: dict[str, str], timeout_s: flo
         "enquiries_with_both_emails": sum(1 for reference in accepted if per_enquiry[reference] >= 2),
         "patients_emailed": sum(1 for reference, to in set(ours) if accepted[reference] in to),
         "stored": sum(1 for reference in stored if reference in accepted),
-        "stored_statuses": dict(Counter(stored[reference] for reference in accepted if reference in stored)),
+        "stored_statuses": dict(Counter(stored[reference][0] for reference in accepted if reference in stored)),
+        # One submission stored under two references (each submission has an address of its own).
+        "stored_twice": sum(count - 1 for count in Counter(address for _, address in stored.values()).values()),
         # Answered 202 yet not in the table: an acknowledged enquiry lost.
         "acknowledged_not_stored": sum(1 for reference in accepted if reference not in stored),
         # In the table (and e-mailed) though the patient was answered an error.
@@ -505,8 +514,8 @@ class _Outbox:
         return [mail for mail in self._mail if wanted(mail[0])]
 
 
-def _stored(stack: LocalStack, email_prefix: str) -> dict[str, str]:
-    """reference -> status of the enquiries in the moto server's table from addresses
+def _stored(stack: LocalStack, email_prefix: str) -> dict[str, tuple[str, str]]:
+    """reference -> (status, address) of the enquiries in the moto server's table from addresses
     starting ``email_prefix`` (a paginated scan through boto3)."""
     import boto3
     from botocore.config import Config
@@ -518,12 +527,13 @@ def _stored(stack: LocalStack, email_prefix: str) -> dict[str, str]:
         region_name=settings.region,
     )
     client = session.client("dynamodb", endpoint_url=stack.moto_url, config=Config(account_id_endpoint_mode="disabled"))
-    stored: dict[str, str] = {}
+    stored: dict[str, tuple[str, str]] = {}
     for page in client.get_paginator("scan").paginate(
         TableName=settings.enquiries_table, ProjectionExpression="enquiry_id, #status, email",
         ExpressionAttributeNames={"#status": "status"},
     ):  # fmt: skip
         for item in page["Items"]:
-            if item.get("email", {}).get("S", "").startswith(email_prefix):
-                stored[item["enquiry_id"]["S"]] = item.get("status", {}).get("S", "?")
+            address = item.get("email", {}).get("S", "")
+            if address.startswith(email_prefix):
+                stored[item["enquiry_id"]["S"]] = (item.get("status", {}).get("S", "?"), address)
     return stored
