@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,6 +115,39 @@ class LocalStack:
             self._moto.stop()
             self._moto = None
         self.node.stop()
+
+    # ---- outages on purpose (tests/faults): a dependency goes away and comes back.
+
+    def restart_search(self) -> None:
+        """A new OpenSearch node on the port of the one before (which died or was killed), with
+        the demo catalog indexed again.
+
+        The fault tests SIGKILL the node under load, then need search back where the API server
+        and the stream worker were told it is: both keep the URL they started with, so a node on
+        another port would leave them failing for good.
+        """
+        port = urllib.parse.urlsplit(self.node.url).port
+        if port is None:  # the node's URL always names its port
+            raise RuntimeError(f"no port in {self.node.url}")
+        self.node.stop()  # reaps a dead JVM and removes its data directory
+        self.node = OpenSearchNode(port=port)
+        self.node.start()
+        self._index_demo_catalog()
+
+    def stop_store(self) -> None:
+        """Stop the moto server: DynamoDB, SES and SQS refuse connections, as in an outage.
+
+        Its state lives in this process and outlives the server, so :meth:`start_store` brings
+        the same tables, stream and outbox back, as the real services keep theirs.
+        """
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+
+    def start_store(self) -> None:
+        """Serve the moto state again on the same port (after :meth:`stop_store`)."""
+        if self._moto is None:
+            self._start_moto()
 
     def __enter__(self) -> LocalStack:
         self.start()

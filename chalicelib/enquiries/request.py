@@ -12,7 +12,7 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from chalicelib.errors import InvalidParameter
 
@@ -39,9 +39,14 @@ def _email(value: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        return validate_email(_one_line(value), check_deliverability=False, allow_smtputf8=False).normalized
+        address = validate_email(_one_line(value), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         raise ValueError("must be an e-mail address such as name@example.com") from None
+    # The ASCII form: ``normalized`` turns an IDN domain (even one typed as xn--...) into
+    # Unicode, which the e-mails' headers refuse, so the accepted enquiry could not be sent.
+    if address.ascii_email is None:
+        raise ValueError("must be an e-mail address such as name@example.com")
+    return address.ascii_email
 
 
 def _phone(value: str) -> str:
@@ -54,6 +59,13 @@ def _phone(value: str) -> str:
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValueError("must be a phone number, such as 020 7946 0000 or +44 20 7946 0000")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _a_boolean(value: Any) -> Any:
+    """Literal[True] alone takes 1 and 1.0 (they equal True): JSON's true only."""
+    if not isinstance(value, bool):
+        raise ValueError("must be true")
+    return value
 
 
 Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_line)]
@@ -99,7 +111,7 @@ class EnquiryRequest(BaseModel):
     preferred_contact: Literal["email", "phone"] = "email"
     message: Annotated[str, Field(max_length=2000), AfterValidator(_text)] | None = None
     """Line breaks allowed; no other control characters."""
-    consent: Literal[True]
+    consent: Annotated[Literal[True], BeforeValidator(_a_boolean)]
     """The patient accepts the privacy notice."""
     marketing_opt_in: bool = False
     website: Annotated[str, Field(max_length=500)] = ""
