@@ -5,17 +5,22 @@
   beforehand, into an index with the same mapping and load settings; medians of
   alternating rounds. Target >= 0.8.
 * Memory: peak RSS of the indexer's command line for 1,000,000 records against
-  100,000. Target <= 1.3x: memory must not grow with the catalog.
+  100,000. Target <= 1.3x: memory must not grow with the catalog. :func:`peak_memory`
+  makes both runs itself; :mod:`bench.scaling_bench` reuses :func:`run_cli` and
+  :func:`memory_ratio` so that its own runs at those sizes give the figure.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,33 +90,56 @@ def _raw_bulk_docs_per_s(client: OpenSearch, feed: Path, count: int) -> float:
 
 
 def peak_memory(opensearch_url: str, small: int, large: int) -> dict[str, Any]:
-    small_rss = _cli_peak_rss_mib(opensearch_url, small)
-    large_rss = _cli_peak_rss_mib(opensearch_url, large)
+    return memory_ratio(_measured_cli_run(opensearch_url, small), _measured_cli_run(opensearch_url, large))
+
+
+def memory_ratio(small: CliRun, large: CliRun) -> dict[str, Any]:
+    """The memory figure from two command-line runs, whoever made them."""
     return {
-        "small_records": small,
-        "large_records": large,
-        "small_peak_rss_mib": round(small_rss, 1),
-        "large_peak_rss_mib": round(large_rss, 1),
-        "ratio": round(large_rss / small_rss, 3),
+        "small_records": small.records,
+        "large_records": large.records,
+        "small_peak_rss_mib": round(small.peak_rss_mib, 1),
+        "large_peak_rss_mib": round(large.peak_rss_mib, 1),
+        "ratio": round(large.peak_rss_mib / small.peak_rss_mib, 3),
         "target": "<= 1.3",
     }
 
 
-def _cli_peak_rss_mib(opensearch_url: str, count: int) -> float:
-    """Run ``python -m indexer`` on its own and read its peak RSS from the kernel (wait4)."""
+@dataclass(frozen=True)
+class CliRun:
+    records: int
+    peak_rss_mib: float
+    summary: dict[str, Any]  # the command line's own ``--json`` summary: duration_s, docs_per_s...
+
+
+def _measured_cli_run(opensearch_url: str, count: int) -> CliRun:
     alias = f"bench-memory-{count}"
+    try:
+        return run_cli(opensearch_url, alias, count)
+    finally:
+        OpenSearch(hosts=[opensearch_url]).indices.delete(index=f"{alias}*", ignore=[404])
+
+
+def run_cli(opensearch_url: str, alias: str, count: int) -> CliRun:
+    """Run ``python -m indexer`` on its own into ``alias`` and read its peak RSS from the kernel
+    (wait4). The index stays behind the alias for the caller to query and delete."""
     env = {**os.environ, "OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "STAGE": "local"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "--source", str(demo_feed(count)), "--json", "--keep", "0"],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    output = process.stdout.read() if process.stdout else b""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    OpenSearch(hosts=[opensearch_url]).indices.delete(index=f"{alias}*", ignore=[404])
-    if process.returncode != 0:
-        raise RuntimeError(f"indexer run for {count} records failed:\n{output.decode(errors='replace')[-2000:]}")
-    return usage.ru_maxrss / 1024  # kB on Linux
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: two pipes read in turn can deadlock
+        process = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "--source", str(demo_feed(count)), "--json", "--keep", "0"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        output = process.stdout.read() if process.stdout else b""
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        if process.returncode != 0:
+            text = (output + errors.read()).decode(errors="replace")
+            raise RuntimeError(f"indexer run for {count} records failed:\n{text[-2000:]}")
+    summary = json.loads(output)
+    if summary["indexed"] != count:
+        raise RuntimeError(f"the indexer run for {count} records indexed {summary['indexed']}")
+    return CliRun(records=count, peak_rss_mib=usage.ru_maxrss / 1024, summary=summary)  # ru_maxrss: kB on Linux
