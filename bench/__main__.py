@@ -1,4 +1,9 @@
-"""``python -m bench [--quick]``: run the benchmarks and write the report."""
+"""``python -m bench [--quick] [--only SECTION,...]``: run the benchmarks and write the report.
+
+Every section measures its own baseline in the same run. ``--only`` re-runs some
+sections and keeps the others' figures from the last ``report.json``; the report
+then says when each section was measured.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from bench import enquiry_bench, indexer_bench, search_bench
+from bench import cold_start, enquiry_bench, indexer_bench, load_bench, scaling_bench, search_bench
 from bench.feeds import demo_feed
 from devstack.opensearch_node import OpenSearchNode
 from devstack.stack import DEMO_COUNT
@@ -22,78 +27,121 @@ from indexer.reindex import Options, Reindexer
 from indexer.sources import LocalFileSource
 
 REPORT_DIR = Path(__file__).resolve().parent
+# In the order they run: the first four share one OpenSearch node; the others start their own.
+ON_THE_NODE = ("indexer", "scaling", "search", "enquiry-handler")
+ON_THEIR_OWN = ("enquiry-load", "load", "cold-start")
+SECTIONS = ON_THE_NODE + ON_THEIR_OWN
+PACKAGES = ("opensearch-py", "chalice", "boto3", "moto", "pydantic", "locust")  # their versions go in the report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="small catalogs: checks the harness, not the targets")
+    parser.add_argument("--only", type=_sections, default=SECTIONS, help=f"comma-separated, of: {', '.join(SECTIONS)}")
     args = parser.parse_args(argv)
-    sizes = (2_000, 20_000) if args.quick else (100_000, 1_000_000)
-    results: dict[str, Any] = {"machine": _machine(), "quick": args.quick}
-    with OpenSearchNode(heap_mb=1024) as node:
-        client = OpenSearch(hosts=[node.url], timeout=120)
-        print(f"reindex throughput, {sizes[0]:,} specialists...", flush=True)
-        results["reindex_throughput"] = indexer_bench.throughput(client, sizes[0])
-        print(f"indexer peak memory, {sizes[0]:,} against {sizes[1]:,} specialists...", flush=True)
-        results["indexer_memory"] = indexer_bench.peak_memory(node.url, *sizes)
-        print(f"search and typeahead latency over {sizes[0]:,} specialists...", flush=True)
-        loaded = Reindexer(client, "bench-search", Options()).run(LocalFileSource(demo_feed(sizes[0])))
-        if not loaded.ok:
-            raise RuntimeError(f"loading the search benchmark's catalog failed: {loaded.reason}")
-        results["indexed_for_search"] = loaded.indexed
-        results["search_latency"] = search_bench.latency(node.url, "bench-search")
-        submissions = 100 if args.quick else enquiry_bench.SUBMISSIONS
-        print(f"enquiry handler latency and DynamoDB round trips, {submissions} submissions...", flush=True)
-        enquiry_catalog = Reindexer(client, "bench-enquiries", Options()).run(LocalFileSource(demo_feed(DEMO_COUNT)))
-        if not enquiry_catalog.ok:
-            raise RuntimeError(f"loading the enquiry benchmark's catalog failed: {enquiry_catalog.reason}")
-        results["enquiry_handler"] = enquiry_bench.handler_latency(node.url, "bench-enquiries", submissions)
-    # After the node above has stopped: the local stack runs its own.
-    load = (200, 20) if args.quick else (enquiry_bench.LOAD_SUBMISSIONS, enquiry_bench.LOAD_CLIENTS)
-    print(f"enquiry load, {load[0]:,} submissions from {load[1]} clients against the local stack...", flush=True)
-    results["enquiry_load"] = enquiry_bench.load(*load)
+    results = _previous() if args.only != SECTIONS else {}
+    results["machine"], results["quick"] = _machine(), args.quick
+    measured: dict[str, str] = results.setdefault("measured", {})
+    wanted = [name for name in SECTIONS if name in args.only]
+    if any(name in ON_THE_NODE for name in wanted):
+        with OpenSearchNode(heap_mb=1024) as node:
+            client = OpenSearch(hosts=[node.url], timeout=120)
+            for name in (name for name in wanted if name in ON_THE_NODE):
+                _run_on_the_node(name, node.url, client, args.quick, results)
+                measured[name] = _now()
+    for name in (name for name in wanted if name in ON_THEIR_OWN):
+        _run_on_its_own(name, args.quick, results)
+        measured[name] = _now()
     (REPORT_DIR / "report.json").write_text(json.dumps(results, indent=2) + "\n")
     (REPORT_DIR / "report.md").write_text(_markdown(results))
     print(_markdown(results))
     return 0
 
 
+def _sections(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = sorted(set(names) - set(SECTIONS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}")
+    return names
+
+
+def _previous() -> dict[str, Any]:
+    path = REPORT_DIR / "report.json"
+    return dict(json.loads(path.read_text())) if path.exists() else {}
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+def _run_on_the_node(name: str, url: str, client: OpenSearch, quick: bool, results: dict[str, Any]) -> None:
+    throughput_size = 2_000 if quick else 100_000
+    if name == "indexer":
+        print(f"reindex throughput, {throughput_size:,} specialists...", flush=True)
+        results["reindex_throughput"] = indexer_bench.throughput(client, throughput_size)
+    elif name == "scaling":
+        print("scaling: reindex, search and disk at each catalog size (and the indexer's memory)...", flush=True)
+        results["scaling"] = scaling_bench.run(url, quick=quick)
+        results["indexer_memory"] = results["scaling"]["indexer_memory"]
+    elif name == "search":
+        print(f"search and typeahead latency over {throughput_size:,} specialists...", flush=True)
+        loaded = Reindexer(client, "bench-search", Options()).run(LocalFileSource(demo_feed(throughput_size)))
+        if not loaded.ok:
+            raise RuntimeError(f"loading the search benchmark's catalog failed: {loaded.reason}")
+        results["indexed_for_search"] = loaded.indexed
+        results["search_latency"] = search_bench.latency(url, "bench-search")
+    else:
+        submissions = 100 if quick else enquiry_bench.SUBMISSIONS
+        print(f"enquiry handler latency and DynamoDB round trips, {submissions} submissions...", flush=True)
+        catalog = Reindexer(client, "bench-enquiries", Options()).run(LocalFileSource(demo_feed(DEMO_COUNT)))
+        if not catalog.ok:
+            raise RuntimeError(f"loading the enquiry benchmark's catalog failed: {catalog.reason}")
+        results["enquiry_handler"] = enquiry_bench.handler_latency(url, "bench-enquiries", submissions)
+
+
+def _run_on_its_own(name: str, quick: bool, results: dict[str, Any]) -> None:
+    if name == "enquiry-load":
+        load = (200, 20) if quick else (enquiry_bench.LOAD_SUBMISSIONS, enquiry_bench.LOAD_CLIENTS)
+        print(f"enquiry load, {load[0]:,} submissions from {load[1]} clients against the local stack...", flush=True)
+        results["enquiry_load"] = enquiry_bench.load(*load)
+    elif name == "load":
+        print("mixed load at rising concurrency against the local stack (Locust)...", flush=True)
+        results["load"] = load_bench.run(quick)
+    else:
+        print("cold start: imports and the first answer in fresh processes, against a hello-world app...", flush=True)
+        results["cold_start"] = cold_start.run(quick)
+
+
 def _machine() -> dict[str, Any]:
     return {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "date": _now(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "opensearch": "2.19.6 (single local node, 1 GiB heap)",
-        "opensearch-py": version("opensearch-py"),
+        **{name: version(name) for name in PACKAGES},
         "platform": platform.platform(),
     }
 
 
 def _markdown(results: dict[str, Any]) -> str:
     machine = results["machine"]
-    throughput = results["reindex_throughput"]
-    memory = results["indexer_memory"]
+    measured: dict[str, str] = results.get("measured", {})
+    versions = ", ".join(f"{name} {machine[name]}" for name in PACKAGES if name in machine)
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {machine['date']} on {machine['cpus']} CPUs, Python {machine['python']}, "
-        f"OpenSearch {machine['opensearch']}, opensearch-py {machine['opensearch-py']}."
+        f"Written {machine['date']} on {machine['cpus']} CPUs ({machine['platform']}), Python {machine['python']}, "
+        f"OpenSearch {machine['opensearch']}, {versions}."
         + (" **Quick run: small catalogs, not the targets' sizes.**" if results["quick"] else ""),
-        "Each figure stands beside a baseline measured in the same run.",
-        "",
-        "## Indexer",
-        "",
-        "| measure | ours | baseline | ratio | target |",
-        "| --- | ---: | ---: | ---: | --- |",
-        f"| full reindex of {throughput['records']:,} specialists, docs/s (baseline: raw `helpers.bulk` "
-        f"of the same prepared documents; median of {throughput['rounds']} alternating rounds, each round's ratio "
-        f"{throughput['per_round_ratios']}) | {throughput['reindex_docs_per_s']:,} | "
-        f"{throughput['raw_bulk_docs_per_s']:,} | {throughput['ratio']} | {throughput['target']} |",
-        f"| indexer peak RSS, MiB, {memory['large_records']:,} records (baseline: "
-        f"{memory['small_records']:,} records) | {memory['large_peak_rss_mib']} | "
-        f"{memory['small_peak_rss_mib']} | {memory['ratio']} | {memory['target']} |",
+        "Each figure stands beside a baseline measured in the same run"
+        + ("; sections measured: " + "; ".join(f"{name} {when}" for name, when in measured.items()) if measured else "")
+        + ". Machine-readable: `report.json`.",
         "",
     ]
+    lines += _indexer_markdown(results)
+    if "scaling" in results:
+        lines += scaling_bench.markdown(results["scaling"])
     search = results.get("search_latency")
     if search:
         ours, raw, suggest = search["search_handler"], search["raw_opensearch"], search["typeahead"]
@@ -112,7 +160,32 @@ def _markdown(results: dict[str, Any]) -> str:
             "",
         ]
     lines += _enquiry_markdown(results)
+    if "load" in results:
+        lines += load_bench.markdown(results["load"])
+    if "cold_start" in results:
+        lines += cold_start.markdown(results["cold_start"])
     return "\n".join(lines)
+
+
+def _indexer_markdown(results: dict[str, Any]) -> list[str]:
+    throughput, memory = results.get("reindex_throughput"), results.get("indexer_memory")
+    if not throughput and not memory:
+        return []
+    lines = ["## Indexer", "", "| measure | ours | baseline | ratio | target |", "| --- | ---: | ---: | ---: | --- |"]
+    if throughput:
+        lines.append(
+            f"| full reindex of {throughput['records']:,} specialists, docs/s (baseline: raw `helpers.bulk` "
+            f"of the same prepared documents; median of {throughput['rounds']} alternating rounds, each round's "
+            f"ratio {throughput['per_round_ratios']}) | {throughput['reindex_docs_per_s']:,} | "
+            f"{throughput['raw_bulk_docs_per_s']:,} | {throughput['ratio']} | {throughput['target']} |"
+        )
+    if memory:
+        lines.append(
+            f"| indexer peak RSS, MiB, {memory['large_records']:,} records (baseline: "
+            f"{memory['small_records']:,} records; from the scaling runs) | {memory['large_peak_rss_mib']} | "
+            f"{memory['small_peak_rss_mib']} | {memory['ratio']} | {memory['target']} |"
+        )
+    return [*lines, ""]
 
 
 def _enquiry_markdown(results: dict[str, Any]) -> list[str]:
