@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import with_config
 from typing_extensions import TypedDict
 
-from chalicelib.shapes import DOCUMENTED
+from chalicelib.shapes import documented
 
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again shortly."
 NOT_FOUND_MESSAGE = "There is nothing at this address."
@@ -31,7 +30,7 @@ class InvalidParameter(ValueError):
         self.message = message
 
 
-@with_config(DOCUMENTED)
+@documented
 class ErrorDetail(TypedDict):
     code: str
     """Stable and machine-readable, such as "invalid_parameter", "not_found" or "rate_limited"."""
@@ -41,7 +40,7 @@ class ErrorDetail(TypedDict):
     """The parameter, body field or header at fault; null when it is the request as a whole."""
 
 
-@with_config(DOCUMENTED)
+@documented
 class ErrorBody(TypedDict):
     """Every error answer, from every route and from the gateway, has this shape."""
 

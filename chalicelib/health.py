@@ -10,10 +10,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import with_config
 from typing_extensions import TypedDict
 
-from chalicelib.shapes import DOCUMENTED
+from chalicelib.shapes import documented
 
 CHECK_TIMEOUT_S = 1.0
 CheckResult = Literal["ok", "unavailable", "timeout"]
@@ -21,7 +20,7 @@ CheckResult = Literal["ok", "unavailable", "timeout"]
 log = logging.getLogger(__name__)
 
 
-@with_config(DOCUMENTED)
+@documented
 class HealthBody(TypedDict):
     """Readiness: 200 when every dependency answers, 503 naming the one that does not."""
 

@@ -15,8 +15,8 @@ from typing import ParamSpec
 from chalice.app import Request, Response
 
 from chalicelib.config import ConfigError
-from chalicelib.enquiries.intake import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
 from chalicelib.enquiries.limits import RateLimited
+from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
 from chalicelib.errors import InvalidParameter, error_body
 from chalicelib.ports import SearchUnavailable, StoreUnavailable
 

@@ -4,14 +4,14 @@ and fills it with :func:`to_document`; the search builds its queries on the fiel
 below. ``docs/search-schema.md`` explains the choices.
 
 Importing this module is cheap (the api Lambda does it on a cold start): the synonyms
-file is read on the first :func:`index_body` call only, which only the indexer makes.
+file is read, and ``importlib.resources`` imported, on the first :func:`index_body` call
+only, which only the indexer makes.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.slugs import slugify
@@ -311,7 +311,11 @@ def _analysis() -> dict[str, Any]:
 # --- Synonyms --------------------------------------------------------------------------
 @functools.cache
 def synonym_rules() -> tuple[str, ...]:
-    """The rules of ``synonyms.txt``, read once per process (by the indexer, never on import)."""
+    """The rules of ``synonyms.txt``, read once per process (by the indexer, never on import;
+    ``importlib.resources`` is imported here too, as it costs the api function's import more
+    than the rest of this module)."""
+    from importlib import resources
+
     text = resources.files("chalicelib").joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
     return parse_synonyms(text)
 

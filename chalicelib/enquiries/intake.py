@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest, parse_enquiry
 from chalicelib.errors import InvalidParameter
 from chalicelib.ports import StoreUnavailable
@@ -24,18 +25,6 @@ if TYPE_CHECKING:
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
 REPLAY_WINDOW_S = 24 * 3600
-
-
-class PayloadTooLarge(Exception):
-    pass
-
-
-class KeyReusedWithOtherBody(Exception):
-    pass
-
-
-class KeyInFlight(Exception):
-    pass
 
 
 class EnquiryIntake:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import with_config
 from typing_extensions import TypedDict
 
 from chalicelib.enquiries.limits import rate_limit
@@ -20,7 +19,7 @@ from chalicelib.enquiries.record import Enquiry, Routing
 from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing
 from chalicelib.errors import InvalidParameter
 from chalicelib.ports import SearchUnavailable
-from chalicelib.shapes import DOCUMENTED
+from chalicelib.shapes import documented
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 DAY_S = 24 * 3600
 
 
-@with_config(DOCUMENTED)
+@documented
 class EnquiryAccepted(TypedDict):
     """The enquiry is stored; the hospital team and the patient are e-mailed from here on."""
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired
 
-from pydantic import with_config
 from typing_extensions import TypedDict
 
-from chalicelib.shapes import DOCUMENTED
+from chalicelib.shapes import documented
 
 Action = Literal["book", "enquire"]
 FacetName = Literal[
@@ -20,13 +19,13 @@ FacetName = Literal[
 SuggestionType = Literal["specialist", "specialty", "treatment", "condition", "hospital"]
 
 
-@with_config(DOCUMENTED)
+@documented
 class CardHospital(TypedDict):
     id: str
     name: str
 
 
-@with_config(DOCUMENTED)
+@documented
 class Card(TypedDict):
     """One specialist in a list of results."""
 
@@ -52,7 +51,7 @@ class Card(TypedDict):
     """Only when the search has a location: miles to the nearest of the specialist's hospitals."""
 
 
-@with_config(DOCUMENTED)
+@documented
 class FacetBucket(TypedDict):
     value: str
     """What to pass back as the filter parameter of the same name."""
@@ -61,7 +60,7 @@ class FacetBucket(TypedDict):
     """Specialists matching the search and every other filter, with this value."""
 
 
-@with_config(DOCUMENTED)
+@documented
 class SearchResults(TypedDict):
     """A page of results, with facet counts and a spelling suggestion."""
 
@@ -76,7 +75,7 @@ class SearchResults(TypedDict):
     """A corrected query when the patient's words find few specialists; null otherwise."""
 
 
-@with_config(DOCUMENTED)
+@documented
 class ProfileHospital(TypedDict):
     id: str
     name: str
@@ -85,7 +84,7 @@ class ProfileHospital(TypedDict):
     lon: float
 
 
-@with_config(DOCUMENTED)
+@documented
 class Profile(TypedDict):
     """A specialist's full profile, without internal fields such as team addresses."""
 
@@ -116,7 +115,7 @@ class Profile(TypedDict):
     action: Action
 
 
-@with_config(DOCUMENTED)
+@documented
 class Suggestion(TypedDict):
     type: SuggestionType
     label: str
@@ -125,7 +124,7 @@ class Suggestion(TypedDict):
     """A specialist's id for "specialist", a hospital id for "hospital", else the slug to filter by."""
 
 
-@with_config(DOCUMENTED)
+@documented
 class Suggestions(TypedDict):
     """Typeahead suggestions, best first."""
 
