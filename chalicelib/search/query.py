@@ -46,6 +46,10 @@ _TEXT_FIELDS = (
 )
 # Queries of up to this many words are also tried as name words plus text words.
 MAX_SPLIT_WORDS = 4
+# Fuzzy clauses cost a term expansion per word and field: past this many distinct words
+# (no patient types that many) only the exact clauses run, so a 200-character query
+# cannot keep the cluster busy for a second.
+MAX_FUZZY_WORDS = 8
 _FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
 
 
@@ -63,13 +67,26 @@ def text_query(q: str) -> dict[str, Any]:
 
 
 def _name_clauses(q: str) -> list[dict[str, Any]]:
+    exact = {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}}
+    fuzzy = _fuzzy_text(q)
+    if fuzzy is None:
+        return [exact]
     return [
-        {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}},
-        {"match": {f.NAME: {"query": q, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}}},
+        exact,
+        {"match": {f.NAME: {"query": fuzzy, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}}},
     ]
 
 
+def _fuzzy_text(q: str) -> str | None:
+    """The words a fuzzy clause expands: each once, and none when there are too many."""
+    words = list(dict.fromkeys(q.split()))
+    return " ".join(words) if len(words) <= MAX_FUZZY_WORDS else None
+
+
 def _about_clauses(q: str) -> list[dict[str, Any]]:
+    fuzzy = _fuzzy_text(q)
+    if fuzzy is None:
+        return [_all_text(q, boost=3)]
     return [
         _all_text(q, boost=3),
         # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
@@ -77,7 +94,7 @@ def _about_clauses(q: str) -> list[dict[str, Any]]:
         # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
         {
             "multi_match": {
-                "query": q,
+                "query": fuzzy,
                 "type": "best_fields",
                 "fields": list(_FUZZY_FIELDS),
                 "analyzer": f.FUZZY_ANALYZER,
