@@ -28,6 +28,14 @@ def uniform_error_bodies(event: Request, get_response: Callable[[Request], Respo
 
 
 @app.middleware("http")
+def no_sniffing(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Every answer is what its Content-Type says: a browser must not guess HTML in JSON."""
+    response = get_response(event)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@app.middleware("http")
 def cross_origin(event: Request, get_response: Callable[[Request], Response]) -> Response:
     return cors.with_cors_headers(get_response(event), cors.origin_of(event), cors.configured_origins())
 
@@ -102,10 +110,17 @@ def api_docs_asset(asset: str) -> Response:
 
 @app.lambda_function(name="notify")
 def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The enquiries table's stream: e-mails out, and the records to retry (partial batch response)."""
+    """The enquiries table's stream: e-mails out, and the records to retry (partial batch response).
+    A scheduled event instead sweeps up the enquiries the stream's retries did not send."""
     from chalicelib.enquiries.notify import handle_stream_event
+    from chalicelib.enquiries.sweep import is_scheduled_event
 
-    return handle_stream_event(event, deps.notifier(), lambda: context.get_remaining_time_in_millis() / 1000)
+    def time_left_s() -> float:
+        return float(context.get_remaining_time_in_millis()) / 1000
+
+    if is_scheduled_event(event):
+        return deps.sweeper().sweep(time_left_s)
+    return handle_stream_event(event, deps.notifier(), time_left_s)
 
 
 @app.route("/_local/outbox", methods=["GET"])

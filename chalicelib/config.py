@@ -64,6 +64,10 @@ class Settings(SearchSettings):
     # SES configuration set for bounce and complaint events; empty: none.
     ses_configuration_set: str
     retention_days: int
+    # An enquiry still unsent this long after it was taken is the sweep's to send.
+    sweep_after_s: int
+    # An enquiry search has not routed this long after it was taken goes to the fallback team.
+    unrouted_fallback_after_s: int
     email_rate_per_hour: int
     ip_rate_per_hour: int
     # Keys the hashes under which rate-limit counters are stored (a secret in AWS).
@@ -165,6 +169,8 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
         "",
     ),
     "retention_days": ("ENQUIRY_RETENTION_DAYS", _whole(1, 3650), "365"),
+    "sweep_after_s": ("SWEEP_AFTER_S", _whole(1, 86_400), "300"),
+    "unrouted_fallback_after_s": ("UNROUTED_FALLBACK_AFTER_S", _whole(60, 30 * 86_400), "86400"),
     "email_rate_per_hour": ("EMAIL_RATE_PER_HOUR", _whole(1, 10_000), "5"),
     "ip_rate_per_hour": ("IP_RATE_PER_HOUR", _whole(1, 100_000), "30"),
     "rate_limit_salt": ("RATE_LIMIT_SALT", _matching(_SALT, "at least 16 characters, no spaces"), None),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.enquiries.intake import EnquiryIntake
     from chalicelib.enquiries.notify import Notifier
+    from chalicelib.enquiries.sweep import Sweeper
     from chalicelib.ports import DeadLetters, EnquiryProgress, EnquiryStore, Geocoder, Mailer, SearchIndex
     from chalicelib.search.service import SearchService
 
@@ -183,8 +184,20 @@ def notifier() -> Notifier:
     from chalicelib.enquiries.notify import MailSettings, Notifier
 
     settings = get_settings()
-    mail = MailSettings(settings.ses_sender, settings.fallback_team_email, settings.ses_configuration_set or None)
+    mail = MailSettings(
+        settings.ses_sender,
+        settings.fallback_team_email,
+        settings.ses_configuration_set or None,
+        settings.unrouted_fallback_after_s,
+    )
     return Notifier(enquiry_progress(), mailer(), dead_letters(), search_index(), mail)
+
+
+@functools.cache
+def sweeper() -> Sweeper:
+    from chalicelib.enquiries.sweep import Sweeper
+
+    return Sweeper(_dynamodb_store(), notifier(), after_s=get_settings().sweep_after_s)
 
 
 def reset() -> None:
@@ -206,5 +219,6 @@ def reset() -> None:
         mailer,
         dead_letters,
         notifier,
+        sweeper,
     ):
         cached.cache_clear()

@@ -152,3 +152,14 @@ class EnquiryProgress(Protocol):
 
     def mark_failed(self, enquiry_id: str, reason: str, now: datetime) -> None:
         """Status ``failed`` with the reason code, the claim dropped; a no-op once sent or failed."""
+
+
+class UnsentEnquiries(Protocol):
+    """The sweep's view of the store: enquiries still to send, oldest first."""
+
+    def unsent_ids(self, created_before: datetime, limit: int) -> list[str]:
+        """Ids of enquiries neither sent nor failed, created before ``created_before``; may
+        lag the table a little (an id listed may be done by now)."""
+
+    def load(self, enquiry_id: str) -> Enquiry | None:
+        """The enquiry as stored now; None once it is gone (expired)."""

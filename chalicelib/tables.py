@@ -7,14 +7,34 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class SparseIndex:
+    """A global secondary index over only the items that carry ``partition_key``.
+
+    The attribute holds one constant value while the item belongs in the index and is
+    removed when it no longer does, so the index stays as small as what it lists.
+    """
+
+    name: str
+    partition_key: str
+    sort_key: str
+    value: str
+
+
+@dataclass(frozen=True)
 class TableSpec:
     partition_key: str
     ttl_attribute: str
     # Only the enquiries table feeds a stream: new images drive the e-mail worker.
     stream_new_images: bool = False
+    sparse_index: SparseIndex | None = None
 
 
-ENQUIRIES = TableSpec(partition_key="enquiry_id", ttl_attribute="expires_at", stream_new_images=True)
+# Enquiries not yet ``sent`` or ``failed``, oldest first: what the sweep sends when the
+# stream could not (chalicelib.enquiries.sweep). Keys only: no personal data is copied.
+UNSENT = SparseIndex(name="unsent", partition_key="unsent", sort_key="created_at", value="pending")
+ENQUIRIES = TableSpec(
+    partition_key="enquiry_id", ttl_attribute="expires_at", stream_new_images=True, sparse_index=UNSENT
+)
 # Powertools' idempotency persistence layer uses these attribute names by default.
 IDEMPOTENCY = TableSpec(partition_key="id", ttl_attribute="expiration")
 RATE_LIMITS = TableSpec(partition_key="counter_key", ttl_attribute="expires_at")

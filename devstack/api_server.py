@@ -42,7 +42,7 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
             # deployed stack's gateway response needs the CORS headers too: see docs/api.md.)
             status, body = GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"]
             cors = cors_headers(self.headers.get("Origin"), configured_origins())
-            headers = {"Content-Type": "application/json", **cors}
+            headers = {"Content-Type": "application/json", "X-Content-Type-Options": "nosniff", **cors}
             self._send_http_response(status, headers, json.dumps(body))
             return
         super()._send_error_response(error)

@@ -16,7 +16,11 @@ from chalicelib.config import Settings
 if TYPE_CHECKING:
     import boto3
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import StreamSpecificationTypeDef
+    from mypy_boto3_dynamodb.type_defs import (
+        CreateTableInputTypeDef,
+        GlobalSecondaryIndexTypeDef,
+        StreamSpecificationTypeDef,
+    )
 
 
 def bootstrap(settings: Settings, session: boto3.Session, endpoint_url: str | None = None) -> None:
@@ -37,14 +41,32 @@ def _create_table(client: DynamoDBClient, name: str, spec: tables.TableSpec) -> 
     stream: StreamSpecificationTypeDef = (
         {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"} if spec.stream_new_images else {"StreamEnabled": False}
     )
-    try:
-        client.create_table(
-            TableName=name,
-            AttributeDefinitions=[{"AttributeName": spec.partition_key, "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": spec.partition_key, "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-            StreamSpecification=stream,
+    keys = [spec.partition_key]
+    indexes: list[GlobalSecondaryIndexTypeDef] = []
+    if spec.sparse_index is not None:
+        index = spec.sparse_index
+        keys += [index.partition_key, index.sort_key]
+        indexes.append(
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
         )
+    request: CreateTableInputTypeDef = {
+        "TableName": name,
+        "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"} for key in keys],
+        "KeySchema": [{"AttributeName": spec.partition_key, "KeyType": "HASH"}],
+        "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": stream,
+    }
+    if indexes:
+        request["GlobalSecondaryIndexes"] = indexes
+    try:
+        client.create_table(**request)
     except client.exceptions.ResourceInUseException:
         return
     client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})

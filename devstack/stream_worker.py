@@ -4,6 +4,8 @@ A thread polls the enquiries table's stream on the moto server and hands each ba
 shaped like Lambda's event, to the same ``handle_stream_event`` the ``notify`` function
 runs. Like a mapping with ReportBatchItemFailures, it delivers again from the first
 failed record after a short delay, and gives up on a batch after ``max_attempts``.
+Every ``sweep_every_s`` it also runs the sweep, as the schedule does in AWS, so what the
+stream gave up on is still sent.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+Sweep = Callable[[], object]
 BATCH_SIZE = 100
 ERROR_PAUSE_S = 1.0
+# How often the local worker sweeps (the schedule in AWS runs every 5 minutes).
+SWEEP_EVERY_S = 2.0
 
 
 def local_stream_worker(settings: Settings, session: boto3.Session, endpoint_url: str) -> StreamWorker:
@@ -41,19 +46,33 @@ def local_stream_worker(settings: Settings, session: boto3.Session, endpoint_url
     from chalicelib.adapters.ses_mailer import SesMailer
     from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
     from chalicelib.enquiries.notify import MailSettings, Notifier, handle_stream_event
+    from chalicelib.enquiries.sweep import Sweeper
 
     # moto serves DynamoDB and its streams on the plain regional endpoint only.
     config = Config(account_id_endpoint_mode="disabled")
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url, config=config)
+    store = DynamoDBEnquiryStore(dynamodb, settings.enquiries_table, settings.rate_limit_table)
     notifier = Notifier(
-        DynamoDBEnquiryStore(dynamodb, settings.enquiries_table, settings.rate_limit_table),
+        store,
         SesMailer(session.client("sesv2", endpoint_url=endpoint_url, config=Config(retries={"max_attempts": 1}))),
         SqsDeadLetters(session.client("sqs", endpoint_url=endpoint_url), settings.dead_letter_queue),
         OpenSearchIndex(OpenSearch(hosts=[settings.opensearch_url], timeout=5), settings.search_alias),
-        MailSettings(settings.ses_sender, settings.fallback_team_email, settings.ses_configuration_set or None),
+        MailSettings(
+            settings.ses_sender,
+            settings.fallback_team_email,
+            settings.ses_configuration_set or None,
+            settings.unrouted_fallback_after_s,
+        ),
     )
+    sweeper = Sweeper(store, notifier, after_s=settings.sweep_after_s)
     streams = session.client("dynamodbstreams", endpoint_url=endpoint_url, config=config)
-    return StreamWorker(dynamodb, streams, settings.enquiries_table, lambda event: handle_stream_event(event, notifier))
+    return StreamWorker(
+        dynamodb,
+        streams,
+        settings.enquiries_table,
+        lambda event: handle_stream_event(event, notifier),
+        sweep=sweeper.sweep,
+    )
 
 
 def lambda_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
@@ -90,6 +109,8 @@ class StreamWorker:
         poll_s: float = 0.1,
         redeliver_after_s: float = 1.0,
         max_attempts: int = 10,
+        sweep: Sweep | None = None,
+        sweep_every_s: float = SWEEP_EVERY_S,
     ) -> None:
         self._dynamodb = dynamodb
         self._streams = streams
@@ -98,6 +119,9 @@ class StreamWorker:
         self._poll_s = poll_s
         self._redeliver_after_s = redeliver_after_s
         self._max_attempts = max_attempts
+        self._sweep = sweep
+        self._sweep_every_s = sweep_every_s
+        self._sweep_at = 0.0  # time.monotonic()
         self._stream_arn: str | None = None
         self._shards: dict[str, _Shard] = {}
         self._stopping = threading.Event()
@@ -129,7 +153,19 @@ class StreamWorker:
                 log.warning("enquiry stream poll failed (%s); trying again", _code(exc))
                 self._recover()
                 pause = ERROR_PAUSE_S
+            self._sweep_if_due()
             self._stopping.wait(pause)
+
+    def _sweep_if_due(self) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if self._sweep is None or time.monotonic() < self._sweep_at:
+            return
+        self._sweep_at = time.monotonic() + self._sweep_every_s
+        try:
+            self._sweep()
+        except (BotoCoreError, ClientError) as exc:
+            log.warning("enquiry sweep failed (%s); sweeping again later", _code(exc))
 
     def _recover(self) -> None:
         """After a failed poll: again after the last record read, or from the start of a new

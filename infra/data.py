@@ -1,7 +1,8 @@
 """The DynamoDB tables (enquiries, idempotency, rate limits) and notify's dead-letter queue.
 
-Key schemas and TTL attributes come from :mod:`chalicelib.tables`, the same place the
-store adapters and the local bootstrap read them from.
+Key schemas, TTL attributes and the enquiries' sparse "unsent" index come from
+:mod:`chalicelib.tables`, the same place the store adapters and the local bootstrap read
+them from.
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ class Data(Construct):
             deletion_protection=self._retain,
             removal_policy=RemovalPolicy.RETAIN if self._retain else RemovalPolicy.DESTROY,
         )
+        if spec.sparse_index is not None:
+            index = spec.sparse_index
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=dynamodb.Attribute(name=index.partition_key, type=dynamodb.AttributeType.STRING),
+                sort_key=dynamodb.Attribute(name=index.sort_key, type=dynamodb.AttributeType.STRING),
+                # Keys only: the sweep reads each enquiry itself; no personal data is copied.
+                projection_type=dynamodb.ProjectionType.KEYS_ONLY,
+            )
         # AWS_MANAGED renders as SSEEnabled alone, which means KMS; say so in the template.
         cfn_table = table.node.default_child
         assert isinstance(cfn_table, dynamodb.CfnTable)

@@ -35,6 +35,7 @@ def gateway_responses(origin: str) -> dict[str, dict[str, Any]]:
         "gatewayresponse.header.Access-Control-Allow-Origin": f"'{origin}'",
         "gatewayresponse.header.Vary": "'Origin'",
         "gatewayresponse.header.Cache-Control": "'no-store'",
+        "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
     }
     extension: dict[str, dict[str, Any]] = {}
     for kind, (status, template) in answers.items():

@@ -1,5 +1,5 @@
 """One stage of the backend in one stack: data, search, mail, the Chalice app, the
-indexer, the stream wiring and the alarms."""
+indexer, the stream wiring, the sweep's schedule and the alarms."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from infra.roles import FunctionIdentity, retention
 from infra.search import SearchDomain
 from infra.settings import StageConfig, StageName
 from infra.stream import connect_stream
+from infra.sweep import schedule_sweep
 
 # What the api function does to each table (TransactWriteItems needs the item actions).
 ENQUIRY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable")
@@ -126,6 +127,10 @@ class BackendStack(Stack):
             table=data.enquiries,
             dead_letters=data.dead_letters,
             config=config.notify,
+        )
+
+        schedule_sweep(
+            self, function_arn=app.notify_function.get_att("Arn").to_string(), role=notify.role, table=data.enquiries
         )
 
         indexing = Indexer(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
     from chalicelib.enquiries.record import Enquiry
     from chalicelib.ports import MessageKind
@@ -43,6 +44,8 @@ class DynamoDBEnquiryStore:
 
         serializer = TypeSerializer()
         item = {name: serializer.serialize(value) for name, value in enquiry.to_item().items()}
+        # In the unsent index until finish() or mark_failed() removes it: the sweep's list.
+        item[tables.UNSENT.partition_key] = {"S": tables.UNSENT.value}
         actions: list[Any] = [_count(self._rate_limit_table, limit) for limit in limits]
         actions.append(
             {
@@ -135,7 +138,11 @@ class DynamoDBEnquiryStore:
 
     def finish(self, enquiry_id: str, token: str) -> None:
         self._if_claimed(
-            enquiry_id, token, "SET #status = :sent REMOVE #token, #expires", {"#status": "status"}, {":sent": "sent"}
+            enquiry_id,
+            token,
+            "SET #status = :sent REMOVE #token, #expires, #unsent",
+            {"#status": "status", "#unsent": tables.UNSENT.partition_key},
+            {":sent": "sent"},
         )
 
     def release(self, enquiry_id: str, token: str) -> None:
@@ -146,7 +153,9 @@ class DynamoDBEnquiryStore:
             self._client.update_item(
                 TableName=self._table_name,
                 Key=self._key(enquiry_id),
-                UpdateExpression="SET #status = :failed, #reason = :reason, #failed_at = :now REMOVE #token, #expires",
+                UpdateExpression=(
+                    "SET #status = :failed, #reason = :reason, #failed_at = :now REMOVE #token, #expires, #unsent"
+                ),
                 ConditionExpression="#status IN (:received, :sending)",
                 ExpressionAttributeNames={
                     "#status": "status",
@@ -154,6 +163,7 @@ class DynamoDBEnquiryStore:
                     "#failed_at": "failed_at",
                     "#token": LEASE_HOLDER,
                     "#expires": LEASE_EXPIRES_AT,
+                    "#unsent": tables.UNSENT.partition_key,
                 },
                 ExpressionAttributeValues={
                     ":failed": {"S": "failed"},
@@ -163,6 +173,48 @@ class DynamoDBEnquiryStore:
                     ":sending": {"S": "sending"},
                 },
             )
+
+    # --- The sweep's list (the UnsentEnquiries port) -------------------------------------
+
+    def unsent_ids(self, created_before: datetime, limit: int) -> list[str]:
+        """Ids of enquiries not yet sent or failed, created before ``created_before``, oldest
+        first, at most ``limit``: a Query on the sparse index, page by page. The index is
+        eventually consistent: an id may already be done; the claim tells."""
+        index = tables.UNSENT
+        ids: list[str] = []
+        start: dict[str, Any] | None = None
+        while len(ids) < limit:
+            request: QueryInputTypeDef = {
+                "TableName": self._table_name,
+                "IndexName": index.name,
+                "KeyConditionExpression": "#unsent = :pending AND #created < :before",
+                "ExpressionAttributeNames": {"#unsent": index.partition_key, "#created": index.sort_key},
+                "ExpressionAttributeValues": {
+                    ":pending": {"S": index.value},
+                    ":before": {"S": _timestamp(created_before)},
+                },
+                "Limit": limit - len(ids),
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            page = self._client.query(**request)
+            ids.extend(item[tables.ENQUIRIES.partition_key]["S"] for item in page.get("Items", []))
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+        return ids
+
+    def load(self, enquiry_id: str) -> Enquiry | None:
+        """The enquiry as stored now (a strongly consistent read); None once it is gone."""
+        from boto3.dynamodb.types import TypeDeserializer
+
+        from chalicelib.enquiries.record import Enquiry
+
+        found = self._client.get_item(TableName=self._table_name, Key=self._key(enquiry_id), ConsistentRead=True)
+        if "Item" not in found:
+            return None
+        deserializer = TypeDeserializer()
+        return Enquiry.from_item({name: deserializer.deserialize(value) for name, value in found["Item"].items()})
 
     def _if_claimed(
         self, enquiry_id: str, token: str, update: str, names: dict[str, str], values: dict[str, str]

@@ -8,6 +8,10 @@ a crash between claim and send delays an e-mail but cannot lose it. SES throttli
 retried with backoff; a permanent refusal parks the enquiry in the dead-letter queue and
 marks it ``failed``. Either way the rest of the batch goes on, and nothing is deleted.
 
+The stream's retries are bounded; what they could not send (search down for longer, say)
+the sweep (:mod:`chalicelib.enquiries.sweep`) sends later through :meth:`Notifier.notify`.
+An enquiry search has not routed for ``unrouted_fallback_after_s`` goes to the fallback team.
+
 Logs name the enquiry id, the e-mail kind and error codes, never what a patient wrote.
 """
 
@@ -26,12 +30,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
 from chalicelib.enquiries.record import Enquiry
-from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing
+from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing, unresolved_routing
 from chalicelib.ports import MailRejected, MailThrottled, SearchUnavailable
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+    from chalicelib.enquiries.record import Routing
     from chalicelib.ports import DeadLetters, EnquiryProgress, Mailer, MessageKind, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -65,6 +70,8 @@ class MailSettings:
     sender: str  # the verified SES identity every e-mail comes from
     fallback_team_email: str  # for a hospital without its own enquiries address
     configuration_set: str | None = None
+    # An enquiry search has not routed for this long goes to the fallback team; None: never.
+    unrouted_fallback_after_s: int | None = None
 
 
 def _utc_now() -> datetime:
@@ -136,14 +143,24 @@ class Notifier:
         return "sent"
 
     def _compose(self, enquiry: Enquiry) -> dict[MessageKind, EmailMessage]:
-        routing = enquiry.routing or resolve_routing(
-            self._index, enquiry.specialist_id, enquiry.hospital_id, self._mail.fallback_team_email
-        )
+        routing = enquiry.routing or self._route(enquiry)
         sender = self._mail.sender
         return {
             "team": team_notification(enquiry, routing, sender),
             "patient": patient_acknowledgement(enquiry, routing, sender),
         }
+
+    def _route(self, enquiry: Enquiry) -> Routing:
+        fallback = self._mail.fallback_team_email
+        try:
+            return resolve_routing(self._index, enquiry.specialist_id, enquiry.hospital_id, fallback)
+        except SearchUnavailable:
+            limit = self._mail.unrouted_fallback_after_s
+            age_s = (self._clock() - datetime.fromisoformat(enquiry.created_at)).total_seconds()
+            if limit is None or age_s < limit:
+                raise
+            log.warning("enquiry %s: unrouted for %d s; sending it to the fallback team", enquiry.enquiry_id, age_s)
+            return unresolved_routing(enquiry.specialist_id, enquiry.hospital_id, fallback)
 
     def _send(self, enquiry_id: str, kind: MessageKind, message: EmailMessage) -> str:
         retry = 0
@@ -202,7 +219,11 @@ def _handled(record: dict[str, Any], sequence: str, notifier: Notifier) -> bool:
     try:
         return notifier.notify(enquiry) != "retry_later"
     except Exception as exc:  # noqa: BLE001 - one enquiry must not stop the batch
-        # The frames without the exception's text, which could quote personal data.
-        frames = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("enquiry %s: not e-mailed yet (%s); will retry\n%s", enquiry.enquiry_id, type(exc).__name__, frames)
+        log_not_emailed(enquiry.enquiry_id, exc)
         return False
+
+
+def log_not_emailed(enquiry_id: str, exc: Exception) -> None:
+    """An unexpected error: its type and frames, without its text, which could quote personal data."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("enquiry %s: not e-mailed yet (%s); will retry\n%s", enquiry_id, type(exc).__name__, frames)

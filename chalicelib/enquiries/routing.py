@@ -36,3 +36,14 @@ def resolve_routing(index: SearchIndex, specialist_id: str, hospital_id: str | N
         hospital_name=chosen["name"],
         team_email=chosen.get("enquiries_email") or fallback_email,
     )
+
+
+def unresolved_routing(specialist_id: str, hospital_id: str | None, fallback_email: str) -> Routing:
+    """For an enquiry search could not route for too long: the fallback team, named by the ids
+    the patient chose, so that it reaches people rather than waiting for ever."""
+    return Routing(
+        specialist_name=specialist_id,
+        hospital_id=hospital_id or "primary",
+        hospital_name="hospital to be confirmed",
+        team_email=fallback_email,
+    )

@@ -66,6 +66,7 @@ def test_gateway_errors_carry_cors_for_the_configured_origin_and_the_error_shape
     headers = response["responseParameters"]
     assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == f"'{stage_config.api.origins[0]}'"
     assert headers["gatewayresponse.header.Vary"] == "'Origin'"
+    assert headers["gatewayresponse.header.X-Content-Type-Options"] == "'nosniff'"
     # $context.error.messageString is already a JSON string; stand one in to parse the shape.
     body = response["responseTemplates"]["application/json"].replace("$context.error.messageString", '"x"')
     error = json.loads(body)["error"]

@@ -30,6 +30,7 @@ from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
 from chalicelib.config import Settings, get_settings
 from chalicelib.enquiries.notify import CLAIM_LEASE_S, Backoff, MailSettings, Notifier, handle_stream_event
 from chalicelib.enquiries.record import Enquiry
+from chalicelib.enquiries.sweep import Sweeper
 from devstack.stream_worker import lambda_event
 from tests.enquiries import HENDON, an_enquiry
 
@@ -80,7 +81,12 @@ class World:
     clock: Clock
     sleeps: list[float]
 
-    def notifier(self, search_url: str = NO_SEARCH, configuration_set: str | None = None) -> Notifier:
+    def notifier(
+        self,
+        search_url: str = NO_SEARCH,
+        configuration_set: str | None = None,
+        unrouted_fallback_after_s: int | None = None,
+    ) -> Notifier:
         from opensearchpy import OpenSearch
 
         settings = self.settings
@@ -89,7 +95,9 @@ class World:
             SesMailer(self.ses),
             SqsDeadLetters(self.session.client("sqs"), settings.dead_letter_queue),
             OpenSearchIndex(OpenSearch(hosts=[search_url], timeout=5), settings.search_alias),
-            MailSettings(settings.ses_sender, settings.fallback_team_email, configuration_set),
+            MailSettings(
+                settings.ses_sender, settings.fallback_team_email, configuration_set, unrouted_fallback_after_s
+            ),
             backoff=Backoff(sleep=self.sleeps.append),
             clock=self.clock,
         )
@@ -412,3 +420,187 @@ def test_given_the_dead_letter_queue_is_unreachable_when_ses_rejects_then_the_re
     assert _failures(parked) == []
     assert world.parked() == [{"enquiry_id": an_enquiry().enquiry_id, "reason": "team:MessageRejected"}]
     assert world.item(an_enquiry().enquiry_id)["status"] == "failed"
+
+
+# --- The sweep: what the stream's bounded retries did not send --------------------------
+
+SWEEP_AFTER_S = 300
+
+
+def _sweeper(world: World, notifier: Notifier) -> Sweeper:
+    return Sweeper(world.store, notifier, after_s=SWEEP_AFTER_S, clock=world.clock)
+
+
+def _exhaust_the_stream(world: World, enquiry: Enquiry) -> None:
+    """Stored while search is down; every delivery of its record handed back, then dropped."""
+    event = world.put(enquiry)
+    for _ in range(5):
+        assert _failures(handle_stream_event(event, world.notifier(search_url=NO_SEARCH))) == _sequences(event)
+
+
+def _later(world: World, seconds: float) -> None:
+    world.clock.now += timedelta(seconds=seconds)
+
+
+def test_given_an_unrouted_enquiry_the_stream_gave_up_on_when_search_returns_then_the_sweep_sends_it_once(
+    world: World, demo_index: str
+) -> None:
+    enquiry = an_enquiry(routing=None, hospital_id="london-independent")
+    _exhaust_the_stream(world, enquiry)
+    sweeper = _sweeper(world, world.notifier(search_url=demo_index))
+
+    too_soon = sweeper.sweep()
+    _later(world, SWEEP_AFTER_S)
+    swept = sweeper.sweep()
+    again = sweeper.sweep()
+
+    assert too_soon == {"listed": 0}
+    assert swept == {"listed": 1, "sent": 1}
+    assert again == {"listed": 0}
+    team, patient = world.sent()
+    assert team["To"] == "enquiries.londonindependent@hospitals.example"
+    assert patient["To"] == enquiry.email
+    item = world.item(enquiry.enquiry_id)
+    assert item["status"] == "sent"
+    assert "unsent" not in item
+    assert world.parked() == []
+
+
+def test_given_search_still_down_then_the_sweep_sends_nothing_fails_nothing_and_logs_nothing_personal(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="chalicelib")
+    enquiry = an_enquiry(routing=None)
+    _exhaust_the_stream(world, enquiry)
+    _later(world, SWEEP_AFTER_S)
+    sweeper = _sweeper(world, world.notifier(search_url=NO_SEARCH))
+
+    first, second = sweeper.sweep(), sweeper.sweep()
+
+    assert first == second == {"listed": 1, "retry_later": 1}
+    assert world.sent() == []
+    assert world.parked() == []
+    item = world.item(enquiry.enquiry_id)
+    assert item["status"] == "sending"
+    assert "claim_token" not in item
+    assert item["unsent"] == "pending"  # still listed for the next sweep
+    assert enquiry.enquiry_id in caplog.text
+    for personal in ("Zoë", "Quill", "zoe", "7700900123", "Panic", "Cognitive"):
+        assert personal not in caplog.text
+
+
+def test_given_an_enquiry_another_worker_holds_then_the_sweep_skips_it_until_the_lease_ends(world: World) -> None:
+    enquiry = an_enquiry()
+    world.store.put_new(enquiry)
+    _later(world, SWEEP_AFTER_S)
+    world.store.claim(enquiry.enquiry_id, "another-worker", world.clock(), CLAIM_LEASE_S)
+    sweeper = _sweeper(world, world.notifier())
+
+    held = sweeper.sweep()
+    _later(world, CLAIM_LEASE_S)
+    expired = sweeper.sweep()
+
+    assert held == {"listed": 1, "retry_later": 1}
+    assert expired == {"listed": 1, "sent": 1}
+    assert len(world.sent()) == 2
+
+
+def test_given_a_sweep_while_the_stream_is_sending_then_each_email_is_sent_once(world: World) -> None:
+    enquiry = an_enquiry()
+    event = world.put(enquiry)
+    _later(world, SWEEP_AFTER_S)  # a slow first delivery: old enough to be swept meanwhile
+    sweeper = _sweeper(world, world.notifier())
+    during: list[dict[str, int]] = []
+
+    def sweep_mid_send(**_: Any) -> None:
+        if not during:
+            during.append(sweeper.sweep())
+
+    world.ses.meta.events.register("before-call.sesv2.SendEmail", sweep_mid_send)
+    streamed = handle_stream_event(event, world.notifier())
+    after = sweeper.sweep()
+    redelivered = handle_stream_event(event, world.notifier())
+
+    assert during == [{"listed": 1, "retry_later": 1}]  # the stream's lease held it off
+    assert _failures(streamed) == _failures(redelivered) == []
+    assert after == {"listed": 0}
+    assert sorted(message["To"] for message in world.sent()) == sorted([HENDON.team_email, enquiry.email])
+
+
+def test_given_a_sweep_first_then_a_late_stream_redelivery_sends_nothing_more(world: World) -> None:
+    enquiry = an_enquiry()
+    event = world.put(enquiry)
+    _later(world, SWEEP_AFTER_S)
+
+    swept = _sweeper(world, world.notifier()).sweep()
+    redelivered = handle_stream_event(event, world.notifier())
+
+    assert swept == {"listed": 1, "sent": 1}
+    assert _failures(redelivered) == []
+    assert len(world.sent()) == 2
+
+
+def test_given_sent_and_failed_enquiries_then_only_the_unsent_one_is_listed(world: World) -> None:
+    sent, failed, waiting = an_enquiry(1), an_enquiry(2, email="zoe\r\n@x.example"), an_enquiry(3)
+    handle_stream_event(world.put(sent, failed), world.notifier())
+    world.store.put_new(waiting)
+
+    listed = world.store.unsent_ids(world.clock() + timedelta(days=1), limit=10)
+
+    assert listed == [waiting.enquiry_id]
+    assert [world.item(e.enquiry_id)["status"] for e in (sent, failed)] == ["sent", "failed"]
+    assert all("unsent" not in world.item(e.enquiry_id) for e in (sent, failed))
+
+
+def test_given_more_unsent_than_the_limit_then_one_sweep_takes_the_oldest_and_the_next_the_rest(
+    world: World,
+) -> None:
+    for number in (3, 1, 2):
+        world.store.put_new(an_enquiry(number, created_at=f"2026-11-25T19:0{number}:00.000+00:00"))
+    _later(world, SWEEP_AFTER_S)
+    sweeper = Sweeper(world.store, world.notifier(), after_s=SWEEP_AFTER_S, limit=2, clock=world.clock)
+
+    first, second = sweeper.sweep(), sweeper.sweep()
+
+    assert first == {"listed": 2, "sent": 2}
+    assert second == {"listed": 1, "sent": 1}
+    assert len(world.sent()) == 6
+    assert world.store.unsent_ids(world.clock(), limit=10) == []
+
+
+def test_given_search_down_for_longer_than_the_fallback_age_then_the_fallback_team_gets_it(world: World) -> None:
+    enquiry = an_enquiry(routing=None)
+    _exhaust_the_stream(world, enquiry)
+    sweeper = _sweeper(world, world.notifier(search_url=NO_SEARCH, unrouted_fallback_after_s=86_400))
+
+    _later(world, 86_400 - 10)
+    waiting = sweeper.sweep()
+    _later(world, 10)
+    overdue = sweeper.sweep()
+
+    assert waiting == {"listed": 1, "retry_later": 1}
+    assert overdue == {"listed": 1, "sent": 1}
+    team, patient = world.sent()
+    assert team["To"] == world.settings.fallback_team_email
+    assert enquiry.specialist_id in _body(team, "plain")
+    assert patient["To"] == enquiry.email
+
+
+def test_given_a_scheduled_event_then_the_notify_function_sweeps_and_given_records_it_handles_the_stream(
+    world: World,
+) -> None:
+    from types import SimpleNamespace
+
+    from app import notify
+
+    old = an_enquiry(created_at="2020-01-01T00:00:00.000+00:00")
+    world.store.put_new(old)
+    context = SimpleNamespace(get_remaining_time_in_millis=lambda: 120_000)
+    scheduled = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+
+    swept = notify(scheduled, context)
+    streamed = notify(world.tap.next_event(), context)
+
+    assert swept == {"listed": 1, "sent": 1}
+    assert streamed == {"batchItemFailures": []}  # the record finds it sent: nothing more
+    assert len(world.sent()) == 2
