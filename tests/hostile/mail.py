@@ -14,10 +14,12 @@ import boto3
 
 from chalicelib.enquiries.emails import patient_acknowledgement, team_notification
 from chalicelib.enquiries.record import Enquiry
+from chalicelib.tables import UNSENT
 from tests.conftest import BASE_ENV
 
 SENDER = BASE_ENV["SES_SENDER"]
-ENQUIRY_FIELDS = frozenset(field.name for field in fields(Enquiry))
+# The enquiry's own fields, and the marker that lists it in the sweep's index until sent.
+ENQUIRY_FIELDS = frozenset(field.name for field in fields(Enquiry)) | {UNSENT.partition_key}
 ONE_LINE_FIELDS = ("first_name", "last_name", "email", "phone", "treatment", "specialist_id", "hospital_id")
 CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
