@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -35,10 +36,7 @@ def opensearch_url() -> Iterator[str]:
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """The process environment the Lambda would see locally; caches reset around the test."""
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    for name, value in BASE_ENV.items():
-        monkeypatch.setenv(name, value)
+    use_base_env(monkeypatch)
     deps.reset()
     yield BASE_ENV
     deps.reset()
@@ -47,6 +45,21 @@ def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 @pytest.fixture
 def aws(app_env: dict[str, str]) -> Iterator[None]:
     """moto in-process, with the tables, queue and identity bootstrapped."""
+    with bootstrapped_moto():
+        yield
+
+
+def use_base_env(env: pytest.MonkeyPatch) -> None:
+    """The local stage's settings in the process environment, no real AWS endpoint or profile."""
+    env.delenv("AWS_ENDPOINT_URL", raising=False)
+    env.delenv("AWS_PROFILE", raising=False)
+    for name, value in BASE_ENV.items():
+        env.setenv(name, value)
+
+
+@contextmanager
+def bootstrapped_moto() -> Iterator[None]:
+    """moto in-process with the tables, queue and identity the current environment names."""
     import boto3
     from moto import mock_aws
 

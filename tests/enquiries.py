@@ -1,4 +1,4 @@
-"""Stored enquiries for the notify side's tests."""
+"""Enquiries for the tests: a valid request body, and stored enquiries for the notify side."""
 
 from __future__ import annotations
 
@@ -7,6 +7,21 @@ from typing import Any
 
 from chalicelib.enquiries.record import Enquiry, Routing
 
+# A valid POST /enquiries body for Dr Krish Nandy at Hendon, every field set.
+GOOD: dict[str, Any] = {
+    "specialist_id": "krish-nandy",
+    "hospital_id": "hendon",
+    "treatment": "Psychodynamic therapy",
+    "first_name": "Aoife",
+    "last_name": "O'Brien-Núñez",
+    "email": "aoife@example.com",
+    "phone": "020 7946 0000",
+    "preferred_contact": "phone",
+    "message": "I would like an appointment.\nMornings suit me.",
+    "consent": True,
+    "marketing_opt_in": False,
+    "website": "",
+}
 HENDON = Routing("Dr Krish Nandy", "hendon", "BMI Hendon Hospital", "enquiries.hendon@hospitals.example")
 
 

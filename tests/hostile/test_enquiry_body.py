@@ -20,26 +20,13 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
+from tests.enquiries import GOOD
 from tests.hostile.mail import check_emails, check_stored, stored
 from tests.hostile.strategies import FRAGMENTS, HOSTILE, LONG, NASTY, TEXT
 from tests.hostile.support import ALLOWED_ORIGIN, Answer, answer_of, check, hostile
 
 pytestmark = pytest.mark.integration
 
-GOOD: dict[str, Any] = {
-    "specialist_id": "krish-nandy",
-    "hospital_id": "hendon",
-    "treatment": "Psychodynamic therapy",
-    "first_name": "Aoife",
-    "last_name": "O'Brien-Núñez",
-    "email": "aoife@example.com",
-    "phone": "020 7946 0000",
-    "preferred_contact": "phone",
-    "message": "I would like an appointment.\nMornings suit me.",
-    "consent": True,
-    "marketing_opt_in": False,
-    "website": "",
-}
 FIELDS = tuple(EnquiryRequest.model_fields)
 STATUSES = {202, 400, 409, 413, 415, 422, 429}
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")

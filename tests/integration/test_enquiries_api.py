@@ -16,23 +16,9 @@ from app import app
 from chalicelib import deps
 from chalicelib.enquiries.submit import EnquiryAccepted, EnquiryService
 from tests.conftest import BASE_ENV
+from tests.enquiries import GOOD
 
 pytestmark = pytest.mark.integration
-
-GOOD: dict[str, Any] = {
-    "specialist_id": "krish-nandy",
-    "hospital_id": "hendon",
-    "treatment": "Psychodynamic therapy",
-    "first_name": "Aoife",
-    "last_name": "O'Brien-Núñez",
-    "email": "aoife@example.com",
-    "phone": "020 7946 0000",
-    "preferred_contact": "phone",
-    "message": "I would like an appointment.\nMornings suit me.",
-    "consent": True,
-    "marketing_opt_in": False,
-    "website": "",
-}
 
 
 @pytest.fixture
