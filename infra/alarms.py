@@ -96,30 +96,25 @@ class Alarms(Construct):
         )
 
     def notify(self, function_name: str) -> None:
-        errors = cloudwatch.Metric(
-            namespace="AWS/Lambda",
-            metric_name="Errors",
-            dimensions_map={"FunctionName": function_name},
-            statistic="Sum",
-            period=FIVE_MINUTES,
-        )
+        def metric(name: str, statistic: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/Lambda",
+                metric_name=name,
+                dimensions_map={"FunctionName": function_name},
+                statistic=statistic,
+                period=FIVE_MINUTES,
+            )
+
         self._alarm(
             "NotifyErrors",
-            errors,
+            metric("Errors", "Sum"),
             threshold=1,
             comparison=_AT_LEAST,
             description="The notify function failed a whole invocation (the stream retries it)",
         )
-        iterator_age = cloudwatch.Metric(
-            namespace="AWS/Lambda",
-            metric_name="IteratorAge",
-            dimensions_map={"FunctionName": function_name},
-            statistic="Maximum",
-            period=FIVE_MINUTES,
-        )
         self._alarm(
             "NotifyBehind",
-            iterator_age,
+            metric("IteratorAge", "Maximum"),
             threshold=NOTIFY_BEHIND_MS,
             comparison=_ABOVE,
             description="The newest enquiry notify read was stored over 10 minutes before: e-mails are late",
