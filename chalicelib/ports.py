@@ -32,6 +32,10 @@ class SearchIndex(Protocol):
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run a search request body; :class:`SearchUnavailable` when it cannot."""
 
+    def msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Several search request bodies in one round trip, answers in order;
+        :class:`SearchUnavailable` when any cannot be answered."""
+
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The document's source, or None when there is no such document."""
 

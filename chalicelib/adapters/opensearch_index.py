@@ -8,6 +8,7 @@ error type for the engineer on call, never the query (it may hold personal words
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.ports import SearchUnavailable
@@ -38,6 +39,27 @@ class OpenSearchIndex:
         if answer.get("timed_out"):
             log.warning("search timed out inside OpenSearch")
         return answer
+
+    def msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        from opensearchpy.exceptions import OpenSearchException
+
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{}, body]
+        try:
+            answer: dict[str, Any] = self._client.msearch(index=self._alias, body=lines)
+        except OpenSearchException as exc:
+            raise _unavailable(exc) from None
+        responses: list[dict[str, Any]] = answer["responses"]
+        for response in responses:
+            if "error" in response:
+                error = response["error"]
+                kind = error.get("type") if isinstance(error, dict) else type(error).__name__
+                log.error("search unavailable: status=%s error=%s", response.get("status", "n/a"), kind)
+                raise SearchUnavailable(str(kind))
+            if response.get("timed_out"):
+                log.warning("search timed out inside OpenSearch")
+        return responses
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         from opensearchpy.exceptions import NotFoundError, OpenSearchException

@@ -17,7 +17,6 @@ from typing import Any
 
 from chalicelib import index_schema as f
 from chalicelib.geo import METRES_PER_MILE, GeoPoint
-from chalicelib.search.audience import read_audience
 from chalicelib.search.request import SearchRequest
 
 # facet name -> (filter field, label field, request attribute)
@@ -50,19 +49,15 @@ MAX_SPLIT_WORDS = 4
 # (no patient types that many) only the exact clauses run, so a 200-character query
 # cannot keep the cluster busy for a second.
 MAX_FUZZY_WORDS = 8
+# "Most words": up to four words, all but one; past four, three in four.
+MOST_WORDS = "1<-1 4<75%"
 _FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
 
 
-def text_query(q: str) -> dict[str, Any]:
-    """How well a specialist matches the patient's words."""
-    clauses = [*_name_clauses(q), *_about_clauses(q)]
-    audience = read_audience(q)
-    if audience.filters:
-        # "female gynaecologist": the gynaecologists, only the female ones. The words as
-        # typed still count too: "children's doctor" is a synonym of paediatrics.
-        about = _about_clauses(audience.words) if audience.words else []
-        minimum = 1 if about else 0
-        clauses.append({"bool": {"should": about, "filter": audience.filters, "minimum_should_match": minimum}})
+def text_query(q: str, *, most_words: bool = False) -> dict[str, Any]:
+    """How well a specialist matches the patient's words; with ``most_words``, all but one
+    word (three in four past four words) need match: a relaxation step when all found nobody."""
+    clauses = [*_name_clauses(q), *_about_clauses(q, most_words)]
     return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
@@ -83,12 +78,12 @@ def _fuzzy_text(q: str) -> str | None:
     return " ".join(words) if len(words) <= MAX_FUZZY_WORDS else None
 
 
-def _about_clauses(q: str) -> list[dict[str, Any]]:
+def _about_clauses(q: str, most_words: bool = False) -> list[dict[str, Any]]:
     fuzzy = _fuzzy_text(q)
     if fuzzy is None:
-        return [_all_text(q, boost=3)]
+        return [_all_text(q, boost=3, most_words=most_words)]
     return [
-        _all_text(q, boost=3),
+        _all_text(q, boost=3, most_words=most_words),
         # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
         # of a synonym would match far too much), filler words dropped. The first
         # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
@@ -101,7 +96,7 @@ def _about_clauses(q: str) -> list[dict[str, Any]]:
                 "fuzziness": "AUTO",
                 "prefix_length": 0,
                 "max_expansions": 20,
-                "operator": "and",
+                **_words_needed(most_words),
                 "boost": 1,
             }
         },
@@ -109,9 +104,21 @@ def _about_clauses(q: str) -> list[dict[str, Any]]:
     ]
 
 
-def _all_text(q: str, boost: float) -> dict[str, Any]:
+def _all_text(q: str, boost: float, most_words: bool = False) -> dict[str, Any]:
     fields = list(_TEXT_FIELDS)
-    return {"multi_match": {"query": q, "type": "cross_fields", "fields": fields, "operator": "and", "boost": boost}}
+    return {
+        "multi_match": {
+            "query": q,
+            "type": "cross_fields",
+            "fields": fields,
+            **_words_needed(most_words),
+            "boost": boost,
+        }
+    }
+
+
+def _words_needed(most_words: bool) -> dict[str, str]:
+    return {"operator": "or", "minimum_should_match": MOST_WORDS} if most_words else {"operator": "and"}
 
 
 def _name_and_text(q: str) -> list[dict[str, Any]]:
@@ -165,12 +172,24 @@ def _facet_aggregation(facet: str) -> dict[str, Any]:
     return {"terms": {"field": labels, "size": FACET_SIZE}}
 
 
-def build_search_body(request: SearchRequest, origin: GeoPoint | None) -> dict[str, Any]:
-    must: list[dict[str, Any]] = [text_query(request.q)] if request.q else []
+def build_search_body(
+    request: SearchRequest,
+    origin: GeoPoint | None,
+    *,
+    most_words: bool = False,
+    within_radius: bool = True,
+    boost_words: str = "",
+) -> dict[str, Any]:
+    """The request for one step of the search: ``most_words`` and ``within_radius=False``
+    are the relaxation ladder's loosened forms (:mod:`chalicelib.search.relaxation`);
+    ``boost_words`` (the words understood as who the patient is, "children's") rank as
+    text without being required."""
+    must: list[dict[str, Any]] = [text_query(request.q, most_words=most_words)] if request.q else []
+    should: list[dict[str, Any]] = [_all_text(boost_words, boost=1)] if boost_words else []
     filters: list[dict[str, Any]] = []
     if request.conditions:
         filters.append({"terms": {f.CONDITION_SLUGS: list(request.conditions)}})
-    if origin is not None:
+    if origin is not None and within_radius:
         filters.append(
             {
                 "geo_distance": {
@@ -179,7 +198,9 @@ def build_search_body(request: SearchRequest, origin: GeoPoint | None) -> dict[s
                 }
             }
         )
-    query: dict[str, Any] = {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+    query: dict[str, Any] = {"bool": {"must": must or [{"match_all": {}}], "should": should, "filter": filters}}
+    if origin is not None and request.q:
+        query = _nearer_first(query, origin, request.radius_miles)
     facet_filters = {facet: _facet_filter(facet, request) for facet in FACETS}
     selected = [clause for clause in facet_filters.values() if clause is not None]
     aggregations: dict[str, Any] = {}
@@ -192,7 +213,7 @@ def build_search_body(request: SearchRequest, origin: GeoPoint | None) -> dict[s
     body: dict[str, Any] = {
         "query": query,
         "aggs": aggregations,
-        "sort": _sort(request, origin),
+        "sort": _sort(request, origin, nearest_first=not within_radius),
         "from": request.offset,
         "size": request.page_size,
         "track_total_hits": True,
@@ -211,12 +232,25 @@ def build_search_body(request: SearchRequest, origin: GeoPoint | None) -> dict[s
     return body
 
 
-def _sort(request: SearchRequest, origin: GeoPoint | None) -> list[Any]:
+def _nearer_first(query: dict[str, Any], origin: GeoPoint, radius_miles: float) -> dict[str, Any]:
+    """Distance decays the score (from the specialist's nearest hospital): among equally
+    good matches the nearest comes first; one at the radius keeps half its score."""
+    decay = {
+        "gauss": {
+            f.LOCATIONS: {"origin": origin.as_dict(), "scale": f"{radius_miles:g}mi", "offset": "1mi", "decay": 0.5},
+            "multi_value_mode": "min",
+        }
+    }
+    return {"function_score": {"query": query, "functions": [decay], "boost_mode": "multiply"}}
+
+
+def _sort(request: SearchRequest, origin: GeoPoint | None, *, nearest_first: bool = False) -> list[Any]:
     ties: list[Any] = [{f.SORT_NAME: "asc"}, {f.ID: "asc"}]
     if request.sort == "name":
         return ties
-    # With a place and no words to rank by, relevance means nearness.
-    if origin is not None and (request.sort == "distance" or not request.q):
+    # With a place and no words to rank by, relevance means nearness; so it does when
+    # nobody was within reach and the nearest are shown instead.
+    if origin is not None and (request.sort == "distance" or not request.q or nearest_first):
         nearest = {"_geo_distance": {f.LOCATIONS: origin.as_dict(), "order": "asc", "unit": "mi", "mode": "min"}}
         return [nearest, "_score", *ties]
     return ["_score", *ties]

@@ -10,13 +10,14 @@ from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
+from chalicelib.search.notices import Notice
 from chalicelib.shapes import documented
 
 Action = Literal["book", "enquire"]
 FacetName = Literal[
     "specialty", "treatment", "hospital", "gender", "language", "insurer", "bookable_online", "sees_children"
 ]
-SuggestionType = Literal["specialist", "specialty", "treatment", "condition", "hospital"]
+SuggestionType = Literal["specialist", "specialty", "treatment", "condition", "hospital", "place"]
 
 
 @documented
@@ -60,6 +61,82 @@ class FacetBucket(TypedDict):
     """Specialists matching the search and every other filter, with this value."""
 
 
+PartKind = Literal["place", "insurer", "language", "gender", "children", "booking", "hospital"]
+
+
+@documented
+class InterpretedPart(TypedDict):
+    """One piece of the words that was understood, in the order typed."""
+
+    kind: PartKind
+    label: str
+    """What to show on its chip, such as "near Nottingham" or "Covered by WPA"."""
+    words: str
+    """The exact characters of ``q`` it came from: delete them from ``q`` and search again to remove it."""
+
+
+@documented
+class InterpretedNear(TypedDict):
+    label: str
+    """The place as understood or given, such as "Hendon" or "SW19"."""
+    lat: float
+    lon: float
+    radius_miles: float
+
+
+@documented
+class InterpretedFilters(TypedDict, total=False):
+    """The filters the words set, under the names and in the form of the explicit parameters."""
+
+    insurer: list[str]
+    language: list[str]
+    gender: list[str]
+    hospital: list[str]
+    sees_children: bool
+    bookable_online: bool
+
+
+@documented
+class Conflict(TypedDict):
+    """Words that said something an explicit parameter also set, otherwise: the parameter won."""
+
+    field: str
+    """The parameter that won."""
+    words: str
+    message: str
+
+
+@documented
+class Interpreted(TypedDict):
+    """What the search understood of ``q``."""
+
+    text: str
+    """The words still matched as text, after the understood ones, filler and generic words were taken out."""
+    filters: InterpretedFilters
+    near: InterpretedNear | None
+    """Where the search is centred, from the words or the parameters; null when nowhere."""
+    parts: list[InterpretedPart]
+    conflicts: list[Conflict]
+
+
+RelaxedCode = Literal["some_words", "radius", "dropped", "nearest"]
+
+
+@documented
+class Relaxed(TypedDict):
+    """One thing loosened to find results, because the search as asked found nobody."""
+
+    code: RelaxedCode
+    """some_words: most words instead of all; radius: a wider radius; dropped: a constraint the words set was
+    dropped (see field); nearest: the nearest specialists wherever they are."""
+    message: str
+    """A sentence to show the patient."""
+    field: NotRequired[str]
+    """With "dropped": the filter dropped, as its parameter name."""
+    radius_miles: NotRequired[float]
+    """With "radius": the radius searched instead."""
+
+
 @documented
 class SearchResults(TypedDict):
     """A page of results, with facet counts and a spelling suggestion."""
@@ -73,6 +150,11 @@ class SearchResults(TypedDict):
     """Per facet, its values and counts. Disjunctive: a facet's own filter does not narrow its counts."""
     did_you_mean: str | None
     """A corrected query when the patient's words find few specialists; null otherwise."""
+    interpreted: Interpreted
+    relaxed: list[Relaxed]
+    """What was loosened to find these results, in order; empty when the search found them as asked."""
+    notices: list[Notice]
+    """Safety notices when the words suggest an emergency (call 999 or NHS 111); results are shown as usual."""
 
 
 @documented

@@ -6,8 +6,9 @@ from typing import Any
 
 from chalicelib import index_schema as f
 from chalicelib.geo import GeoPoint, distance_miles
+from chalicelib.search.notices import Notice
 from chalicelib.search.request import SearchRequest
-from chalicelib.search.responses import Card, FacetBucket, Profile, SearchResults
+from chalicelib.search.responses import Card, FacetBucket, Interpreted, Profile, Relaxed, SearchResults
 from chalicelib.slugs import slugify
 
 _BOOLEAN_LABELS = {
@@ -71,7 +72,14 @@ def _buckets(facet: str, aggregation: dict[str, Any]) -> list[FacetBucket]:
 
 
 def to_search_response(
-    raw: dict[str, Any], request: SearchRequest, origin: GeoPoint | None, did_you_mean: str | None
+    raw: dict[str, Any],
+    request: SearchRequest,
+    origin: GeoPoint | None,
+    did_you_mean: str | None,
+    *,
+    interpreted: Interpreted,
+    relaxed: list[Relaxed],
+    notices: list[Notice],
 ) -> SearchResults:
     aggregations = raw.get("aggregations", {})
     return {
@@ -81,6 +89,9 @@ def to_search_response(
         "results": [to_card(hit, origin) for hit in raw["hits"]["hits"]],
         "facets": {facet: _buckets(facet, aggregations[facet]) for facet in aggregations},
         "did_you_mean": did_you_mean,
+        "interpreted": interpreted,
+        "relaxed": relaxed,
+        "notices": notices,
     }
 
 

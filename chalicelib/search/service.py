@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from chalicelib import index_schema as f
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
+from chalicelib.search.interpretation import Near, Plan, interpreted, plan_search
+from chalicelib.search.notices import notices_for
 from chalicelib.search.query import build_search_body
+from chalicelib.search.relaxation import Step, ladder
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import Profile, SearchResults, Suggestions
 from chalicelib.search.results import to_profile, to_search_response
 from chalicelib.search.spelling import best_correction, build_spelling_body
 from chalicelib.search.suggest import MIN_CHARS, build_suggest_body, to_suggestions
+from chalicelib.search.understanding import Understanding, Vocabulary, understand
+from chalicelib.search.vocabulary import VocabularyCache
 
 if TYPE_CHECKING:
     from chalicelib.ports import Geocoder, SearchIndex
@@ -24,17 +28,52 @@ FEW_RESULTS = 3
 
 
 class SearchService:
-    def __init__(self, index: SearchIndex, geocoder: Geocoder) -> None:
+    """At most two OpenSearch round trips a search: the search as understood, then, only when
+    it found nobody (or few, for "did you mean"), every relaxation step and the spelling
+    suggestion in one ``msearch``. The vocabulary is read once per warm container."""
+
+    def __init__(self, index: SearchIndex, geocoder: Geocoder, vocabulary: VocabularyCache | None = None) -> None:
         self._index = index
         self._geocoder = geocoder
+        self._vocabulary = vocabulary or VocabularyCache(index)
 
     def search(self, request: SearchRequest) -> SearchResults:
-        origin = self.origin_of(request)
-        raw = self._index.search(build_search_body(request, origin))
-        did_you_mean = None
-        if request.q and raw["hits"]["total"]["value"] < FEW_RESULTS:
-            did_you_mean = best_correction(self._index.search(build_spelling_body(request.q)), request.q)
-        return to_search_response(raw, request, origin, did_you_mean)
+        vocabulary = self._vocabulary.get()
+        understood = understand(request.q, vocabulary) if request.q else Understanding("")
+        plan = plan_search(request, understood, self._given_near(request, vocabulary))
+        raw = self._index.search(build_search_body(plan.request, plan.origin, boost_words=plan.boost_words))
+        total = raw["hits"]["total"]["value"]
+        steps = ladder(plan) if total == 0 else []
+        spell = bool(plan.request.q) and total < FEW_RESULTS
+        answered, relaxed, did_you_mean = plan.request, [], None
+        if steps or spell:
+            bodies = [self._step_body(plan, step) for step in steps]
+            answers = self._index.msearch([*bodies, build_spelling_body(plan.request.q)] if spell else bodies)
+            if spell:
+                did_you_mean = _in_words(request.q, plan.request.q, best_correction(answers.pop(), plan.request.q))
+            for step, answer in zip(steps, answers, strict=True):
+                if answer["hits"]["total"]["value"] > 0:
+                    raw, answered, relaxed = answer, step.request, list(step.relaxed)
+                    break
+        return to_search_response(
+            raw,
+            answered,
+            plan.origin,
+            did_you_mean,
+            interpreted=interpreted(plan),
+            relaxed=relaxed,
+            notices=notices_for(request.q),
+        )
+
+    @staticmethod
+    def _step_body(plan: Plan, step: Step) -> dict[str, Any]:
+        return build_search_body(
+            step.request,
+            plan.origin,
+            most_words=step.most_words,
+            within_radius=step.within_radius,
+            boost_words=plan.boost_words,
+        )
 
     def suggest(self, q: str, limit: int) -> Suggestions:
         if len(q) < MIN_CHARS:
@@ -47,23 +86,22 @@ class SearchService:
         source = self._index.get(specialist_id)
         return None if source is None else to_profile(source)
 
-    def origin_of(self, request: SearchRequest) -> GeoPoint | None:
+    def _given_near(self, request: SearchRequest, vocabulary: Vocabulary) -> Near | None:
+        """Where the explicit ``near`` or ``lat``/``lon`` put the search: a hospital id first
+        (from the vocabulary, no round trip), then a place."""
         if request.lat is not None and request.lon is not None:
-            return GeoPoint(request.lat, request.lon)
+            return Near("your location", GeoPoint(request.lat, request.lon), from_words=False)
         if request.near is None:
             return None
-        point = self._hospital(request.near.lower()) or self._geocoder.locate(request.near)
+        hospital = vocabulary.hospital_ids.get(request.near.lower())
+        point = hospital.point if hospital is not None else self._geocoder.locate(request.near)
         if point is None:
             raise InvalidParameter("near", "'near' is not a place we know: try a postcode, a town or a hospital")
-        return point
+        return Near(request.near, point, from_words=False)
 
-    def _hospital(self, hospital_id: str) -> GeoPoint | None:
-        """Where the hospital with this id is, from any specialist who works there."""
-        if not _SPECIALIST_ID.fullmatch(hospital_id):
-            return None
-        body = {"query": {"term": {f.HOSPITAL_IDS: hospital_id}}, "size": 1, "_source": [f.HOSPITALS]}
-        hits = self._index.search(body)["hits"]["hits"]
-        for hospital in hits[0]["_source"][f.HOSPITALS] if hits else []:
-            if hospital["id"] == hospital_id:
-                return GeoPoint(hospital["location"]["lat"], hospital["location"]["lon"])
-        return None
+
+def _in_words(q: str, text: str, correction: str | None) -> str | None:
+    """The correction of the matched words, put back among the words the patient typed."""
+    if correction is None or not text or text not in q:
+        return correction
+    return q.replace(text, correction, 1)

@@ -1,0 +1,118 @@
+"""The curated words of query understanding: how patients say where, who pays, which
+language, who for, and what they do not mean as a search term.
+
+Only the *ways of saying* things live here. What the catalog holds (its insurers,
+languages and hospitals) comes from the live index, and places from the offline
+gazetteer (``chalicelib/geocoding/places.csv``): see :mod:`chalicelib.search.vocabulary`.
+Every phrase is written folded (lowercase, no accents, no apostrophes), one word per
+space, as :func:`chalicelib.search.understanding.fold` reduces what the patient typed.
+
+Rule for edits: a phrase is added because patients say it, never to fix one judged query.
+"""
+
+from __future__ import annotations
+
+# "near X", "in X", "around X": a place follows.
+PLACE_CUES = frozenset({"near", "in", "around", "nr", "close to", "near to", "nearby", "by", "at", "from", "round"})
+# "within 10 miles of X" (also "within 10 mi of", "10 miles from X").
+RADIUS_UNITS = frozenset({"mile", "miles", "mi", "m"})
+RADIUS_JOINS = frozenset({"of", "from", "around", "near"})
+# Where the patient is, said without a place: the client sends lat/lon when it has them.
+NEAR_ME = ("near me", "close to me", "nearby", "near by", "local", "locally", "in my area", "around me", "near here")
+
+# "covered by X", "that takes X", "X patient".
+INSURER_CUES = frozenset(
+    {
+        "covered by", "cover from", "accepts", "accepting", "accept", "takes", "take", "taking", "that takes",
+        "who takes", "who accepts", "that accepts", "insured by", "insured with", "insurance with", "with",
+        "through", "via", "on", "recognised by", "recognized by", "registered with",
+    }
+)  # fmt: skip
+INSURER_SUFFIXES = frozenset(
+    {"patient", "patients", "insurance", "insured", "cover", "member", "members", "policy", "health insurance"}
+)
+# Names patients use for an insurer the catalog labels otherwise. Used only when the
+# label on the right is one the live index holds.
+INSURER_ALIASES = {
+    "axa": "AXA Health",
+    "axa ppp": "AXA Health",
+    "axappp": "AXA Health",
+    "axa ppp healthcare": "AXA Health",
+    "allianz": "Allianz Care",
+    "allianz worldwide care": "Allianz Care",
+    "vitality health": "Vitality",
+    "vitalityhealth": "Vitality",
+    "bupa uk": "Bupa",
+    "aviva health": "Aviva",
+    "cigna healthcare": "Cigna",
+    "freedom health": "Freedom Health Insurance",
+    "general and medical": "General & Medical",
+    "general medical": "General & Medical",
+    "wpa health": "WPA",
+    "exeter family friendly": "The Exeter",
+}
+# Insurer labels end in these words more often than patients say them: "Allianz Care"
+# is also found as "covered by Allianz" (after a cue or before a suffix only).
+INSURER_LABEL_TAILS = ("health insurance", "healthcare", "health", "care", "insurance")
+# Paying for oneself: understood (so the words are not searched) but no filter, since
+# every specialist sees self-paying patients.
+SELF_PAY = ("self pay", "self paying", "selfpay", "self funded", "self funding", "self fund", "paying myself",
+            "pay myself", "without insurance", "no insurance", "uninsured", "not insured")  # fmt: skip
+
+# "speaks X", "X speaking", "X-speaking", "in X".
+LANGUAGE_CUES = frozenset({"speaks", "speaking", "who speaks", "that speaks", "speaks in", "speak", "in", "fluent in"})
+LANGUAGE_SUFFIXES = frozenset({"speaking", "speaker", "speakers", "speaks", "language", "spoken"})
+
+GENDER_WORDS = {
+    "female": "female",
+    "woman": "female",
+    "lady": "female",
+    "male": "male",
+    "man": "male",
+    "gentleman": "male",
+}
+# "my son", "for my daughter": the patient is a child. Possessives are folded ("childrens").
+CHILDREN_PHRASES = (
+    "child", "children", "childrens", "childs", "kid", "kids", "my son", "son", "my daughter", "daughter", "baby",
+    "my baby", "toddler", "my toddler", "infant", "boy", "girl", "teenager", "my teenager", "teen", "my child",
+    "my kid", "grandson", "granddaughter", "my grandson", "my granddaughter", "newborn",
+)  # fmt: skip
+BOOKING_PHRASES = (
+    "book online", "booking online", "online booking", "bookable online", "can book", "i can book",
+    "can book online", "i can book online", "book now", "book today", "book an appointment online",
+)  # fmt: skip
+
+# Words that say nothing about what the patient needs: they alone answer everyone.
+GENERIC_WORDS = frozenset(
+    {
+        "consultant", "consultants", "doctor", "doctors", "dr", "specialist", "specialists", "physician",
+        "physicians", "expert", "experts", "clinician", "clinicians", "private", "privately", "medic", "medics",
+        "professional", "practitioner",
+    }
+)  # fmt: skip
+# The sentence around a need: "I need a", "who can help with", "my ... keeps getting".
+FILLER_PHRASES = (
+    "i need", "i need to see", "i want", "i want to see", "i would like", "id like", "im looking for",
+    "i am looking for", "looking for", "need", "want", "find", "find me", "search", "searching for", "please",
+    "recommend", "recommended", "who can help with", "who can help", "can help with", "help with", "help me with",
+    "help", "someone", "somebody", "someone who", "who", "that", "which", "for", "a", "an", "the", "my", "me",
+    "i", "im", "with", "to", "see", "good", "best", "top", "great", "leading", "check", "checkup", "check up",
+    "appointment", "appointments", "consultation", "keeps getting", "keep getting", "keeps", "getting", "has",
+    "have", "had", "got", "gets", "suffering from", "suffer from", "suffers from", "problems with",
+    "issues with", "and", "or", "of", "uk", "nhs", "treatment for", "doctor for", "specialist for",
+    "consultant for", "what", "is", "are", "can", "could", "should", "do", "does", "again", "really", "very",
+    "bad", "terrible", "constant", "recurring", "repeated", "ongoing", "some", "any", "on", "about", "advice",
+    "in", "at",
+)  # fmt: skip
+# Before a name, nothing is understood: "Dr Preston" is a person, not a place.
+HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "mx"})
+# Towns that are also everyday words: a place only after a cue ("in Reading").
+CUE_ONLY_TOWNS = frozenset({"reading", "bath", "rugby", "bury", "barry", "arnold", "sutton", "hamilton", "hope"})
+# Words after which a postcode-shaped word is not a postcode ("vitamin B12").
+NOT_POSTCODE_AFTER = frozenset({"vitamin", "type", "grade", "stage", "level", "class", "covid", "hpv"})
+# A hospital's name is recognised whole, or less these words ("Hendon Hospital" for
+# "BMI Hendon Hospital"); it must keep "hospital" or "clinic" or its group's name, else
+# it is only a place ("near Hendon").
+HOSPITAL_NAME_DROPS = frozenset({"bmi", "the"})
+HOSPITAL_WORDS = frozenset({"hospital", "clinic", "bmi", "hosp"})
+HOSPITAL_CUES = frozenset({"at", "in"})

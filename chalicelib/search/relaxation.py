@@ -1,0 +1,83 @@
+"""The relaxation ladder: what to loosen, in order, when the search as asked finds nobody.
+
+1. a wider radius, every word still matching: 25 -> 50 -> 100 miles;
+2. most of the words instead of every word, at each radius in turn;
+3. the constraints the *words* set, least important first (online booking, language,
+   gender, insurer, sees children, hospital), at the widest radius; explicit parameters
+   are never dropped;
+4. with a place, the nearest specialists wherever they are.
+
+A wider radius comes before fewer words: "spine surgeon in Nottingham" is better
+answered by spine surgeons 40 miles away than by any surgeon in Nottingham. The steps
+are built here, pure; the service runs them all in one ``msearch`` and answers from the
+first that finds someone, saying in ``relaxed`` what it loosened. Within a step those
+who fit best still rank first: the text scores them and distance decays the score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from chalicelib.search.interpretation import REQUEST_ATTRIBUTE, Droppable, Plan
+from chalicelib.search.request import SearchRequest
+from chalicelib.search.responses import Relaxed
+
+WIDER_RADII_MILES = (50.0, 100.0)
+# Least important first: what a patient gives up before the others.
+DROP_ORDER: tuple[Droppable, ...] = ("bookable_online", "language", "gender", "insurer", "sees_children", "hospital")
+_WHAT = {
+    "bookable_online": "online booking",
+    "language": "the language",
+    "gender": "the gender",
+    "insurer": "the insurer",
+    "sees_children": "seeing children",
+    "hospital": "the hospital",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    request: SearchRequest
+    relaxed: tuple[Relaxed, ...]
+    most_words: bool = False
+    within_radius: bool = True
+
+
+def ladder(plan: Plan) -> list[Step]:
+    """Every step of the ladder for ``plan``, in order; empty when nothing can be loosened."""
+    request = plan.request
+    where = "" if plan.near is None else f" of {plan.near.label}"
+    radii = [r for r in WIDER_RADII_MILES if r > request.radius_miles] if plan.near is not None else []
+    widened: list[tuple[SearchRequest, tuple[Relaxed, ...]]] = [(request, ())]
+    for radius in radii:
+        message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing those within {radius:g} miles"
+        widened.append(
+            (replace(request, radius_miles=radius), ({"code": "radius", "message": message, "radius_miles": radius},))
+        )
+    steps = [Step(wider, relaxed) for wider, relaxed in widened[1:]]
+    most_words = len(request.q.split()) >= 2
+    if most_words:
+        some: Relaxed = {
+            "code": "some_words",
+            "message": "No specialist matches every word; showing those who match most",
+        }
+        steps += [Step(wider, (some, *relaxed), most_words=True) for wider, relaxed in widened]
+    request, relaxed = steps[-1].request if steps else request, steps[-1].relaxed if steps else ()
+    for name in (name for name in DROP_ORDER if name in plan.from_words):
+        label = ", ".join(map(str, _values(request, name)))
+        message = f"Nobody who fits with {_WHAT[name]}{f' ({label})' if label else ''}; showing those who fit otherwise"
+        relaxed += ({"code": "dropped", "field": name, "message": message},)
+        cleared = None if name in ("sees_children", "bookable_online") else ()
+        request = replace(request, **{REQUEST_ATTRIBUTE[name]: cleared})  # type: ignore[arg-type]
+        steps.append(Step(request, relaxed, most_words))
+    if plan.near is not None:
+        message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing the nearest"
+        steps.append(
+            Step(request, (*relaxed, {"code": "nearest", "message": message}), most_words, within_radius=False)
+        )
+    return steps
+
+
+def _values(request: SearchRequest, name: Droppable) -> tuple[object, ...]:
+    value = getattr(request, REQUEST_ATTRIBUTE[name])
+    return tuple(value) if isinstance(value, tuple) else ()
