@@ -1,17 +1,19 @@
 """The relaxation ladder: what to loosen, in order, when the search as asked finds nobody.
 
-1. a wider radius, every word still matching: 25 -> 50 -> 100 miles;
-2. most of the words instead of every word, at each radius in turn;
-3. the constraints the *words* set, least important first (online booking, language,
-   gender, insurer, sees children, hospital), at the widest radius; explicit parameters
-   are never dropped;
-4. with a place, the nearest specialists wherever they are.
+Every word matching, then most of the words (all but one; three in four past four
+words); for each, in turn:
 
-A wider radius comes before fewer words: "spine surgeon in Nottingham" is better
-answered by spine surgeons 40 miles away than by any surgeon in Nottingham. The steps
-are built here, pure; the service runs them all in one ``msearch`` and answers from the
-first that finds someone, saying in ``relaxed`` what it loosened. Within a step those
-who fit best still rank first: the text scores them and distance decays the score.
+1. a wider radius: 25 -> 50 -> 100 miles;
+2. the constraints the *words* set, least important first (online booking, language,
+   gender, insurer, sees children, hospital), one more each step, at the widest radius;
+   explicit parameters are never dropped;
+3. with a place, the nearest specialists wherever they are.
+
+Places before words: "cardiothoracic surgeon in Inverness" is better answered by the
+nearest cardiothoracic surgeons, 150 miles away, than by any surgeon in Inverness. The
+steps are built here, pure; the service runs them all in one ``msearch`` and answers
+from the first that finds someone, saying in ``relaxed`` what it loosened. Within a step
+those who fit best still rank first: the text scores them and distance decays the score.
 """
 
 from __future__ import annotations
@@ -45,24 +47,27 @@ class Step:
 
 def ladder(plan: Plan) -> list[Step]:
     """Every step of the ladder for ``plan``, in order; empty when nothing can be loosened."""
-    request = plan.request
-    where = "" if plan.near is None else f" of {plan.near.label}"
-    radii = [r for r in WIDER_RADII_MILES if r > request.radius_miles] if plan.near is not None else []
-    widened: list[tuple[SearchRequest, tuple[Relaxed, ...]]] = [(request, ())]
-    for radius in radii:
-        message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing those within {radius:g} miles"
-        widened.append(
-            (replace(request, radius_miles=radius), ({"code": "radius", "message": message, "radius_miles": radius},))
-        )
-    steps = [Step(wider, relaxed) for wider, relaxed in widened[1:]]
-    most_words = len(request.q.split()) >= 2
-    if most_words:
+    steps = _loosened(plan, most_words=False, start=())[1:]
+    if len(plan.request.q.split()) >= 2:
         some: Relaxed = {
             "code": "some_words",
             "message": "No specialist matches every word; showing those who match most",
         }
-        steps += [Step(wider, (some, *relaxed), most_words=True) for wider, relaxed in widened]
-    request, relaxed = steps[-1].request if steps else request, steps[-1].relaxed if steps else ()
+        steps += _loosened(plan, most_words=True, start=(some,))
+    return steps
+
+
+def _loosened(plan: Plan, *, most_words: bool, start: tuple[Relaxed, ...]) -> list[Step]:
+    """The search as planned, then ever looser: wider, fewer constraints, the nearest."""
+    request = plan.request
+    where = "" if plan.near is None else f" of {plan.near.label}"
+    steps = [Step(request, start, most_words)]
+    radii = [r for r in WIDER_RADII_MILES if r > request.radius_miles] if plan.near is not None else []
+    for radius in radii:
+        message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing those within {radius:g} miles"
+        widened: Relaxed = {"code": "radius", "message": message, "radius_miles": radius}
+        steps.append(Step(replace(request, radius_miles=radius), (*start, widened), most_words))
+    request, relaxed = steps[-1].request, steps[-1].relaxed
     for name in (name for name in DROP_ORDER if name in plan.from_words):
         label = ", ".join(map(str, _values(request, name)))
         message = f"Nobody who fits with {_WHAT[name]}{f' ({label})' if label else ''}; showing those who fit otherwise"

@@ -1,0 +1,221 @@
+"""The one search box, read as a receptionist would, against the real node holding the demo
+catalog: what the words say becomes filters and a place, the answer says what it understood,
+and it relaxes rather than answer nothing. Assertions are on what the patient sees: every
+card's profile, every card's distance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import deps
+from chalicelib.adapters.opensearch_index import OpenSearchIndex
+from chalicelib.geocoding.offline import OfflineGeocoder
+from chalicelib.search.request import parse_search_request
+from chalicelib.search.service import SearchService
+from tests.conftest import BASE_ENV, DEMO_COUNT
+from tests.integration.test_search_api import get, search
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def client(demo_index: str, app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
+    deps.reset()
+    with Client(app, stage_name="local") as chalice_client:
+        yield chalice_client
+
+
+def profiles(client: Client, body: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for card in body["results"]:
+        status, profile, _ = get(client, f"/specialists/{card['id']}")
+        assert status == 200
+        found.append(profile)
+    return found
+
+
+def test_given_a_place_in_the_words_then_everyone_near_it_is_found_nearest_first(client: Client) -> None:
+    body = search(client, q="psychiatrist in London", page_size=50)
+    by_hospital_name = search(client, q="psychiatrist London", page_size=50)
+
+    assert body["interpreted"]["near"]["label"] == "London"
+    assert body["interpreted"]["text"] == "psychiatrist"
+    assert [part["words"] for part in body["interpreted"]["parts"]] == ["in London"]
+    assert body["relaxed"] == []
+    assert all(card["distance_miles"] <= 25 for card in body["results"])
+    assert all("Psychiatry" in card["specialties"] for card in body["results"])
+    # Not only the few whose hospital is called "London ...".
+    assert sum("London" not in card["hospitals"][0]["name"] for card in body["results"]) > 5
+    assert body["total"] == by_hospital_name["total"]
+
+
+def test_given_a_place_then_nearer_specialists_rank_before_farther_ones(client: Client) -> None:
+    cards = search(client, q="psychiatrist near Hendon", page_size=30)["results"]
+    distances = [card["distance_miles"] for card in cards]
+
+    assert sum(distances[:5]) / 5 < sum(distances[10:]) / len(distances[10:])
+
+
+@pytest.mark.parametrize(
+    ("q", "field", "value", "label"),
+    [
+        ("cardiologist that takes WPA", "insurer", "wpa", "WPA"),
+        ("dermatologist covered by AXA", "insurer", "axa-health", "AXA Health"),
+        ("Hindi speaking cardiologist", "language", "hindi", "Hindi"),
+        ("Polish-speaking dermatologist", "language", "polish", "Polish"),
+    ],
+)
+def test_given_an_insurer_or_language_in_the_words_then_every_card_has_it(
+    client: Client, q: str, field: str, value: str, label: str
+) -> None:
+    body = search(client, q=q)
+    plural = {"insurer": "insurers", "language": "languages"}[field]
+
+    assert body["total"] > 0
+    assert body["interpreted"]["filters"] == {field: [value]}
+    assert all(label in profile[plural] for profile in profiles(client, body))
+
+
+def test_given_my_son_then_every_card_sees_children_and_ent_comes_first(client: Client) -> None:
+    body = search(client, q="my son keeps getting ear infections")
+
+    assert body["interpreted"]["filters"] == {"sees_children": True}
+    assert body["total"] > 0
+    assert all(profile["sees_children"] for profile in profiles(client, body))
+    assert body["results"][0]["specialties"][0].startswith("ENT")
+
+
+def test_given_a_compound_line_then_every_constraint_holds_on_every_card(client: Client) -> None:
+    body = search(client, q="female dermatologist Bupa near Birmingham")
+
+    assert body["interpreted"]["filters"] == {"insurer": ["bupa"], "gender": ["female"]}
+    assert body["interpreted"]["near"]["label"] == "Birmingham"
+    assert body["total"] > 0
+    for card, profile in zip(body["results"], profiles(client, body), strict=True):
+        assert profile["gender"] == "female"
+        assert "Bupa" in profile["insurers"]
+        assert "Dermatology" in profile["specialties"]
+        assert card["distance_miles"] <= body["interpreted"]["near"]["radius_miles"]
+
+
+@pytest.mark.parametrize("q", ["consultant", "doctor", "specialist", "Dr", "private consultant near me"])
+def test_given_only_generic_words_then_everyone_answers(client: Client, q: str) -> None:
+    body = search(client, q=q)
+
+    assert body["total"] == DEMO_COUNT
+    assert body["interpreted"]["text"] == ""
+
+
+@pytest.mark.parametrize(
+    "q", ["I need a cataract operation", "hernia repair private", "who can help with back pain", "doctor for migraines"]
+)
+def test_given_a_sentence_then_specialists_who_fit_answer(client: Client, q: str) -> None:
+    body = search(client, q=q)
+
+    assert body["total"] > 0
+    assert body["results"][0]["specialties"]
+
+
+def test_given_an_explicit_parameter_then_it_wins_and_the_conflict_is_reported(client: Client) -> None:
+    body = search(client, q="cardiologist Bupa", insurer="aviva")
+
+    assert body["interpreted"]["filters"] == {}
+    assert body["interpreted"]["conflicts"][0]["field"] == "insurer"
+    assert body["interpreted"]["conflicts"][0]["words"] == "Bupa"
+    assert all("Aviva" in profile["insurers"] for profile in profiles(client, body))
+
+
+def test_given_nobody_within_the_radius_then_the_radius_widens_and_says_so(client: Client) -> None:
+    body = search(client, q="spinal surgeon in Nottingham")
+
+    assert body["total"] > 0
+    assert [step["code"] for step in body["relaxed"]] == ["radius"]
+    radius = body["relaxed"][-1]["radius_miles"]
+    assert all(25 < card["distance_miles"] <= radius for card in body["results"])
+
+
+def test_given_nobody_within_100_miles_then_the_nearest_are_shown(client: Client) -> None:
+    body = search(client, q="cardiothoracic surgeon in Inverness")
+
+    assert body["relaxed"][-1]["code"] == "nearest"
+    assert "Inverness" in body["relaxed"][-1]["message"]
+    distances = [card["distance_miles"] for card in body["results"]]
+    assert all("Cardiothoracic surgery" in card["specialties"] for card in body["results"])
+    assert distances == sorted(distances)
+
+
+def test_given_a_word_constraint_nobody_meets_nearby_then_it_is_dropped_and_said(client: Client) -> None:
+    body = search(client, q="Gujarati speaking gynaecologist in Aberdeen")
+
+    assert body["relaxed"][-1] | {"message": ""} == {"code": "dropped", "field": "language", "message": ""}
+    assert all(card["distance_miles"] <= 100 for card in body["results"])
+    assert all("Gynaecology" in card["specialties"] for card in body["results"])
+
+
+def test_given_the_words_find_someone_then_nothing_is_relaxed(client: Client) -> None:
+    assert search(client, q="cardiologist")["relaxed"] == []
+
+
+def test_given_red_flag_words_then_a_notice_comes_with_the_results(client: Client) -> None:
+    body = search(client, q="crushing chest pain")
+
+    assert [notice["code"] for notice in body["notices"]] == ["chest_pain"]
+    assert "999" in body["notices"][0]["message"]
+    assert body["total"] > 0
+    assert search(client, q="cardiologist")["notices"] == []
+
+
+class CountingIndex:
+    """The real index, counting round trips to OpenSearch."""
+
+    def __init__(self, index: OpenSearchIndex) -> None:
+        self.index = index
+        self.round_trips = 0
+
+    def ping(self) -> None:
+        self.index.ping()
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.round_trips += 1
+        return self.index.search(body)
+
+    def msearch(self, bodies: Any) -> list[dict[str, Any]]:
+        self.round_trips += 1
+        return self.index.msearch(bodies)
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        self.round_trips += 1
+        return self.index.get(doc_id)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "cardiologist"},
+        {"q": "psychiatry hendn"},
+        {"q": "cardiothoracic surgeon in Inverness"},
+        {"q": "Gujarati speaking gynaecologist in Aberdeen"},
+        {"q": "female Welsh speaking cardiothoracic surgeon Bupa book online near Truro"},
+        {"q": "zzzz qqqq"},
+        {"q": "psychiatrist", "near": "hendon"},
+    ],
+)
+def test_given_any_search_then_at_most_two_round_trips_once_the_vocabulary_is_read(
+    demo_index: str, params: dict[str, str]
+) -> None:
+    from opensearchpy import OpenSearch
+
+    counting = CountingIndex(OpenSearchIndex(OpenSearch(hosts=[demo_index]), BASE_ENV["SEARCH_ALIAS"]))
+    service = SearchService(counting, OfflineGeocoder())
+    service.search(parse_search_request({"q": ["warm up"]}))
+    counting.round_trips = 0
+
+    service.search(parse_search_request({name: [value] for name, value in params.items()}))
+
+    assert counting.round_trips <= 2
