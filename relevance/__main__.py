@@ -1,5 +1,8 @@
 """``python -m relevance [--opensearch-url URL]``: measure, print, write ``relevance/report.json``.
 
+Both judged sets: ``judgments.json`` (its figures at the top level of the report) and the
+natural one-box queries of ``natural.json`` (under ``natural``).
+
 Without a URL it starts its own OpenSearch node and indexes the demo catalog with the real
 indexer; with one, the demo catalog must already be behind the alias (``make run`` serves
 it). Exits 1 when a target is missed.
@@ -17,7 +20,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from relevance import evaluate
+from relevance import evaluate, natural
 
 REPORT = Path(__file__).resolve().parent / "report.json"
 ALIAS = "specialists"
@@ -29,18 +32,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alias", default=ALIAS, help=f"the alias the catalog is behind (default {ALIAS})")
     args = parser.parse_args(argv)
     if args.opensearch_url:
-        report = evaluate.measure(OpenSearch(hosts=[args.opensearch_url], timeout=30), args.alias)
+        report, natural_report = _measure(OpenSearch(hosts=[args.opensearch_url], timeout=30), args.alias)
     else:
-        report = _on_own_node(args.alias)
+        report, natural_report = _on_own_node(args.alias)
     missed = evaluate.missed_targets(report)
-    report = {"targets": _targets(), "missed": missed, **report}
+    missed_natural = natural.missed_natural_targets(natural_report)
+    natural_report = {"targets": natural.targets(), "missed": missed_natural, **natural_report}
+    report = {"targets": _targets(), "missed": missed, **report, "natural": natural_report}
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(_table(report))
-    print("\n".join(f"MISSED: {line}" for line in missed) or "All targets met.")
-    return 1 if missed else 0
+    print()
+    print(_natural_table(natural_report))
+    print("\n".join(f"MISSED: {line}" for line in missed + missed_natural) or "All targets met.")
+    return 1 if missed or missed_natural else 0
 
 
-def _on_own_node(alias: str) -> dict[str, Any]:
+def _measure(client: OpenSearch, alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return evaluate.measure(client, alias), natural.measure(client, alias)
+
+
+def _on_own_node(alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
     from devstack.opensearch_node import OpenSearchNode
     from indexer.demo import generate, write_lines
     from indexer.reindex import Options, Reindexer
@@ -55,7 +66,7 @@ def _on_own_node(alias: str) -> dict[str, Any]:
         summary = Reindexer(client, alias, Options()).run(LocalFileSource(feed))
         if summary.outcome != "swapped":
             raise SystemExit(f"indexing the demo catalog failed: {summary.reason}")
-        return evaluate.measure(client, alias)
+        return _measure(client, alias)
 
 
 def _targets() -> dict[str, float]:
@@ -79,6 +90,31 @@ def _table(report: dict[str, Any]) -> str:
             f"{ours['mrr']:>9.3f}{base['mrr']:>8.3f}"
             f"{ours['zero_result_rate']:>9.1%}{base['zero_result_rate']:>8.1%}"
         )
+    return "\n".join(lines)
+
+
+def _natural_table(report: dict[str, Any]) -> str:
+    """Per half and kind: nDCG@10, MRR and zero-result rate of ours, naive and strong; the worst held out."""
+    columns = "{:>8}{:>7}{:>7}".format(*natural.SIDES)
+    lines = [
+        f"{'natural queries':<30}{'nDCG@10':>22}{'MRR':>22}{'zero results':>22}",
+        f"{'half: kind':<24}{'queries':>6}" + columns * 3,
+    ]
+    for half in natural.HALVES:
+        rows = [(f"{half}: {kind}", report["kinds"][half][kind]) for kind in natural.KINDS]
+        for name, summary in [*rows, (f"{half}: all", report["halves"][half])]:
+            cells = [f"{name:<24}{summary['queries']:>6}"]
+            for figure, form in (("ndcg@10", ".3f"), ("mrr", ".3f"), ("zero_result_rate", ".1%")):
+                cells += [
+                    f"{summary[side][figure]:>{width}{form}}"
+                    for side, width in zip(natural.SIDES, (8, 7, 7), strict=True)
+                ]
+            lines.append("".join(cells))
+    lines.append(f"the {natural.WORST} worst held-out queries (ours): nDCG@10, total, top 3")
+    lines += [
+        f"  {row['ndcg@10']:.3f} {row['total']:>5}  {row['q']!r} ({row['kind']}) {row['top3']}"
+        for row in report["worst_held_out"]
+    ]
     return "\n".join(lines)
 
 

@@ -99,7 +99,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "/suggest",
         "search",
         "Typeahead",
-        description="Specialists, specialties, treatments, conditions and hospitals as the patient types.",
+        description="Specialists, specialties, treatments, conditions, hospitals and places as the patient types. "
+        "A place (a town, or a postcode's outward code) has as its value what `near` takes.",
         query=SUGGEST_QUERY,
         answers=(Answer(200, "Suggestions, best first.", Suggestions), BAD_PARAMETER, SEARCH_DOWN),
     ),

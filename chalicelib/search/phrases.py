@@ -75,11 +75,16 @@ GENDER_WORDS = {
 CHILDREN_PHRASES = (
     "child", "children", "childrens", "childs", "kid", "kids", "my son", "son", "my daughter", "daughter", "baby",
     "my baby", "toddler", "my toddler", "infant", "boy", "girl", "teenager", "my teenager", "teen", "my child",
-    "my kid", "grandson", "granddaughter", "my grandson", "my granddaughter", "newborn",
+    "my kid", "grandson", "granddaughter", "my grandson", "my granddaughter", "newborn", "paediatric", "pediatric",
+    "paeds", "peds",
 )  # fmt: skip
+# "my 7 year old", "a 3-year-old", "14 months old": a child's age (under this many years).
+CHILD_AGE_UNITS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks"})
+CHILD_AGE_BELOW_YEARS = 18
 BOOKING_PHRASES = (
     "book online", "booking online", "online booking", "bookable online", "can book", "i can book",
-    "can book online", "i can book online", "book now", "book today", "book an appointment online",
+    "can book online", "i can book online", "book now", "book today", "book an appointment online", "online",
+    "with online booking",
 )  # fmt: skip
 
 # Words that say nothing about what the patient needs: they alone answer everyone.
@@ -102,7 +107,7 @@ FILLER_PHRASES = (
     "issues with", "and", "or", "of", "uk", "nhs", "treatment for", "doctor for", "specialist for",
     "consultant for", "what", "is", "are", "can", "could", "should", "do", "does", "again", "really", "very",
     "bad", "terrible", "constant", "recurring", "repeated", "ongoing", "some", "any", "on", "about", "advice",
-    "in", "at",
+    "in", "at", "book", "booking", "books",
 )  # fmt: skip
 # Before a name, nothing is understood: "Dr Preston" is a person, not a place.
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "mx"})

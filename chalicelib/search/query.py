@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from chalicelib import index_schema as f
 from chalicelib.geo import METRES_PER_MILE, GeoPoint
@@ -49,15 +49,17 @@ MAX_SPLIT_WORDS = 4
 # (no patient types that many) only the exact clauses run, so a 200-character query
 # cannot keep the cluster busy for a second.
 MAX_FUZZY_WORDS = 8
+WordsNeeded = Literal["all", "most", "any"]
 # "Most words": up to four words, all but one; past four, three in four.
 MOST_WORDS = "1<-1 4<75%"
 _FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
 
 
-def text_query(q: str, *, most_words: bool = False) -> dict[str, Any]:
-    """How well a specialist matches the patient's words; with ``most_words``, all but one
-    word (three in four past four words) need match: a relaxation step when all found nobody."""
-    clauses = [*_name_clauses(q), *_about_clauses(q, most_words)]
+def text_query(q: str, *, need: WordsNeeded = "all") -> dict[str, Any]:
+    """How well a specialist matches the patient's words. Every word must match, or, as
+    relaxation steps when that found nobody, "most" (all but one; three in four past four
+    words) or "any" one of them, the rarer words scoring higher."""
+    clauses = [*_name_clauses(q), *_about_clauses(q, need)]
     return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
@@ -78,12 +80,12 @@ def _fuzzy_text(q: str) -> str | None:
     return " ".join(words) if len(words) <= MAX_FUZZY_WORDS else None
 
 
-def _about_clauses(q: str, most_words: bool = False) -> list[dict[str, Any]]:
+def _about_clauses(q: str, need: WordsNeeded = "all") -> list[dict[str, Any]]:
     fuzzy = _fuzzy_text(q)
     if fuzzy is None:
-        return [_all_text(q, boost=3, most_words=most_words)]
+        return [_all_text(q, boost=3, need=need)]
     return [
-        _all_text(q, boost=3, most_words=most_words),
+        _all_text(q, boost=3, need=need),
         # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
         # of a synonym would match far too much), filler words dropped. The first
         # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
@@ -96,7 +98,7 @@ def _about_clauses(q: str, most_words: bool = False) -> list[dict[str, Any]]:
                 "fuzziness": "AUTO",
                 "prefix_length": 0,
                 "max_expansions": 20,
-                **_words_needed(most_words),
+                **_words_needed(need),
                 "boost": 1,
             }
         },
@@ -104,21 +106,23 @@ def _about_clauses(q: str, most_words: bool = False) -> list[dict[str, Any]]:
     ]
 
 
-def _all_text(q: str, boost: float, most_words: bool = False) -> dict[str, Any]:
+def _all_text(q: str, boost: float, need: WordsNeeded = "all") -> dict[str, Any]:
     fields = list(_TEXT_FIELDS)
     return {
         "multi_match": {
             "query": q,
             "type": "cross_fields",
             "fields": fields,
-            **_words_needed(most_words),
+            **_words_needed(need),
             "boost": boost,
         }
     }
 
 
-def _words_needed(most_words: bool) -> dict[str, str]:
-    return {"operator": "or", "minimum_should_match": MOST_WORDS} if most_words else {"operator": "and"}
+def _words_needed(need: WordsNeeded) -> dict[str, str]:
+    if need == "all":
+        return {"operator": "and"}
+    return {"operator": "or", "minimum_should_match": MOST_WORDS if need == "most" else "1"}
 
 
 def _name_and_text(q: str) -> list[dict[str, Any]]:
@@ -176,15 +180,15 @@ def build_search_body(
     request: SearchRequest,
     origin: GeoPoint | None,
     *,
-    most_words: bool = False,
+    need: WordsNeeded = "all",
     within_radius: bool = True,
     boost_words: str = "",
 ) -> dict[str, Any]:
-    """The request for one step of the search: ``most_words`` and ``within_radius=False``
+    """The request for one step of the search: ``need`` and ``within_radius=False``
     are the relaxation ladder's loosened forms (:mod:`chalicelib.search.relaxation`);
     ``boost_words`` (the words understood as who the patient is, "children's") rank as
     text without being required."""
-    must: list[dict[str, Any]] = [text_query(request.q, most_words=most_words)] if request.q else []
+    must: list[dict[str, Any]] = [text_query(request.q, need=need)] if request.q else []
     should: list[dict[str, Any]] = [_all_text(boost_words, boost=1)] if boost_words else []
     filters: list[dict[str, Any]] = []
     if request.conditions:

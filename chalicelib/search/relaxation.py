@@ -1,7 +1,7 @@
 """The relaxation ladder: what to loosen, in order, when the search as asked finds nobody.
 
 Every word matching, then most of the words (all but one; three in four past four
-words); for each, in turn:
+words), then, from three words, any of them (the rarer scoring higher); for each, in turn:
 
 1. a wider radius: 25 -> 50 -> 100 miles;
 2. the constraints the *words* set, least important first (online booking, language,
@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from chalicelib.search.interpretation import REQUEST_ATTRIBUTE, Droppable, Plan
+from chalicelib.search.query import WordsNeeded
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import Relaxed
 
@@ -41,32 +42,39 @@ _WHAT = {
 class Step:
     request: SearchRequest
     relaxed: tuple[Relaxed, ...]
-    most_words: bool = False
+    need: WordsNeeded = "all"
     within_radius: bool = True
 
 
 def ladder(plan: Plan) -> list[Step]:
     """Every step of the ladder for ``plan``, in order; empty when nothing can be loosened."""
-    steps = _loosened(plan, most_words=False, start=())[1:]
-    if len(plan.request.q.split()) >= 2:
-        some: Relaxed = {
+    steps = _loosened(plan, need="all", start=())[1:]
+    words = len(plan.request.q.split())
+    if words >= 2:
+        most: Relaxed = {
             "code": "some_words",
             "message": "No specialist matches every word; showing those who match most",
         }
-        steps += _loosened(plan, most_words=True, start=(some,))
+        steps += _loosened(plan, need="most", start=(most,))
+    if words >= 3:
+        some: Relaxed = {
+            "code": "some_words",
+            "message": "No specialist matches most words; showing those who match some",
+        }
+        steps += _loosened(plan, need="any", start=(some,))
     return steps
 
 
-def _loosened(plan: Plan, *, most_words: bool, start: tuple[Relaxed, ...]) -> list[Step]:
+def _loosened(plan: Plan, *, need: WordsNeeded, start: tuple[Relaxed, ...]) -> list[Step]:
     """The search as planned, then ever looser: wider, fewer constraints, the nearest."""
     request = plan.request
     where = "" if plan.near is None else f" of {plan.near.label}"
-    steps = [Step(request, start, most_words)]
+    steps = [Step(request, start, need)]
     radii = [r for r in WIDER_RADII_MILES if r > request.radius_miles] if plan.near is not None else []
     for radius in radii:
         message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing those within {radius:g} miles"
         widened: Relaxed = {"code": "radius", "message": message, "radius_miles": radius}
-        steps.append(Step(replace(request, radius_miles=radius), (*start, widened), most_words))
+        steps.append(Step(replace(request, radius_miles=radius), (*start, widened), need))
     request, relaxed = steps[-1].request, steps[-1].relaxed
     for name in (name for name in DROP_ORDER if name in plan.from_words):
         label = ", ".join(map(str, _values(request, name)))
@@ -74,12 +82,10 @@ def _loosened(plan: Plan, *, most_words: bool, start: tuple[Relaxed, ...]) -> li
         relaxed += ({"code": "dropped", "field": name, "message": message},)
         cleared = None if name in ("sees_children", "bookable_online") else ()
         request = replace(request, **{REQUEST_ATTRIBUTE[name]: cleared})  # type: ignore[arg-type]
-        steps.append(Step(request, relaxed, most_words))
+        steps.append(Step(request, relaxed, need))
     if plan.near is not None:
         message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing the nearest"
-        steps.append(
-            Step(request, (*relaxed, {"code": "nearest", "message": message}), most_words, within_radius=False)
-        )
+        steps.append(Step(request, (*relaxed, {"code": "nearest", "message": message}), need, within_radius=False))
     return steps
 
 

@@ -135,6 +135,9 @@ class Relaxed(TypedDict):
     """With "dropped": the filter dropped, as its parameter name."""
     radius_miles: NotRequired[float]
     """With "radius": the radius searched instead."""
+    after_results: NotRequired[int]
+    """When the search as asked found a few and the page was filled with looser results: how many results
+    (those that match as asked) come before the ones this relaxation found. Absent when nothing matched as asked."""
 
 
 @documented

@@ -12,7 +12,7 @@ from chalicelib.search.notices import notices_for
 from chalicelib.search.query import build_search_body
 from chalicelib.search.relaxation import Step, ladder
 from chalicelib.search.request import SearchRequest
-from chalicelib.search.responses import Profile, SearchResults, Suggestions
+from chalicelib.search.responses import Profile, Relaxed, SearchResults, Suggestions
 from chalicelib.search.results import to_profile, to_search_response
 from chalicelib.search.spelling import best_correction, build_spelling_body
 from chalicelib.search.suggest import MIN_CHARS, build_suggest_body, to_suggestions
@@ -43,18 +43,26 @@ class SearchService:
         plan = plan_search(request, understood, self._given_near(request, vocabulary))
         raw = self._index.search(build_search_body(plan.request, plan.origin, boost_words=plan.boost_words))
         total = raw["hits"]["total"]["value"]
-        steps = ladder(plan) if total == 0 else []
+        # Nobody: the first step of the ladder that finds someone answers, paged as usual.
+        # A first page with room to spare: it is filled from the ladder's steps in order,
+        # after the full matches (and then the answer is that one page).
+        fill = 0 < total < request.page_size and request.page == 1
+        steps = ladder(plan) if total == 0 or fill else []
         spell = bool(plan.request.q) and total < FEW_RESULTS
-        answered, relaxed, did_you_mean = plan.request, [], None
+        answered, did_you_mean = plan.request, None
+        relaxed: list[Relaxed] = []
         if steps or spell:
             bodies = [self._step_body(plan, step) for step in steps]
             answers = self._index.msearch([*bodies, build_spelling_body(plan.request.q)] if spell else bodies)
             if spell:
                 did_you_mean = _in_words(request.q, plan.request.q, best_correction(answers.pop(), plan.request.q))
-            for step, answer in zip(steps, answers, strict=True):
-                if answer["hits"]["total"]["value"] > 0:
-                    raw, answered, relaxed = answer, step.request, list(step.relaxed)
-                    break
+            if fill:
+                raw, relaxed = _filled(raw, steps, answers, request.page_size)
+            else:
+                for step, answer in zip(steps, answers, strict=True):
+                    if answer["hits"]["total"]["value"] > 0:
+                        raw, answered, relaxed = answer, step.request, list(step.relaxed)
+                        break
         return to_search_response(
             raw,
             answered,
@@ -70,7 +78,7 @@ class SearchService:
         return build_search_body(
             step.request,
             plan.origin,
-            most_words=step.most_words,
+            need=step.need,
             within_radius=step.within_radius,
             boost_words=plan.boost_words,
         )
@@ -98,6 +106,27 @@ class SearchService:
         if point is None:
             raise InvalidParameter("near", "'near' is not a place we know: try a postcode, a town or a hospital")
         return Near(request.near, point, from_words=False)
+
+
+def _filled(
+    raw: dict[str, Any], steps: list[Step], answers: list[dict[str, Any]], size: int
+) -> tuple[dict[str, Any], list[Relaxed]]:
+    """The full matches, then those each step adds, in the ladder's order, up to ``size``;
+    what was relaxed for them, each saying after how many results it starts."""
+    hits = list(raw["hits"]["hits"])
+    seen = {hit["_id"] for hit in hits}
+    relaxed: list[Relaxed] = []
+    for step, answer in zip(steps, answers, strict=True):
+        added = [hit for hit in answer["hits"]["hits"] if hit["_id"] not in seen][: size - len(hits)]
+        if added:
+            said = {item["message"] for item in relaxed}
+            relaxed += [{**item, "after_results": len(hits)} for item in step.relaxed if item["message"] not in said]
+            hits += added
+            seen.update(hit["_id"] for hit in added)
+        if len(hits) >= size:
+            break
+    total = {**raw["hits"]["total"], "value": len(hits)}
+    return {**raw, "hits": {**raw["hits"], "hits": hits, "total": total}}, relaxed
 
 
 def _in_words(q: str, text: str, correction: str | None) -> str | None:

@@ -1,22 +1,27 @@
-"""Typeahead: names, specialties, treatments, conditions and hospitals as the patient types.
+"""Typeahead: names, specialties, treatments, conditions, hospitals and places as the patient types.
 
 One request to the same index as search: the specialists whose names start with the
 typed words (one typo forgiven from 4 characters), and aggregations that gather the
 labels of specialists whose specialties, treatments, conditions or hospitals do. The
-labels whose own words the typed words begin are then ranked here in Python.
+labels whose own words the typed words begin are then ranked here in Python, together
+with the places (towns and postcode outward codes) of the offline geocoder's table,
+which is matched in memory: no second request.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import index_schema as f
 from chalicelib.errors import InvalidParameter
 from chalicelib.search.parameters import Params, QueryParameter, reject_unknown, text, whole
 from chalicelib.search.responses import Suggestion, SuggestionType
 from chalicelib.slugs import slugify
+
+if TYPE_CHECKING:
+    from chalicelib.search.suggest_places import PlaceIndex
 
 MIN_CHARS = 2
 FUZZY_FROM = 4
@@ -48,6 +53,9 @@ _KIND_WEIGHT: dict[SuggestionType, float] = {
     "treatment": 2.5,
     "hospital": 2.0,
     "specialist": 2.6,
+    # Below the medical kinds, so "card" is Cardiology before Cardiff; above hospitals,
+    # whose names often hold the town's: "hendon" offers the town and the hospital.
+    "place": 2.4,
 }
 
 
@@ -139,7 +147,7 @@ def _within_one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _typo_prefix(word: str, typed: str) -> bool:
+def typo_prefix(word: str, typed: str) -> bool:
     """Whether ``typed`` begins ``word`` but for one typo (a letter changed, added or lost)."""
     if len(typed) < FUZZY_FROM:
         return False
@@ -156,11 +164,15 @@ def _match_quality(label: str, typed: list[str]) -> float:
         return 2.0
     if all(any(word.startswith(t) for word in words) for t in typed):
         return 1.0
-    fuzzy = all(any(word.startswith(t) or _typo_prefix(word, t) for word in words) for t in typed)
+    fuzzy = all(any(word.startswith(t) or typo_prefix(word, t) for word in words) for t in typed)
     return 0.5 if fuzzy else 0.0
 
 
-def to_suggestions(raw: dict[str, Any], q: str, limit: int) -> list[Suggestion]:
+def to_suggestions(raw: dict[str, Any], q: str, limit: int, places: PlaceIndex | None = None) -> list[Suggestion]:
+    """The index's answer and the places ``q`` may mean (from the offline table unless
+    ``places`` is given), blended by score, best first."""
+    from chalicelib.search.suggest_places import gazetteer, place_suggestion  # the table on first use
+
     typed = typed_words(q)
     if not typed:
         return []
@@ -180,5 +192,7 @@ def to_suggestions(raw: dict[str, Any], q: str, limit: int) -> list[Suggestion]:
         if quality:
             score = _KIND_WEIGHT[kind] + quality + 0.1 * math.log1p(count)
             scored.append((score, {"type": kind, "label": label, "value": value}))
+    for rank, (quality, place) in enumerate((gazetteer() if places is None else places).match(q, limit)):
+        scored.append((_KIND_WEIGHT["place"] + quality - 0.01 * rank, place_suggestion(place)))
     scored.sort(key=lambda item: (-item[0], item[1]["label"]))
     return [suggestion for _, suggestion in scored[:limit]]

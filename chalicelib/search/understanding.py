@@ -217,9 +217,21 @@ class _Reader:
         if self._words[i] in p.GENDER_WORDS:
             gender = p.GENDER_WORDS[self._words[i]]
             return _Match(i + 1, self._part("gender", gender.capitalize(), i, i + 1, gender))
+        if (stop := self._child_age(i)) is not None:
+            return _Match(stop, self._part("children", "Sees children", i, stop, True))
         if (stop := self._phrase(i, p.CHILDREN_PHRASES)) is not None:
             return _Match(stop, self._part("children", "Sees children", i, stop, True))
         return None
+
+    def _child_age(self, i: int) -> int | None:
+        """ "7 year old", "3-year-old", "14 months old": the patient is a child."""
+        words = self._words
+        if not words[i].isdigit() or i + 2 >= len(words) or words[i + 1] not in p.CHILD_AGE_UNITS:
+            return None
+        if words[i + 2] != "old":
+            return None
+        years = int(words[i]) if words[i + 1] in ("year", "years", "yr", "yrs") else 0
+        return i + 3 if years < p.CHILD_AGE_BELOW_YEARS else None
 
     def _bare_places(self, matches: dict[int, _Match]) -> None:
         """A place without a cue: "dermatologist Bristol", "SW19 varicose veins". Only at the

@@ -86,6 +86,10 @@ def test_given_a_place_in_the_words_then_it_is_the_search_location_and_leaves_th
         ("lady doctor for smear test", "smear test", [("gender", "female", "lady")]),
         ("my son keeps getting ear infections", "ear infections", [("children", True, "my son")]),
         ("dermatologist I can book online", "dermatologist", [("booking", True, "I can book online")]),
+        ("book a vasectomy online", "vasectomy", [("booking", True, "online")]),
+        ("my 7 year old has eczema", "eczema", [("children", True, "7 year old")]),
+        ("a 3-year-old with glue ear", "glue ear", [("children", True, "3-year-old")]),
+        ("paediatric dermatologist", "dermatologist", [("children", True, "paediatric")]),
         ("at the Priory hospital", "", [("hospital", "priory", "at the Priory hospital")]),
         ("BMI Hendon Hospital cardiology", "cardiology", [("hospital", "hendon", "BMI Hendon Hospital")]),
     ],
@@ -135,6 +139,7 @@ def test_given_filler_and_generic_words_then_they_are_not_searched(vocabulary: V
         ("Richard O'Flynn", "Richard O'Flynn"),
         ("reading glasses", "reading glasses"),  # a town only after a cue
         ("vitamin B12 deficiency", "vitamin B12 deficiency"),  # not a Birmingham postcode
+        ("my 45 year old husband", "45 year old husband"),  # an adult
     ],
 )
 def test_given_names_and_everyday_words_then_nothing_is_understood(vocabulary: Vocabulary, q: str, text: str) -> None:
