@@ -26,7 +26,7 @@ REQUEST_ATTRIBUTE: dict[Droppable, str] = {
     "sees_children": "sees_children",
     "bookable_online": "bookable_online",
 }
-_KIND: dict[Droppable, PartKind] = {
+KIND_OF: dict[Droppable, PartKind] = {
     "insurer": "insurer",
     "language": "language",
     "gender": "gender",
@@ -68,7 +68,7 @@ def plan_search(request: SearchRequest, understood: Understanding, given_near: N
     from_words: list[Droppable] = []
     conflicts: list[Conflict] = []
     for name, attribute in REQUEST_ATTRIBUTE.items():
-        kind = _KIND[name]
+        kind = KIND_OF[name]
         words = [part.words for part in understood.parts if part.kind == kind and part.value]
         if not words:
             continue

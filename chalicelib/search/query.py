@@ -55,17 +55,19 @@ MOST_WORDS = "1<-1 4<75%"
 _FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
 
 
-def text_query(q: str, *, need: WordsNeeded = "all") -> dict[str, Any]:
+def text_query(q: str, *, need: WordsNeeded = "all", fuzzy: bool = True) -> dict[str, Any]:
     """How well a specialist matches the patient's words. Every word must match, or, as
     relaxation steps when that found nobody, "most" (all but one; three in four past four
-    words) or "any" one of them, the rarer words scoring higher."""
-    clauses = [*_name_clauses(q), *_about_clauses(q, need)]
+    words) or "any" one of them, the rarer words scoring higher. Without ``fuzzy`` (every
+    word is one the catalog uses) no misspelling is forgiven: "cardiologist" is not two
+    edits from "radiologist" then."""
+    clauses = [*_name_clauses(q, fuzzy), *_about_clauses(q, need, fuzzy)]
     return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
-def _name_clauses(q: str) -> list[dict[str, Any]]:
+def _name_clauses(q: str, fuzzy_ok: bool = True) -> list[dict[str, Any]]:
     exact = {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}}
-    fuzzy = _fuzzy_text(q)
+    fuzzy = _fuzzy_text(q) if fuzzy_ok else None
     if fuzzy is None:
         return [exact]
     return [
@@ -80,10 +82,10 @@ def _fuzzy_text(q: str) -> str | None:
     return " ".join(words) if len(words) <= MAX_FUZZY_WORDS else None
 
 
-def _about_clauses(q: str, need: WordsNeeded = "all") -> list[dict[str, Any]]:
-    fuzzy = _fuzzy_text(q)
+def _about_clauses(q: str, need: WordsNeeded = "all", fuzzy_ok: bool = True) -> list[dict[str, Any]]:
+    fuzzy = _fuzzy_text(q) if fuzzy_ok else None
     if fuzzy is None:
-        return [_all_text(q, boost=3, need=need)]
+        return [_all_text(q, boost=3, need=need), *_name_and_text(q)]
     return [
         _all_text(q, boost=3, need=need),
         # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
@@ -183,12 +185,13 @@ def build_search_body(
     need: WordsNeeded = "all",
     within_radius: bool = True,
     boost_words: str = "",
+    fuzzy: bool = True,
 ) -> dict[str, Any]:
     """The request for one step of the search: ``need`` and ``within_radius=False``
     are the relaxation ladder's loosened forms (:mod:`chalicelib.search.relaxation`);
     ``boost_words`` (the words understood as who the patient is, "children's") rank as
     text without being required."""
-    must: list[dict[str, Any]] = [text_query(request.q, need=need)] if request.q else []
+    must: list[dict[str, Any]] = [text_query(request.q, need=need, fuzzy=fuzzy)] if request.q else []
     should: list[dict[str, Any]] = [_all_text(boost_words, boost=1)] if boost_words else []
     filters: list[dict[str, Any]] = []
     if request.conditions:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from chalicelib.search.interpretation import REQUEST_ATTRIBUTE, Droppable, Plan
+from chalicelib.search.interpretation import KIND_OF, REQUEST_ATTRIBUTE, Droppable, Plan
 from chalicelib.search.query import WordsNeeded
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import Relaxed
@@ -28,14 +28,6 @@ from chalicelib.search.responses import Relaxed
 WIDER_RADII_MILES = (50.0, 100.0)
 # Least important first: what a patient gives up before the others.
 DROP_ORDER: tuple[Droppable, ...] = ("bookable_online", "language", "gender", "insurer", "sees_children", "hospital")
-_WHAT = {
-    "bookable_online": "online booking",
-    "language": "the language",
-    "gender": "the gender",
-    "insurer": "the insurer",
-    "sees_children": "seeing children",
-    "hospital": "the hospital",
-}
 
 
 @dataclass(frozen=True)
@@ -77,8 +69,9 @@ def _loosened(plan: Plan, *, need: WordsNeeded, start: tuple[Relaxed, ...]) -> l
         steps.append(Step(replace(request, radius_miles=radius), (*start, widened), need))
     request, relaxed = steps[-1].request, steps[-1].relaxed
     for name in (name for name in DROP_ORDER if name in plan.from_words):
-        label = ", ".join(map(str, _values(request, name)))
-        message = f"Nobody who fits with {_WHAT[name]}{f' ({label})' if label else ''}; showing those who fit otherwise"
+        labels = [part.label for part in plan.understood.parts if part.kind == KIND_OF[name] and part.value]
+        said = " or ".join(label[:1].lower() + label[1:] for label in labels)
+        message = f"Nobody who fits is also {said}; showing those who fit otherwise"
         relaxed += ({"code": "dropped", "field": name, "message": message},)
         cleared = None if name in ("sees_children", "bookable_online") else ()
         request = replace(request, **{REQUEST_ATTRIBUTE[name]: cleared})  # type: ignore[arg-type]
@@ -87,8 +80,3 @@ def _loosened(plan: Plan, *, need: WordsNeeded, start: tuple[Relaxed, ...]) -> l
         message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing the nearest"
         steps.append(Step(request, (*relaxed, {"code": "nearest", "message": message}), need, within_radius=False))
     return steps
-
-
-def _values(request: SearchRequest, name: Droppable) -> tuple[object, ...]:
-    value = getattr(request, REQUEST_ATTRIBUTE[name])
-    return tuple(value) if isinstance(value, tuple) else ()

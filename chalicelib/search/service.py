@@ -41,18 +41,22 @@ class SearchService:
         vocabulary = self._vocabulary.get()
         understood = understand(request.q, vocabulary) if request.q else Understanding("")
         plan = plan_search(request, understood, self._given_near(request, vocabulary))
-        raw = self._index.search(build_search_body(plan.request, plan.origin, boost_words=plan.boost_words))
+        fuzzy = not vocabulary.spells(plan.request.q)
+        raw = self._index.search(
+            build_search_body(plan.request, plan.origin, boost_words=plan.boost_words, fuzzy=fuzzy)
+        )
         total = raw["hits"]["total"]["value"]
         # Nobody: the first step of the ladder that finds someone answers, paged as usual.
         # A first page with room to spare: it is filled from the ladder's steps in order,
         # after the full matches (and then the answer is that one page).
         fill = 0 < total < request.page_size and request.page == 1
         steps = ladder(plan) if total == 0 or fill else []
-        spell = bool(plan.request.q) and total < FEW_RESULTS
+        # "Did you mean" only for words the catalog does not use.
+        spell = fuzzy and bool(plan.request.q) and total < FEW_RESULTS
         answered, did_you_mean = plan.request, None
         relaxed: list[Relaxed] = []
         if steps or spell:
-            bodies = [self._step_body(plan, step) for step in steps]
+            bodies = [self._step_body(plan, step, fuzzy) for step in steps]
             answers = self._index.msearch([*bodies, build_spelling_body(plan.request.q)] if spell else bodies)
             if spell:
                 did_you_mean = _in_words(request.q, plan.request.q, best_correction(answers.pop(), plan.request.q))
@@ -74,13 +78,14 @@ class SearchService:
         )
 
     @staticmethod
-    def _step_body(plan: Plan, step: Step) -> dict[str, Any]:
+    def _step_body(plan: Plan, step: Step, fuzzy: bool) -> dict[str, Any]:
         return build_search_body(
             step.request,
             plan.origin,
             need=step.need,
             within_radius=step.within_radius,
             boost_words=plan.boost_words,
+            fuzzy=fuzzy,
         )
 
     def suggest(self, q: str, limit: int) -> Suggestions:
@@ -119,14 +124,26 @@ def _filled(
     for step, answer in zip(steps, answers, strict=True):
         added = [hit for hit in answer["hits"]["hits"] if hit["_id"] not in seen][: size - len(hits)]
         if added:
-            said = {item["message"] for item in relaxed}
-            relaxed += [{**item, "after_results": len(hits)} for item in step.relaxed if item["message"] not in said]
+            said = {_what(item) for item in relaxed}
+            relaxed += [_after(item, len(hits)) for item in step.relaxed if _what(item) not in said]
             hits += added
             seen.update(hit["_id"] for hit in added)
         if len(hits) >= size:
             break
     total = {**raw["hits"]["total"], "value": len(hits)}
     return {**raw, "hits": {**raw["hits"], "hits": hits, "total": total}}, relaxed
+
+
+def _what(item: Relaxed) -> tuple[object, ...]:
+    return item["code"], item.get("field"), item.get("radius_miles")
+
+
+def _after(item: Relaxed, position: int) -> Relaxed:
+    """A relaxation that only filled the page: "Only 1 fits as asked; also showing the nearest"."""
+    _, _, showing = item["message"].partition("; showing ")
+    fit = "1 fits" if position == 1 else f"{position} fit"
+    message = f"Only {fit} as asked; also showing {showing}" if showing else item["message"]
+    return {**item, "message": message, "after_results": position}
 
 
 def _in_words(q: str, text: str, correction: str | None) -> str | None:

@@ -73,6 +73,12 @@ class Vocabulary:
     hospital_places: Mapping[str, Hospital] = field(default_factory=dict)  # short names: "near Hendon"
     hospital_ids: Mapping[str, Hospital] = field(default_factory=dict)  # for the `near` parameter
     locate: Callable[[str], Place | None] = lambda _key: None  # a folded phrase to a gazetteer place
+    words: frozenset[str] = frozenset()  # the catalog's own words: spelled right
+
+    def spells(self, text: str) -> bool:
+        """Whether every word of ``text`` is one the catalog uses (a plural too)."""
+        words = [token.group() for token in _TOKEN.finditer(fold(text))]
+        return bool(words) and all(word in self.words or word.rstrip("s") in self.words for word in words)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ holds: only :mod:`chalicelib.search.phrases` is curated.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 REFRESH_S = 600.0
 _TERMS = 1000
 _HOSPITALS = 5000
+_LABELS = 5000
+_LABEL_FIELDS = {"specialties": f.SPECIALTY_LABELS, "treatments": f.TREATMENT_LABELS, "conditions": f.CONDITION_LABELS}
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def vocabulary_body() -> dict[str, Any]:
@@ -37,6 +41,7 @@ def vocabulary_body() -> dict[str, Any]:
         "track_total_hits": False,
         "aggs": {
             "insurers": {"terms": {"field": f.INSURERS, "size": _TERMS}},
+            **{name: {"terms": {"field": field, "size": _LABELS}} for name, field in _LABEL_FIELDS.items()},
             "languages": {"terms": {"field": f.LANGUAGES, "size": _TERMS}},
             "hospitals": {
                 "nested": {"path": f.HOSPITALS},
@@ -118,7 +123,15 @@ def to_vocabulary(raw: dict[str, Any], locate: Callable[[str], Place | None]) ->
     ]
     named, short = hospital_phrases(hospitals)
     ids = {hospital.id: hospital for hospital in hospitals}
-    return Vocabulary(insurers, insurer_cued, languages, named, short, ids, locate)
+    labels = [b["key"] for name in _LABEL_FIELDS for b in aggregations[name]["buckets"]]
+    return Vocabulary(insurers, insurer_cued, languages, named, short, ids, locate, catalog_words(labels))
+
+
+def catalog_words(labels: Iterable[str]) -> frozenset[str]:
+    """The words of the catalog's specialties, treatments and conditions and of the synonym
+    rules ("cardiologist"): words typed from these are spelled right, and not fuzzed."""
+    text = " ".join([*labels, *f.synonym_rules()])
+    return frozenset(_WORD.findall(fold(text)))
 
 
 class Gazetteer:

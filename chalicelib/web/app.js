@@ -12,8 +12,12 @@ import {
   renderCards,
   renderDidYouMean,
   renderNoResults,
+  renderNotices,
   renderPager,
+  renderRelaxed,
+  renderUnderstood,
   statusText,
+  withoutWords,
 } from "./results.js";
 import { attachTypeahead } from "./typeahead.js";
 
@@ -155,6 +159,7 @@ async function showNoResults(state, body, chips) {
 
 function suggestionHref(suggestion, state) {
   if (suggestion.type === "specialist") return profileHref(suggestion.value);
+  if (suggestion.type === "place") return href({ ...state, q: "", near: suggestion.value, page: 1 });
   labels.set(`${suggestion.type}:${suggestion.value}`, suggestion.label);
   const values = state.selection[suggestion.type] || [];
   const chosen = values.includes(suggestion.value) ? values : [...values, suggestion.value];
@@ -192,6 +197,7 @@ function showAnswer(state, body) {
   setFieldError($("near"), $("near-error"), "");
   $("search-error").hidden = true;
   const chips = renderChips(state);
+  showUnderstood(state, body);
   renderFilters($("filters"), body.facets, state.selection, toggleFilter, labelOf);
   renderCards($("cards"), body.results);
   renderDidYouMean($("did-you-mean"), body.total ? body.did_you_mean : null, (q) => href({ ...state, q, page: 1 }));
@@ -202,7 +208,21 @@ function showAnswer(state, body) {
   if (!body.total) showNoResults(state, body, chips);
 }
 
+// What the words said, as chips; removing one deletes its words from q and searches again.
+function showUnderstood(state, body) {
+  renderNotices($("notices"), body.notices);
+  renderRelaxed($("relaxed"), body.relaxed);
+  const nodes = { container: $("understood"), text: $("understood-text"), parts: $("parts"), conflicts: $("conflicts") };
+  renderUnderstood(nodes, body.interpreted, (part) => {
+    const q = withoutWords(state.q, part.words);
+    $("q").value = q;
+    navigate(href(withChanges({ q })));
+    $("results-heading").focus();
+  });
+}
+
 function showSearchError(error) {
+  showUnderstood(current(), {});
   const near = error instanceof ApiError && error.field === "near";
   if (near) {
     setFieldError($("near"), $("near-error"), error.message);

@@ -137,3 +137,50 @@ export function renderNoResults(node, { q, didYouMean, chips, near, suggestions,
   );
   node.hidden = false;
 }
+
+// What the API understood of the words: a chip per part (its × deletes the part's words
+// from the box and searches again), the words still matched as text, and any conflicts.
+export function renderUnderstood(nodes, interpreted, onRemove) {
+  const parts = (interpreted && interpreted.parts) || [];
+  const conflicts = (interpreted && interpreted.conflicts) || [];
+  const text = parts.length && interpreted.text ? interpreted.text : "";
+  nodes.text.hidden = !text;
+  nodes.text.textContent = text ? `Searching for: ${text}` : "";
+  clear(nodes.parts).append(
+    ...parts.map((part) =>
+      el(
+        "li",
+        { class: "chip chip-part" },
+        el("span", { class: "chip-label", text: part.label }),
+        el(
+          "button",
+          { type: "button", class: "chip-remove", onclick: () => onRemove(part) },
+          hiddenText(`Remove ${part.label}`),
+          el("span", { "aria-hidden": "true", text: "×" }),
+        ),
+      ),
+    ),
+  );
+  clear(nodes.conflicts).append(...conflicts.map((c) => el("li", { text: c.message })));
+  nodes.container.hidden = !parts.length && !conflicts.length;
+}
+
+// The last thing relaxed is what the results show. The node stays in the page (a live
+// region) and is empty when nothing was relaxed.
+export function renderRelaxed(node, relaxed) {
+  node.textContent = relaxed && relaxed.length ? relaxed[relaxed.length - 1].message : "";
+}
+
+// Safety notices (e.g. chest pain: call 999) come before everything else.
+export function renderNotices(node, notices) {
+  clear(node).append(...(notices || []).map((n) => el("p", { class: "notice", role: "alert", text: n.message })));
+}
+
+// The query without a part's words: the exact substring (else the same words in any case),
+// then spaces collapsed.
+export function withoutWords(q, words) {
+  let at = q.indexOf(words);
+  if (at < 0) at = q.toLowerCase().indexOf(words.toLowerCase());
+  const rest = at < 0 ? q : q.slice(0, at) + " " + q.slice(at + words.length);
+  return rest.replace(/\s+/g, " ").trim();
+}

@@ -12,6 +12,7 @@ const KIND_LABELS = {
   treatment: "Treatment",
   condition: "Condition",
   hospital: "Hospital",
+  place: "Place",
 };
 
 export function attachTypeahead({ input, listbox, status, fetchSuggestions, onSelect }) {

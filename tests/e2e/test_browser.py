@@ -246,6 +246,159 @@ def test_given_a_misspelt_name_then_did_you_mean_offers_the_correction_and_finds
     shots.take(page, "corrected")
 
 
+def understood(page: Page) -> list[str]:
+    """The labels of the chips for what the words said ("near Hendon", "Covered by WPA")."""
+    settled(page)
+    return page.locator("#parts .chip-label").all_inner_texts()
+
+
+def card_names(page: Page) -> list[str]:
+    settled(page)
+    return page.locator(".card h3").all_inner_texts()
+
+
+def test_given_words_with_a_place_then_a_chip_shows_it_and_its_x_searches_without_those_words(
+    page: Page, stack: LocalStack, shots: Screenshots
+) -> None:
+    without_place = api(stack, "/specialists", q="psychiatrist", page_size="1")["total"]
+    page.goto("/")
+    page.locator("#q").fill("psychiatrist near Hendon")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#parts .chip-label")).to_have_text(["near Hendon"])
+    expect(page.locator("#understood-text")).to_have_text("Searching for: psychiatrist")
+    near_hendon = card_names(page)
+    assert len(near_hendon) == 10
+    assert len(distances(page)) == 10  # the place from the words gives every card its distance
+    shots.take(page, "chip")
+    assert_accessible(page, shots, "chip")
+
+    page.get_by_role("button", name="Remove near Hendon", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"\?q=psychiatrist$"))
+    expect(page.locator("#q")).to_have_value("psychiatrist")
+    expect(page.locator("#status")).to_have_text(re.compile(rf"^{without_place} specialists found"))
+    expect(page.locator("#parts .chip-label")).to_have_count(0)
+    expect(page.locator("#understood")).to_be_hidden()
+    expect(page.locator(".card-distance")).to_have_count(0)
+    everywhere = card_names(page)
+    assert everywhere != near_hendon
+    expect(page.locator("#results-heading")).to_be_focused()
+    shots.take(page, "chip-removed")
+
+
+def test_given_words_naming_an_insurer_then_a_chip_shows_it_and_only_its_members_are_found(
+    page: Page, stack: LocalStack, shots: Screenshots
+) -> None:
+    everyone = api(stack, "/specialists", q="cardiologist", page_size="1")["total"]
+    with_wpa = api(stack, "/specialists", q="cardiologist", insurer="wpa", page_size="1")["total"]
+    assert 0 < with_wpa < everyone
+    answer = api(stack, "/specialists", q="cardiologist that takes WPA", page_size="1")
+    assert answer["relaxed"] == [], answer  # nothing loosened: everyone found takes WPA
+    page.goto("/")
+    page.locator("#q").fill("cardiologist that takes WPA")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#parts .chip-label")).to_have_text(["Covered by WPA"])
+    expect(page.get_by_role("button", name="Remove Covered by WPA", exact=True)).to_be_visible()
+    expect(page.locator("#status")).to_have_text(re.compile(rf"^{with_wpa} specialists found"))
+    assert facet_counts(page, "insurer")["WPA"] == with_wpa  # every one found takes WPA
+    shots.take(page, "insurer-chip")
+
+    page.locator(".card").first.get_by_role("link", name=re.compile(r"^View profile")).click()
+    expect(page.locator(".facts dt:text-is('Insurers') + dd")).to_contain_text("WPA")
+    shots.take(page, "profile-takes-wpa")
+    page.go_back()
+    expect(page.locator("#parts .chip-label")).to_have_text(["Covered by WPA"])
+
+    overridden = api(stack, "/specialists", q="cardiologist that takes Bupa", insurer="wpa", page_size="1")
+    conflicts = [c["message"] for c in overridden["interpreted"]["conflicts"]]
+    assert conflicts, overridden  # the explicit insurer wins over the words
+    page.goto("/?q=cardiologist+that+takes+Bupa&insurer=wpa")
+    expect(page.locator("#conflicts li")).to_have_text(conflicts)
+    shots.take(page, "conflict")
+
+
+def test_given_words_describing_an_emergency_then_an_alert_to_call_999_comes_before_the_results(
+    page: Page, stack: LocalStack, shots: Screenshots
+) -> None:
+    page.goto("/")
+    page.locator("#q").fill("crushing chest pain")
+    page.keyboard.press("Enter")
+
+    alert = page.locator("#notices").get_by_role("alert")
+    expect(alert).to_have_count(1)
+    expect(alert).to_contain_text("Call 999 now")
+    expect(page.locator(".card").first).to_be_visible()
+    assert shown_total(page) > 0
+    above = alert.bounding_box()
+    assert above
+    for below in (page.locator("#results-heading"), page.locator(".card").first, page.locator("#filters-panel")):
+        box = below.bounding_box()
+        assert box
+        assert above["y"] + above["height"] <= box["y"]
+    shots.take(page, "alert", full_page=False)
+    assert_accessible(page, shots, "alert")
+
+    page.locator("#q").fill("cardiologist")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?q=cardiologist$"))
+    expect(page.locator("#notices").get_by_role("alert")).to_have_count(0)
+
+
+def test_given_nobody_near_the_place_in_the_words_then_a_polite_line_says_how_the_search_was_widened(
+    page: Page, stack: LocalStack, shots: Screenshots
+) -> None:
+    answer = api(stack, "/specialists", q="dermatologist near Inverness", page_size="1")
+    assert answer["relaxed"], answer  # the demo data has no dermatologist within 25 miles of Inverness
+    widened = answer["relaxed"][-1]["message"]
+    page.goto("/")
+    page.locator("#q").fill("dermatologist near Inverness")
+    page.keyboard.press("Enter")
+
+    relaxed = page.get_by_role("status").filter(has_text=widened)
+    expect(relaxed).to_have_text(widened)
+    expect(relaxed).to_have_attribute("aria-live", "polite")
+    miles = distances(page)
+    assert miles
+    assert min(miles) > 25
+    line, card = relaxed.bounding_box(), page.locator(".card").first.bounding_box()
+    assert line
+    assert card
+    assert line["y"] + line["height"] <= card["y"]
+    shots.take(page, "relaxed", full_page=False)
+
+    page.get_by_role("button", name="Remove near Inverness", exact=True).click()
+    expect(page).to_have_url(re.compile(r"\?q=dermatologist$"))
+    expect(page.locator("#relaxed")).to_be_empty()
+    expect(page.locator(".card").first).to_be_visible()
+    shots.take(page, "nothing-relaxed", full_page=False)
+
+
+def test_given_a_360px_phone_then_chips_the_alert_and_the_relaxed_line_fit_and_pass_the_accessibility_check(
+    phone: Page, stack: LocalStack, shots: Screenshots
+) -> None:
+    words = "crushing chest pain near Hendon for children who speaks Gujarati that takes WPA"
+    answer = api(stack, "/specialists", q=words, page_size="1")
+    assert answer["relaxed"], answer
+    assert answer["notices"], answer
+    assert len(answer["interpreted"]["parts"]) == 4, answer
+    phone.goto("/")
+    phone.locator("#q").fill(words)
+    phone.keyboard.press("Enter")
+
+    expect(phone.locator("#notices").get_by_role("alert")).to_contain_text("999")
+    expect(phone.locator("#relaxed")).to_have_text(answer["relaxed"][-1]["message"])
+    assert understood(phone) == [part["label"] for part in answer["interpreted"]["parts"]]
+    expect(phone.locator(".card").first).to_be_visible()
+    _assert_fits(phone, 360)
+    chips = phone.locator("#parts li").evaluate_all("ns => ns.map(n => n.getBoundingClientRect().right)")
+    assert chips
+    assert max(chips) <= 360, chips
+    shots.take(phone, "understood")
+    assert_accessible(phone, shots, "phone-understood")
+
+
 def test_given_words_that_find_nobody_then_the_page_offers_ways_on(
     page: Page, stack: LocalStack, shots: Screenshots
 ) -> None:

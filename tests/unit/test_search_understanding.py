@@ -175,3 +175,13 @@ def test_given_the_longest_input_then_reading_stays_under_a_millisecond(vocabula
         result = understand(q, vocabulary)
     assert isinstance(result, Understanding)
     assert (time.perf_counter() - started) / 20 < 0.05
+
+
+def test_given_the_catalogs_words_then_only_text_made_of_them_is_spelled_right() -> None:
+    vocabulary = Vocabulary(words=frozenset({"cardiologist", "knee", "replacement"}))
+
+    assert vocabulary.spells("Cardiologist")
+    assert vocabulary.spells("knee replacements")  # a plural
+    assert not vocabulary.spells("cardiolgist")
+    assert not vocabulary.spells("knee replacment")
+    assert not vocabulary.spells("")
