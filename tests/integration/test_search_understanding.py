@@ -5,36 +5,27 @@ card's profile, every card's distance."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from chalice.test import Client
 
-from app import app
-from chalicelib import deps
 from chalicelib.adapters.opensearch_index import OpenSearchIndex
 from chalicelib.geocoding.offline import OfflineGeocoder
 from chalicelib.search.request import parse_search_request
 from chalicelib.search.service import SearchService
 from tests.conftest import BASE_ENV, DEMO_COUNT
-from tests.integration.test_search_api import get, search
+from tests.integration.test_search_api import client, get, search
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def client(demo_index: str, app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
-        yield chalice_client
+__all__ = ["client"]  # the Chalice client fixture of the search API tests, on the same node
 
 
 def as_asked(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The cards that match as asked: those before the first filled-in relaxed ones."""
     starts = [item["after_results"] for item in body["relaxed"] if "after_results" in item]
-    return body["results"][: min(starts)] if starts else body["results"]
+    results: list[dict[str, Any]] = body["results"]
+    return results[: min(starts)] if starts else results
 
 
 def profiles(client: Client, body: dict[str, Any]) -> list[dict[str, Any]]:
