@@ -142,23 +142,8 @@ def _markdown(results: dict[str, Any]) -> str:
     lines += _indexer_markdown(results)
     if "scaling" in results:
         lines += scaling_bench.markdown(results["scaling"])
-    search = results.get("search_latency")
-    if search:
-        ours, raw, suggest = search["search_handler"], search["raw_opensearch"], search["typeahead"]
-        lines += [
-            f"## Search ({search['queries']} queries x {search['rounds']} rounds, {results['indexed_for_search']:,} "
-            "specialists)",
-            "",
-            "| measure | ours | baseline | ratio | target |",
-            "| --- | ---: | ---: | ---: | --- |",
-            f"| search handler p50, ms (baseline: the same body sent raw with opensearch-py) | {ours['p50_ms']} | "
-            f"{raw['p50_ms']} | {search['p50_ratio']} | {search['p50_target']} |",
-            f"| search handler p95, ms (baseline: raw) | {ours['p95_ms']} | {raw['p95_ms']} | "
-            f"{round(ours['p95_ms'] / raw['p95_ms'], 3)} | - |",
-            f"| typeahead p95, ms (baseline: search handler p95) | {suggest['p95_ms']} | {ours['p95_ms']} | "
-            f"{search['typeahead_p95_over_search_p95']} | {search['typeahead_target']} |",
-            "",
-        ]
+    if "search_latency" in results:
+        lines += search_bench.markdown(results["search_latency"], results["indexed_for_search"])
     lines += _enquiry_markdown(results)
     if "load" in results:
         lines += load_bench.markdown(results["load"])
