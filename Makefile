@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
-# They need Python 3.11+, Java 17 and Maven; everything else is installed here.
+# They need Python 3.11+, Java 17 and Maven, and `make test` Node.js 20+ too (checked
+# first, by devstack/check-prerequisites.sh); everything else is installed here.
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -7,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell test "$$(id -u)" = 0 || echo sudo)
 
-.PHONY: run test lint typecheck unit integration e2e launcher opensearch bench relevance clean browser synth deploy
+.PHONY: prerequisites run-prerequisites run test lint typecheck unit integration e2e launcher opensearch bench relevance clean browser synth deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,16 +16,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+## What must be on the PATH already: one line naming what is missing and how to get it
+prerequisites:
+	@sh devstack/check-prerequisites.sh $(PYTHON) node
+run-prerequisites:
+	@sh devstack/check-prerequisites.sh $(PYTHON)
+
 ## The OpenSearch node's jars (Maven runs only when the pom or the launcher changed)
 launcher: $(STAMP)
 	$(PY) -m devstack.opensearch_node --build-only
 
 ## The whole stack locally: OpenSearch, moto, demo data, API on http://127.0.0.1:8000
-run: $(STAMP) launcher
+run: run-prerequisites $(STAMP) launcher
 	$(PY) -m devstack.run
 
 ## Every check and every test; starts what the tests need on free ports
-test: lint typecheck launcher
+test: prerequisites lint typecheck launcher
 	$(PY) -m pytest
 
 lint: $(STAMP)
