@@ -4,6 +4,8 @@ responses and an optional WAF web ACL.
 
 ``chalice package`` runs during the synth and writes a SAM template that the construct
 includes; resources keep Chalice's logical ids (``APIHandler``, ``Notify``, ``RestAPI``).
+Its deployment zip is finished first (``infra/lambda_package.py``: compiled bytecode, and
+no unused distributions).
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
-from chalice.cdk import Chalice
 from constructs import Construct
 
 from infra.bundle import REPO
 from infra.gateway import ACCESS_LOG_FORMAT, gateway_responses
+from infra.lambda_package import CompiledChalice
 from infra.roles import FunctionIdentity
 from infra.settings import ApiConfig
 
@@ -42,7 +44,7 @@ class ChaliceApp:
         environment: dict[str, str],
         memory_mb: int,
     ) -> None:
-        self.chalice = Chalice(
+        self.chalice = CompiledChalice(
             stack,
             "ChaliceApp",
             source_dir=str(REPO),
