@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,9 @@ CHECKED_SAMPLES = 20  # prefixes and profiles asked once before the steps, besid
 # The knee: the last step before the first that bends (see _bend).
 MIN_GAIN = 0.10
 MAX_P95_RATIO = 2.0
+# p95 is judged against the median p95 of the first steps, not the 1-user step alone: one
+# user's p95 is a few dozen samples, and its first requests meet caches still cold.
+BASELINE_STEPS = 3
 STEPS_PAST_KNEE = 2  # the step that bends and one more, to show the trend; then the rise stops
 
 # Compressed think time: a patient pauses for seconds; this is shortened so that a few dozen
@@ -118,6 +122,7 @@ def _run_against(stack: LocalStack, workdir: Path, users: tuple[int, ...], step_
         "think_s": list(THINK_S),
         "mix": WEIGHTS,
         "steps": steps,
+        "baseline": _baseline(steps),
         "knee": None if knee is None else _knee_summary(steps, knee),
         "server_errors_to_knee": sum(step["server_errors"] for step in steps[:below]),
         "server_errors": sum(step["server_errors"] for step in steps),
@@ -142,7 +147,7 @@ def _rise(
         print(f"load: {count} users for {step_s} s...", flush=True)
         records.append(_step(api_url, plan, workdir, index, count, step_s))
         steps.append(_summary(records[-1], count))
-        steps[-1]["bent"] = _bend(steps[-1], steps[-2] if index else None, steps[0])
+        _judge(steps)
         knee = _knee(steps)
         if knee is not None and index - knee >= STEPS_PAST_KNEE:
             break
@@ -252,17 +257,41 @@ def _latency(samples_ms: list[float]) -> dict[str, Any]:
 # --- The knee ------------------------------------------------------------------------------
 
 
+def _baseline(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the ratios compare with: for p95, the median p95 (all requests) of the first
+    BASELINE_STEPS steps (of those run so far); for requests/s, the 1-user step's."""
+    first = steps[:BASELINE_STEPS]
+    return {
+        "p95_ms": round(statistics.median(step["all"]["p95_ms"] for step in first), 2),
+        "p95_of_users": [step["users"] for step in first],
+        "rps": steps[0]["rps"],
+        "rps_of_users": steps[0]["users"],
+    }
+
+
+def _judge(steps: list[dict[str, Any]]) -> None:
+    """Set every step's ``bent`` against the baseline of the steps run so far. Until
+    BASELINE_STEPS steps have run the baseline may still move, so earlier verdicts are
+    revised; the rise stops only STEPS_PAST_KNEE steps past a knee, by when it is final."""
+    baseline = _baseline(steps)
+    for index, step in enumerate(steps):
+        step["bent"] = _bend(step, steps[index - 1] if index else None, baseline)
+
+
 def _bend(step: dict[str, Any], previous: dict[str, Any] | None, baseline: dict[str, Any]) -> str | None:
     """Why this step is past the knee, or None: any error (a non-2xx answer or none at all),
     throughput up by less than MIN_GAIN over the step before, or p95 (all requests) more than
-    MAX_P95_RATIO times the 1-user step's."""
+    MAX_P95_RATIO times the baseline's (see _baseline). The first step bends on errors only:
+    it is the least load there is, so a slow one is noise, not a bend."""
     if step["errors"]:
         return f"{step['errors']} errors"
-    if previous is not None and step["rps"] < (1 + MIN_GAIN) * previous["rps"]:
+    if previous is None:
+        return None
+    if step["rps"] < (1 + MIN_GAIN) * previous["rps"]:
         return f"req/s {_change(step['rps'], previous['rps'])} over {previous['users']} users"
-    ratio = step["all"]["p95_ms"] / baseline["all"]["p95_ms"]
+    ratio = step["all"]["p95_ms"] / baseline["p95_ms"]
     if ratio > MAX_P95_RATIO:
-        return f"p95 x{ratio:.2f} the 1-user step's"
+        return f"p95 x{ratio:.2f} the baseline's"
     return None
 
 
@@ -288,13 +317,13 @@ def _at_or_below_knee(steps: list[dict[str, Any]], knee: int | None) -> int:
 
 
 def _knee_summary(steps: list[dict[str, Any]], knee: int) -> dict[str, Any]:
-    step, baseline = steps[knee], steps[0]
+    step, baseline = steps[knee], _baseline(steps)
     return {
         "users": step["users"],
         "rps": step["rps"],
         "p95_ms": step["all"]["p95_ms"],
         "rps_ratio": round(step["rps"] / baseline["rps"], 2),
-        "p95_ratio": round(step["all"]["p95_ms"] / baseline["all"]["p95_ms"], 2),
+        "p95_ratio": round(step["all"]["p95_ms"] / baseline["p95_ms"], 2),
         "next": steps[knee + 1]["bent"] if knee + 1 < len(steps) else None,
     }
 
@@ -358,7 +387,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
 
 
 def _intro(result: dict[str, Any]) -> list[str]:
-    think, mix = result["think_s"], result["mix"]
+    think, mix, baseline = result["think_s"], result["mix"], _reported_baseline(result)
     share = {kind: round(100 * weight / sum(mix.values())) for kind, weight in mix.items()}
     return [
         "Locust, headless in a second process, against the local stack's API on 127.0.0.1 (OpenSearch node with "
@@ -376,10 +405,13 @@ def _intro(result: dict[str, Any]) -> list[str]:
         "stream worker, and Locust itself; in AWS, Lambda scales out per request. The machine is shared with other "
         "work, so the figures are noisy.",
         "",
-        f"**Baseline: the 1-user step**; the ratios compare each step with it. **Knee**: the last step before the "
-        f"first that bends: any error (a non-2xx answer, or none), requests/s up less than {MIN_GAIN:.0%} over the "
-        f"step before, or p95 of all requests more than {MAX_P95_RATIO:g} x the baseline's. The rise stops "
-        f"{STEPS_PAST_KNEE} steps past the knee.",
+        f"**Baseline for p95: the median p95 of all requests over the first {len(baseline['p95_of_users'])} steps "
+        f"({_users(baseline['p95_of_users'])}), {baseline['p95_ms']} ms**, not the 1-user step alone (its p95 is a "
+        "few dozen samples, and it meets caches still cold); **for requests/s: the "
+        f"{baseline['rps_of_users']}-user step's**. The ratios compare each step with these. **Knee**: the last "
+        f"step before the first that bends: any error (a non-2xx answer, or none), or, from the second step on, "
+        f"requests/s up less than {MIN_GAIN:.0%} over the step before or p95 of all requests more than "
+        f"{MAX_P95_RATIO:g} x the baseline's. The rise stops {STEPS_PAST_KNEE} steps past the knee.",
         "",
     ]
 
@@ -390,16 +422,27 @@ def _steps_table(result: dict[str, Any]) -> list[str]:
         f"| users | req/s | req/s ratio | {head} | p95 all, ms | p95 ratio | errors | 5xx | bends |",
         "| ---: | ---: | ---: |" + " ---: |" * len(REQUEST_TYPES) + " ---: | ---: | ---: | ---: | --- |",
     ]
-    baseline = result["steps"][0]
+    baseline = _reported_baseline(result)
     for step in result["steps"]:
         cells = " | ".join(_p50_p95(step["types"][kind]) for kind in REQUEST_TYPES)
         errors = ", ".join(f"{kind} x {n:,}" for kind, n in step["errors_by_kind"].items())
         lines.append(
             f"| {step['users']} | {step['rps']} | {step['rps'] / baseline['rps']:.2f} | {cells} | "
-            f"{step['all']['p95_ms']} | {step['all']['p95_ms'] / baseline['all']['p95_ms']:.2f} | "
+            f"{step['all']['p95_ms']} | {step['all']['p95_ms'] / baseline['p95_ms']:.2f} | "
             f"{errors or 0} | {step['server_errors']:,} | {step['bent'] or '-'} |"
         )
     return [*lines, ""]
+
+
+def _reported_baseline(result: dict[str, Any]) -> dict[str, Any]:
+    """The result's baseline; recomputed from its steps for a result recorded before it had one."""
+    return dict(result["baseline"]) if "baseline" in result else _baseline(result["steps"])
+
+
+def _users(counts: list[int]) -> str:
+    named = [str(count) for count in counts]
+    listed = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
+    return f"{listed} user{'s' if counts[-1] != 1 else ''}"
 
 
 def _p50_p95(latency: dict[str, Any]) -> str:
@@ -415,8 +458,9 @@ def _knee_lines(result: dict[str, Any]) -> list[str]:
         headline = f"**Knee: {said}**."
     else:
         headline = (
-            f"**Knee: {knee['users']} users**, {knee['rps']} req/s ({knee['rps_ratio']} x the baseline), p95 of all "
-            f"requests {knee['p95_ms']} ms ({knee['p95_ratio']} x the baseline); the next step bends: {knee['next']}."
+            f"**Knee: {knee['users']} users**, {knee['rps']} req/s ({knee['rps_ratio']} x the 1-user step's), "
+            f"p95 of all requests {knee['p95_ms']} ms ({knee['p95_ratio']} x the baseline); the next step bends: "
+            f"{knee['next']}."
         )
     return [
         headline,

@@ -59,9 +59,12 @@ def test_specialists_answers_any_query_string_with_200_or_a_400_naming_the_param
     check(answer, {200, 400}, query + repr(pairs))
     _names_the_problem(answer, received, SEARCH_NAMES)
     if answer.status == 200:
-        assert isinstance(answer.body["total"], int)
-        assert answer.body["total"] >= 0
-        assert len(answer.body["results"]) <= answer.body["page_size"] <= 50
+        body = answer.body
+        assert isinstance(body["total"], int)
+        assert body["page_size"] <= 50
+        # The page holds what the total leaves from its offset: no more, no fewer.
+        left = body["total"] - (body["page"] - 1) * body["page_size"]
+        assert len(body["results"]) == max(0, min(body["page_size"], left)), (body["total"], body["page"])
 
 
 def _short_enough(value: str, limit: int) -> bool:

@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+import email
 import json
 import threading
 from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from chalice.test import Client
 
-from app import app
+from app import app, notify
 from chalicelib import deps
 from chalicelib.enquiries.submit import EnquiryAccepted, EnquiryService
+from devstack.stream_worker import lambda_event
 from tests.conftest import BASE_ENV
 from tests.enquiries import GOOD
 
@@ -38,6 +44,33 @@ def post(client: Client, body: Any, headers: dict[str, str] | None = None) -> tu
 def stored() -> list[dict[str, Any]]:
     table = boto3.resource("dynamodb").Table(BASE_ENV["ENQUIRIES_TABLE"])
     return list(table.scan()["Items"])
+
+
+def stream_event() -> dict[str, Any]:
+    """Every record of the enquiries table's stream so far, as the notify Lambda receives them."""
+    config = Config(account_id_endpoint_mode="disabled")  # moto serves streams on the regional endpoint
+    table = boto3.client("dynamodb", config=config).describe_table(TableName=BASE_ENV["ENQUIRIES_TABLE"])["Table"]
+    streams = boto3.client("dynamodbstreams", config=config)
+    arn = table["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    return lambda_event([dict(record) for record in records], arn)
+
+
+def sent_emails() -> list[EmailMessage]:
+    """What SES (moto) sent, parsed as the recipients' mail programs would."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][BASE_ENV["AWS_DEFAULT_REGION"]]
+    parsed = [
+        email.message_from_string(m.raw_data, _class=EmailMessage, policy=policy.default) for m in backend.sent_messages
+    ]
+    return [message for message in parsed if isinstance(message, EmailMessage)]
+
+
+LAMBDA_CONTEXT = SimpleNamespace(get_remaining_time_in_millis=lambda: 120_000)
 
 
 def test_given_a_good_enquiry_then_202_and_it_is_stored_with_its_routing(client: Client) -> None:
@@ -231,17 +264,36 @@ def test_given_the_same_key_still_in_flight_then_409(client: Client, monkeypatch
 
 
 def test_given_search_is_down_then_the_enquiry_is_accepted_and_routed_later(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client, demo_index: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")
     deps.reset()
 
-    status, _, _ = post(client, GOOD)
+    status, body, _ = post(client, GOOD)
+    [item] = stored()
+    event = stream_event()
+    while_down = notify(event, LAMBDA_CONTEXT)  # the stream's first delivery: search still down
+    sent_while_down = sent_emails()
+    monkeypatch.setenv("OPENSEARCH_URL", demo_index)  # search is back
+    deps.reset()
+    redelivered = notify(event, LAMBDA_CONTEXT)
 
     assert status == 202
-    [item] = stored()
+    assert (item["enquiry_id"], item["specialist_id"], item["hospital_id"]) == (
+        body["enquiry_id"],
+        "krish-nandy",
+        "hendon",
+    )
     assert "routing" not in item
-    assert item["specialist_id"] == "krish-nandy"
+    assert len(while_down["batchItemFailures"]) == 1  # handed back to the stream, not failed
+    assert sent_while_down == []
+    assert redelivered == {"batchItemFailures": []}
+    [team] = [message for message in sent_emails() if message["Reply-To"] == GOOD["email"]]
+    [patient] = [message for message in sent_emails() if message["To"] == GOOD["email"]]
+    assert team["To"] == "enquiries.hendon@hospitals.example"  # BMI Hendon Hospital's team, as the patient chose
+    assert patient["Reply-To"] == "enquiries.hendon@hospitals.example"
+    assert len(sent_emails()) == 2
+    assert {row["enquiry_id"]: row["status"] for row in stored()} == {body["enquiry_id"]: "sent"}
 
 
 def test_given_the_store_is_unavailable_then_503_and_nothing_is_kept(

@@ -109,13 +109,20 @@ def test_given_only_generic_words_then_everyone_answers(client: Client, q: str) 
 
 
 @pytest.mark.parametrize(
-    "q", ["I need a cataract operation", "hernia repair private", "who can help with back pain", "doctor for migraines"]
+    ("q", "fitting"),
+    [
+        ("I need a cataract operation", {"Ophthalmology"}),
+        ("hernia repair private", {"General surgery", "Colorectal surgery", "Bariatric surgery"}),
+        ("who can help with back pain", {"Spinal surgery", "Pain management", "Trauma and Orthopaedics"}),
+        ("doctor for migraines", {"Neurology"}),
+    ],
 )
-def test_given_a_sentence_then_specialists_who_fit_answer(client: Client, q: str) -> None:
-    body = search(client, q=q)
+def test_given_a_sentence_then_specialists_who_fit_answer(client: Client, q: str, fitting: set[str]) -> None:
+    body = search(client, q=q, page_size=50)
 
-    assert body["total"] > 0
-    assert body["results"][0]["specialties"]
+    assert len(body["results"]) == min(body["total"], 50) >= 10
+    unfit = [(card["id"], card["specialties"]) for card in body["results"] if not fitting & set(card["specialties"])]
+    assert unfit == []
 
 
 def test_given_an_explicit_parameter_then_it_wins_and_the_conflict_is_reported(client: Client) -> None:

@@ -257,7 +257,12 @@ def test_answers_fuzzing_cannot_reach_are_as_documented(
 
 
 def test_every_documented_choice_is_accepted(document: dict[str, Any]) -> None:
+    parsed: dict[tuple[str, str], object] = {}
     for parameter in document["paths"]["/specialists"]["get"]["parameters"]:
         for value in parameter["schema"].get("enum", []):
             extra = {"near": ["hendon"]} if value == "distance" else {}
-            parse_search_request({parameter["name"]: [value], **extra})
+            request = parse_search_request({parameter["name"]: [value], **extra})
+            parsed[parameter["name"], value] = getattr(request, parameter["name"])
+
+    assert {("sort", "relevance"), ("sort", "distance"), ("sort", "name")} <= set(parsed)
+    assert {choice: value for choice, value in parsed.items() if value != choice[1]} == {}  # taken as given
