@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from chalicelib import index_schema as f
@@ -50,18 +51,26 @@ MAX_SPLIT_WORDS = 4
 # cannot keep the cluster busy for a second.
 MAX_FUZZY_WORDS = 8
 WordsNeeded = Literal["all", "most", "any"]
+
+
+def _nothing(_word: str) -> bool:
+    """No word is known to be spelled right: every word may be a misspelling."""
+    return False
+
+
 # "Most words": up to four words, all but one; past four, three in four.
 MOST_WORDS = "1<-1 4<75%"
 _FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
 
 
-def text_query(q: str, *, need: WordsNeeded = "all", fuzzy: bool = True) -> dict[str, Any]:
+def text_query(q: str, *, need: WordsNeeded = "all", spelled: Callable[[str], bool] = _nothing) -> dict[str, Any]:
     """How well a specialist matches the patient's words. Every word must match, or, as
     relaxation steps when that found nobody, "most" (all but one; three in four past four
-    words) or "any" one of them, the rarer words scoring higher. Without ``fuzzy`` (every
-    word is one the catalog uses) no misspelling is forgiven: "cardiologist" is not two
-    edits from "radiologist" then."""
-    clauses = [*_name_clauses(q, fuzzy), *_about_clauses(q, need, fuzzy)]
+    words) or "any" one of them, the rarer words scoring higher. Misspellings are forgiven
+    only in the words ``spelled`` does not know (words the catalog does not use): a typed
+    "cardiologist" is never taken for "radiologist", two edits away."""
+    fuzzy_ok = not all(spelled(word) for word in q.split())
+    clauses = [*_name_clauses(q, fuzzy_ok), *_about_clauses(q, need, spelled if fuzzy_ok else None)]
     return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
@@ -82,30 +91,35 @@ def _fuzzy_text(q: str) -> str | None:
     return " ".join(words) if len(words) <= MAX_FUZZY_WORDS else None
 
 
-def _about_clauses(q: str, need: WordsNeeded = "all", fuzzy_ok: bool = True) -> list[dict[str, Any]]:
-    fuzzy = _fuzzy_text(q) if fuzzy_ok else None
-    if fuzzy is None:
+def _about_clauses(
+    q: str, need: WordsNeeded = "all", spelled: Callable[[str], bool] | None = _nothing
+) -> list[dict[str, Any]]:
+    fuzzy = _fuzzy_text(q) if spelled is not None else None
+    if fuzzy is None or spelled is None:
         return [_all_text(q, boost=3, need=need), *_name_and_text(q)]
-    return [
-        _all_text(q, boost=3, need=need),
-        # Misspellings: edit distance by word length, no synonyms (a fuzzy expansion
-        # of a synonym would match far too much), filler words dropped. The first
-        # letter may be wrong too ("soriasis"): these fields' vocabularies are small.
-        {
-            "multi_match": {
-                "query": fuzzy,
-                "type": "best_fields",
-                "fields": list(_FUZZY_FIELDS),
-                "analyzer": f.FUZZY_ANALYZER,
-                "fuzziness": "AUTO",
-                "prefix_length": 0,
-                "max_expansions": 20,
-                **_words_needed(need),
-                "boost": 1,
-            }
-        },
-        *_name_and_text(q),
-    ]
+    # Misspellings: edit distance by word length for each word the catalog does not use,
+    # no synonyms (a fuzzy expansion of a synonym would match far too much), filler
+    # words dropped. The first letter may be wrong too ("soriasis"): these fields'
+    # vocabularies are small.
+    words = [_fuzzy_word(word, fuzzy=not spelled(word)) for word in fuzzy.split()]
+    together = {"must": words} if need == "all" else {"should": words, "minimum_should_match": _needed(need)}
+    return [_all_text(q, boost=3, need=need), {"bool": {**together, "boost": 1}}, *_name_and_text(q)]
+
+
+def _fuzzy_word(word: str, *, fuzzy: bool) -> dict[str, Any]:
+    return {
+        "multi_match": {
+            "query": word,
+            "type": "best_fields",
+            "fields": list(_FUZZY_FIELDS),
+            "analyzer": f.FUZZY_ANALYZER,
+            "fuzziness": "AUTO" if fuzzy else 0,
+            "prefix_length": 0,
+            "max_expansions": 20,
+            # A word the analyzer drops ("not", "the") neither helps nor blocks a match.
+            "zero_terms_query": "all",
+        }
+    }
 
 
 def _all_text(q: str, boost: float, need: WordsNeeded = "all") -> dict[str, Any]:
@@ -124,7 +138,11 @@ def _all_text(q: str, boost: float, need: WordsNeeded = "all") -> dict[str, Any]
 def _words_needed(need: WordsNeeded) -> dict[str, str]:
     if need == "all":
         return {"operator": "and"}
-    return {"operator": "or", "minimum_should_match": MOST_WORDS if need == "most" else "1"}
+    return {"operator": "or", "minimum_should_match": _needed(need)}
+
+
+def _needed(need: WordsNeeded) -> str:
+    return MOST_WORDS if need == "most" else "1"
 
 
 def _name_and_text(q: str) -> list[dict[str, Any]]:
@@ -185,13 +203,13 @@ def build_search_body(
     need: WordsNeeded = "all",
     within_radius: bool = True,
     boost_words: str = "",
-    fuzzy: bool = True,
+    spelled: Callable[[str], bool] = _nothing,
 ) -> dict[str, Any]:
     """The request for one step of the search: ``need`` and ``within_radius=False``
     are the relaxation ladder's loosened forms (:mod:`chalicelib.search.relaxation`);
     ``boost_words`` (the words understood as who the patient is, "children's") rank as
     text without being required."""
-    must: list[dict[str, Any]] = [text_query(request.q, need=need, fuzzy=fuzzy)] if request.q else []
+    must: list[dict[str, Any]] = [text_query(request.q, need=need, spelled=spelled)] if request.q else []
     should: list[dict[str, Any]] = [_all_text(boost_words, boost=1)] if boost_words else []
     filters: list[dict[str, Any]] = []
     if request.conditions:

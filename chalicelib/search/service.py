@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import InvalidParameter
@@ -41,9 +42,9 @@ class SearchService:
         vocabulary = self._vocabulary.get()
         understood = understand(request.q, vocabulary) if request.q else Understanding("")
         plan = plan_search(request, understood, self._given_near(request, vocabulary))
-        fuzzy = not vocabulary.spells(plan.request.q)
+        spelled = vocabulary.spells
         raw = self._index.search(
-            build_search_body(plan.request, plan.origin, boost_words=plan.boost_words, fuzzy=fuzzy)
+            build_search_body(plan.request, plan.origin, boost_words=plan.boost_words, spelled=spelled)
         )
         total = raw["hits"]["total"]["value"]
         # Nobody: the first step of the ladder that finds someone answers, paged as usual.
@@ -52,11 +53,11 @@ class SearchService:
         fill = 0 < total < request.page_size and request.page == 1
         steps = ladder(plan) if total == 0 or fill else []
         # "Did you mean" only for words the catalog does not use.
-        spell = fuzzy and bool(plan.request.q) and total < FEW_RESULTS
+        spell = bool(plan.request.q) and not spelled(plan.request.q) and total < FEW_RESULTS
         answered, did_you_mean = plan.request, None
         relaxed: list[Relaxed] = []
         if steps or spell:
-            bodies = [self._step_body(plan, step, fuzzy) for step in steps]
+            bodies = [self._step_body(plan, step, spelled) for step in steps]
             answers = self._index.msearch([*bodies, build_spelling_body(plan.request.q)] if spell else bodies)
             if spell:
                 did_you_mean = _in_words(request.q, plan.request.q, best_correction(answers.pop(), plan.request.q))
@@ -78,14 +79,14 @@ class SearchService:
         )
 
     @staticmethod
-    def _step_body(plan: Plan, step: Step, fuzzy: bool) -> dict[str, Any]:
+    def _step_body(plan: Plan, step: Step, spelled: Callable[[str], bool]) -> dict[str, Any]:
         return build_search_body(
             step.request,
             plan.origin,
             need=step.need,
             within_radius=step.within_radius,
             boost_words=plan.boost_words,
-            fuzzy=fuzzy,
+            spelled=spelled,
         )
 
     def suggest(self, q: str, limit: int) -> Suggestions:

@@ -249,3 +249,7 @@ def test_given_words_the_catalog_uses_then_no_near_spelling_stands_in_for_them(c
     assert all("Cardiology" in card["specialties"] for card in body["results"])
     assert body["did_you_mean"] is None
     assert search(client, q="cardiolgy")["results"][0]["specialties"] == ["Cardiology"]
+    # A word the catalog lacks beside it does not make "cardiology" fuzzy ("radiology").
+    beside = search(client, q="cardiology NOT", page_size=50)
+    assert beside["total"] == search(client, q="cardiology")["total"]
+    assert all("Cardiology" in card["specialties"] for card in beside["results"])
