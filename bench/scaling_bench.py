@@ -7,6 +7,8 @@ peak RSS; then, once OpenSearch's background merges have settled, search_bench's
 mix and timing loop over that alias; then the index's size on disk. The index is
 deleted before the next size, so only one catalog is on disk at a time.
 
+The indexer's peak RSS is the one it reports itself (``VmHWM`` of its own process; see
+:mod:`bench.indexer_bench` for why not the kernel's ``ru_maxrss`` seen from here).
 The two largest runs also give the indexer memory figure (``indexer_memory``, the same
 shape as :func:`bench.indexer_bench.peak_memory`), so the largest catalog is indexed
 once for both.
@@ -23,7 +25,7 @@ from typing import Any
 from opensearchpy import OpenSearch
 
 from bench import plots
-from bench.indexer_bench import CliRun, memory_ratio, run_cli
+from bench.indexer_bench import CliRun, memory_ratio, run_cli, supersede
 from bench.search_bench import ROUNDS, Timings, percentiles, time_queries
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -59,8 +61,13 @@ class _Measured:
     store_bytes: int
 
 
-def run(opensearch_url: str, quick: bool) -> dict[str, Any]:
-    """Measure every size against the node at ``opensearch_url`` and draw the plots."""
+MEMORY_METHOD = "VmHWM read by the indexer in its own process (peak_rss_mib in its --json summary)"
+OLD_MEMORY = "the bench process's peak, inherited by the child"
+
+
+def run(opensearch_url: str, quick: bool, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Measure every size against the node at ``opensearch_url`` and draw the plots.
+    ``previous`` (the last report's scaling figures) keeps peak RSS figures this run corrects."""
     sizes = QUICK_SIZES if quick else SIZES
     client = OpenSearch(hosts=[opensearch_url], timeout=120)
     measured = []
@@ -70,13 +77,22 @@ def run(opensearch_url: str, quick: bool) -> dict[str, Any]:
     figures = [_figures(one) for one in measured]
     for row in figures:
         row["vs_baseline"] = {key: _ratio(row[key], figures[0][key]) for key, _ in MEASURES}
+    _supersede_memory(previous, figures)
+    memory = memory_ratio(measured[-2].cli, measured[-1].cli)
+    supersede(
+        (previous or {}).get("indexer_memory"),
+        memory,
+        ("small_peak_rss_mib", "large_peak_rss_mib", "ratio"),
+        OLD_MEMORY,
+    )
     return {
+        "memory_method": MEMORY_METHOD,
         "sizes": figures,
         "baseline_records": sizes[0],
         "queries_per_size": len(measured[0].timings.handler),
         "rounds": ROUNDS,
         "growth_exponents": _growth_exponents(figures),
-        "indexer_memory": memory_ratio(measured[-2].cli, measured[-1].cli),
+        "indexer_memory": memory,
         "plots": _plot(measured, figures),
     }
 
@@ -123,8 +139,22 @@ def _figures(measured: _Measured) -> dict[str, Any]:
         "reindex_s": round(summary["duration_s"], 1),
         "store_mib": round(measured.store_bytes / 2**20, 1),
         "indexer_peak_rss_mib": round(measured.cli.peak_rss_mib, 1),
+        "indexer_kernel_maxrss_mib": measured.cli.kernel_maxrss_mib,
         "merge_wait_s": measured.merge_wait_s,
     }
+
+
+def _supersede_memory(previous: dict[str, Any] | None, figures: list[dict[str, Any]]) -> None:
+    """Each size's old peak RSS, when the last report measured it the old way (or carried it)."""
+    if not previous:
+        return
+    old_rows = {row["records"]: row for row in previous.get("sizes", [])}
+    fresh = previous.get("memory_method") != MEMORY_METHOD
+    for row in figures:
+        old = old_rows.get(row["records"], {})
+        value = old.get("indexer_peak_rss_mib") if fresh else old.get("superseded_indexer_peak_rss_mib")
+        if value is not None:
+            row["superseded_indexer_peak_rss_mib"] = value
 
 
 def _ratio(value: float, baseline: float) -> float:
@@ -181,8 +211,9 @@ def markdown(result: dict[str, Any]) -> list[str]:
     return [
         "## Scaling",
         "",
-        f"Per catalog size: one full reindex through `python -m indexer` (throughput and time from its own "
-        f"summary, peak RSS from the kernel), then the search benchmark's {queries} queries x {result['rounds']} "
+        f"Per catalog size: one full reindex through `python -m indexer` (throughput, time and peak RSS from its "
+        "own summary; peak RSS is `VmHWM` read in the indexer's own process at the end of its run), then the "
+        f"search benchmark's {queries} queries x {result['rounds']} "
         "rounds through the handler (typeahead beside each) once the index's merges settled (waited "
         f"{waits}), then the primaries' store size. Ratios in brackets are to the {baseline:,}-specialist "
         "baseline of the same run; one reindex per size, so its throughput is noisier than the Indexer section's "
@@ -192,6 +223,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
         "| ---: | " + " | ".join("---:" for _ in MEASURES) + " |",
         *(_table_row(row, baseline=row is figures[0]) for row in figures),
         "",
+        *_memory_note(figures),
         *_growth_sentences(result),
         "",
         f"![Search handler latency by catalog size]({plot['scaling-search-latency']})",
@@ -202,8 +234,27 @@ def markdown(result: dict[str, Any]) -> list[str]:
 
 
 def _table_row(row: dict[str, Any], baseline: bool) -> str:
-    cells = [f"{row[key]:,}" + ("" if baseline else f" ({row['vs_baseline'][key]}x)") for key, _ in MEASURES]
+    cells = [
+        _old(row, key) + f"{row[key]:,}" + ("" if baseline else f" ({row['vs_baseline'][key]}x)") for key, _ in MEASURES
+    ]
     return f"| {row['records']:,} | " + " | ".join(cells) + " |"
+
+
+def _old(row: dict[str, Any], key: str) -> str:
+    old = row.get(f"superseded_{key}")
+    return "" if old is None else f"{old:,} (old, {OLD_MEMORY}) -> "
+
+
+def _memory_note(figures: list[dict[str, Any]]) -> list[str]:
+    if not any("indexer_kernel_maxrss_mib" in row for row in figures):
+        return []
+    seen = _join([f"{row.get('indexer_kernel_maxrss_mib', '-')} MiB" for row in figures])
+    return [
+        "Peak RSS is the indexer's own: the kernel's `ru_maxrss` for the same children, as `wait4` gives it to "
+        f"the bench, was {seen}, because Linux carries the parent's high-water mark across fork and exec "
+        "(see docs/indexer.md).",
+        "",
+    ]
 
 
 def _growth_sentences(result: dict[str, Any]) -> list[str]:

@@ -16,6 +16,7 @@ import sys
 from chalicelib.config import ConfigError
 from indexer.options import options_from_env
 from indexer.progress import ProgressLine
+from indexer.summary import peak_rss_mib
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -67,5 +68,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if progress is not None:
                 progress.close()
+    summary.peak_rss_mib = peak_rss_mib()  # the whole run's high-water mark, this process's own
     print(json.dumps(summary.as_dict(), indent=2) if args.json else summary.as_text())
     return 0 if summary.ok else 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import resource
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.records import InvalidLine, ReadReport
 
@@ -24,6 +27,7 @@ class Summary:
     swapped: bool = False
     deleted: list[str] = field(default_factory=list)
     duration_s: float = 0.0
+    peak_rss_mib: float | None = None  # this process's own high-water mark; see :func:`peak_rss_mib`
 
     @property
     def ok(self) -> bool:
@@ -42,7 +46,7 @@ class Summary:
         self.invalid_samples = list(report.samples)
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        figures: dict[str, object] = {
             "outcome": self.outcome,
             "reason": self.reason,
             "source": self.source,
@@ -60,6 +64,9 @@ class Summary:
             "duration_s": round(self.duration_s, 3),
             "docs_per_s": round(self.docs_per_s, 1),
         }
+        if self.peak_rss_mib is not None:  # set by the command line, at the end of its run
+            figures["peak_rss_mib"] = round(self.peak_rss_mib, 1)
+        return figures
 
     def as_text(self) -> str:
         rows = [
@@ -72,9 +79,32 @@ class Summary:
             ("alias", f"{self.alias} {'swapped' if self.swapped else 'not swapped'}"),
             ("deleted", ", ".join(self.deleted) or "-"),
         ]
+        if self.peak_rss_mib is not None:
+            rows.append(("peak RSS", f"{self.peak_rss_mib:.1f} MiB"))
         text = "\n".join(f"{label:>10}  {value}" for label, value in rows)
         for problem in self.invalid_samples:
             text += f"\n   invalid  line {problem.line_number} (id {problem.record_id or '?'}): {problem.reason}"
         if self.invalid > len(self.invalid_samples):
             text += f"\n            ... and {self.invalid - len(self.invalid_samples)} more invalid lines"
         return text
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far, in MiB.
+
+    On Linux it is ``VmHWM`` from ``/proc/self/status``: the high-water mark of this
+    process's own address space, which starts afresh at ``exec``. Not ``ru_maxrss``
+    (``getrusage``, or ``wait4`` in the parent): the kernel carries the parent's
+    high-water mark across fork and exec into it, so a command started by a process
+    holding 500 MiB would report 500 MiB whatever it used itself. Elsewhere (no
+    ``/proc``) ``ru_maxrss`` is the best there is: bytes on macOS, KiB on the BSDs.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return maxrss / 2**20 if sys.platform == "darwin" else maxrss / 1024
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # "VmHWM:    63460 kB"
+    raise RuntimeError("/proc/self/status has no VmHWM line")

@@ -51,6 +51,42 @@ def test_given_a_feed_when_run_with_json_then_it_swaps_and_prints_the_summary(
     assert requests.get(f"{opensearch_url}/cli-specialists/_count", timeout=5).json()["count"] == 40
 
 
+def test_given_a_json_run_then_the_summary_gives_the_indexers_own_peak_memory(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl.gz", 40)), "--json")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    peak = json.loads(result.stdout)["peak_rss_mib"]
+    assert isinstance(peak, float)
+    assert 10 < peak < 1024  # MiB: a Python process with its imports, far from a gibibyte
+
+
+def test_given_a_parent_that_peaked_high_then_the_peak_memory_is_the_indexers_own(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    # Linux carries the parent's high-water mark across fork and exec into ru_maxrss; the
+    # summary's figure must be the indexer's own (VmHWM), not the 512 MiB its parent touched.
+    source = str(feed(tmp_path / "feed.jsonl.gz", 40))
+    launcher = (
+        "import subprocess, sys\n"
+        "ballast = b'\\x01' * (512 * 2**20)\n"
+        "sys.exit(subprocess.run([sys.executable, '-m', 'indexer', *sys.argv[1:]]).returncode)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", launcher, "--source", source, "--json"],
+        cwd=PROJECT_DIR,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 10 < json.loads(result.stdout)["peak_rss_mib"] < 256
+
+
 def test_given_a_dry_run_then_the_text_summary_says_so_and_nothing_changes(
     cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
 ) -> None:
