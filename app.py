@@ -1,4 +1,9 @@
-"""The api Lambda: routes only. Each parses, calls one service, maps errors."""
+"""The api Lambda: routes only. Each parses, calls one service, maps errors.
+
+A route imports what only it needs (its parser, its service) when it first runs: a cold
+start imports this module before its first request, and should pay for little more than
+Chalice itself (``bench/cold_start.py``; ``tests/unit/test_cold_imports.py`` pins it).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,7 @@ from chalice.app import Chalice, Request, Response
 
 from chalicelib import cors, deps
 from chalicelib.errors import NOT_FOUND_MESSAGE, uniform_error
-from chalicelib.health import run_checks
 from chalicelib.http import api_errors, body_bytes, client_ip, header, json_response, not_found, query_params
-from chalicelib.search.request import parse_search_request
-from chalicelib.search.suggest import parse_suggest_request
 
 app = Chalice(app_name="find-a-specialist")
 
@@ -42,6 +44,8 @@ def cross_origin(event: Request, get_response: Callable[[Request], Response]) ->
 
 @app.route("/health", methods=["GET"])
 def health() -> Response:
+    from chalicelib.health import run_checks
+
     report = run_checks(
         {
             "search": lambda: deps.search_index().ping(),
@@ -54,6 +58,8 @@ def health() -> Response:
 @app.route("/specialists", methods=["GET"])
 @api_errors
 def find_specialists() -> Response:
+    from chalicelib.search.request import parse_search_request
+
     request = parse_search_request(query_params(app.current_request))
     return json_response(deps.search_service().search(request))
 
@@ -68,6 +74,8 @@ def specialist_profile(specialist_id: str) -> Response:
 @app.route("/suggest", methods=["GET"])
 @api_errors
 def suggest() -> Response:
+    from chalicelib.search.suggest import parse_suggest_request
+
     q, limit = parse_suggest_request(query_params(app.current_request))
     return json_response(deps.search_service().suggest(q, limit))
 

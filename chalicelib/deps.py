@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, cast
 
-from chalicelib.config import get_search_settings, get_settings
-
+# The settings are imported by the functions that read them: the api function's import
+# needs this module but not chalicelib.config (and the dataclasses it pulls in).
 if TYPE_CHECKING:
     import boto3
     from botocore.config import Config
@@ -44,6 +44,8 @@ SES_READ_TIMEOUT_S = 5.0
 @functools.cache
 def boto_session() -> boto3.Session:
     import boto3
+
+    from chalicelib.config import get_search_settings
 
     return boto3.Session(region_name=get_search_settings().region or None)
 
@@ -82,6 +84,8 @@ def indexing_client() -> OpenSearch:
 def _opensearch(timeout_s: float, retry_on_timeout: bool = False) -> OpenSearch:
     from opensearchpy import OpenSearch, Urllib3AWSV4SignerAuth, Urllib3HttpConnection
 
+    from chalicelib.config import get_search_settings
+
     settings = get_search_settings()
     auth = None
     if settings.signs_search_requests:
@@ -102,12 +106,14 @@ def _opensearch(timeout_s: float, retry_on_timeout: bool = False) -> OpenSearch:
 @functools.cache
 def search_index() -> SearchIndex:
     from chalicelib.adapters.opensearch_index import OpenSearchIndex
+    from chalicelib.config import get_search_settings
 
     return OpenSearchIndex(opensearch_client(), get_search_settings().search_alias)
 
 
 @functools.cache
 def geocoder() -> Geocoder:
+    from chalicelib.config import get_search_settings
     from chalicelib.geocoding.offline import OfflineGeocoder
 
     place_index = get_search_settings().place_index
@@ -131,6 +137,7 @@ def search_service() -> SearchService:
 def _dynamodb_store() -> DynamoDBEnquiryStore:
     """One adapter serves both ports: accepting enquiries and marking their progress."""
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
+    from chalicelib.config import get_settings
 
     settings = get_settings()
     return DynamoDBEnquiryStore(dynamodb_client(), settings.enquiries_table, settings.rate_limit_table)
@@ -142,6 +149,7 @@ def enquiry_store() -> EnquiryStore:
 
 @functools.cache
 def enquiry_intake() -> EnquiryIntake:
+    from chalicelib.config import get_settings
     from chalicelib.enquiries.intake import EnquiryIntake
     from chalicelib.enquiries.submit import EnquiryService
 
@@ -175,12 +183,14 @@ def mailer() -> Mailer:
 @functools.cache
 def dead_letters() -> DeadLetters:
     from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
+    from chalicelib.config import get_settings
 
     return SqsDeadLetters(sqs_client(), get_settings().dead_letter_queue)
 
 
 @functools.cache
 def notifier() -> Notifier:
+    from chalicelib.config import get_settings
     from chalicelib.enquiries.notify import MailSettings, Notifier
 
     settings = get_settings()
@@ -195,6 +205,7 @@ def notifier() -> Notifier:
 
 @functools.cache
 def sweeper() -> Sweeper:
+    from chalicelib.config import get_settings
     from chalicelib.enquiries.sweep import Sweeper
 
     return Sweeper(_dynamodb_store(), notifier(), after_s=get_settings().sweep_after_s)
@@ -202,6 +213,8 @@ def sweeper() -> Sweeper:
 
 def reset() -> None:
     """Forget every cached setting, client and adapter (tests switch environments)."""
+    from chalicelib.config import get_search_settings, get_settings
+
     for cached in (
         get_search_settings,
         get_settings,

@@ -4,17 +4,16 @@
 Chalice, and API Gateway in front of it, have error bodies of their own
 (``{"Code": ..., "Message": ...}``, ``{"message": ...}``); :func:`uniform_error`
 rewrites those so a client only ever parses one shape, and a 5xx never carries
-internal detail.
+internal detail. The body's shape, ``ErrorBody``, is in :mod:`chalicelib.error_shapes`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from typing_extensions import TypedDict
-
-from chalicelib.shapes import documented
+if TYPE_CHECKING:  # the shapes cost typing_extensions: see chalicelib.error_shapes
+    from chalicelib.error_shapes import ErrorBody
 
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again shortly."
 NOT_FOUND_MESSAGE = "There is nothing at this address."
@@ -28,23 +27,6 @@ class InvalidParameter(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-@documented
-class ErrorDetail(TypedDict):
-    code: str
-    """Stable and machine-readable, such as "invalid_parameter", "not_found" or "rate_limited"."""
-    message: str
-    """For people; never personal data, a stack trace or a dependency's own error text."""
-    field: str | None
-    """The parameter, body field or header at fault; null when it is the request as a whole."""
-
-
-@documented
-class ErrorBody(TypedDict):
-    """Every error answer, from every route and from the gateway, has this shape."""
-
-    error: ErrorDetail
 
 
 def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:

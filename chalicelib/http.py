@@ -14,11 +14,7 @@ from typing import ParamSpec
 
 from chalice.app import Request, Response
 
-from chalicelib.config import ConfigError
-from chalicelib.enquiries.limits import RateLimited
-from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
 from chalicelib.errors import InvalidParameter, error_body
-from chalicelib.ports import SearchUnavailable, StoreUnavailable
 
 P = ParamSpec("P")
 RETRY_AFTER_S = 5
@@ -60,47 +56,67 @@ def api_errors(view: Callable[P, Response]) -> Callable[P, Response]:
     def answer(*args: P.args, **kwargs: P.kwargs) -> Response:
         try:
             return view(*args, **kwargs)
-        except InvalidParameter as exc:
-            return json_response(error_body("invalid_parameter", exc.message, exc.field), 400)
-        except PayloadTooLarge:
-            return json_response(error_body("payload_too_large", "The request body must be at most 16 KiB"), 413)
-        except RateLimited as exc:
-            return json_response(
-                error_body("rate_limited", "Too many enquiries just now. Please try again later."),
-                429,
-                {"Retry-After": str(exc.retry_after_s)},
-            )
-        except KeyReusedWithOtherBody:
-            return json_response(
-                error_body(
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was used for a different enquiry",
-                    "Idempotency-Key",
-                ),
-                422,
-            )
-        except KeyInFlight:
-            return json_response(
-                error_body("in_progress", "This enquiry is still being received", "Idempotency-Key"),
-                409,
-                {"Retry-After": "1"},
-            )
-        except StoreUnavailable:
-            return json_response(
-                error_body("unavailable", "We cannot take enquiries just now. Nothing was sent; please try again."),
-                503,
-                {"Retry-After": str(RETRY_AFTER_S)},
-            )
-        except SearchUnavailable:
-            return json_response(
-                error_body("search_unavailable", "Search is unavailable just now. Please try again in a moment."),
-                503,
-                {"Retry-After": str(RETRY_AFTER_S)},
-            )
-        except ConfigError as exc:
-            log.error("%s", exc)
-            return json_response(
-                error_body("unavailable", "The service is unavailable just now."), 503, {"Retry-After": "30"}
-            )
+        except Exception as exc:
+            response = error_response(exc)
+            if response is None:
+                raise
+            return response
 
     return answer
+
+
+def error_response(exc: Exception) -> Response | None:
+    """The answer to a domain error, or None to leave ``exc`` to Chalice's 500.
+
+    The error classes are imported here, when a route fails, not with this module: every
+    route's wrapper needs this mapping, and their modules (the settings, the rate limits,
+    the ports) would cost the api function's cold start dataclasses, inspect and hashlib.
+    """
+    if isinstance(exc, InvalidParameter):  # the commonest, and it needs no import
+        return json_response(error_body("invalid_parameter", exc.message, exc.field), 400)
+    from chalicelib.config import ConfigError
+    from chalicelib.enquiries.limits import RateLimited
+    from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
+    from chalicelib.ports import SearchUnavailable, StoreUnavailable
+
+    if isinstance(exc, PayloadTooLarge):
+        return json_response(error_body("payload_too_large", "The request body must be at most 16 KiB"), 413)
+    if isinstance(exc, RateLimited):
+        return json_response(
+            error_body("rate_limited", "Too many enquiries just now. Please try again later."),
+            429,
+            {"Retry-After": str(exc.retry_after_s)},
+        )
+    if isinstance(exc, KeyReusedWithOtherBody):
+        return json_response(
+            error_body(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for a different enquiry",
+                "Idempotency-Key",
+            ),
+            422,
+        )
+    if isinstance(exc, KeyInFlight):
+        return json_response(
+            error_body("in_progress", "This enquiry is still being received", "Idempotency-Key"),
+            409,
+            {"Retry-After": "1"},
+        )
+    if isinstance(exc, StoreUnavailable):
+        return json_response(
+            error_body("unavailable", "We cannot take enquiries just now. Nothing was sent; please try again."),
+            503,
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
+    if isinstance(exc, SearchUnavailable):
+        return json_response(
+            error_body("search_unavailable", "Search is unavailable just now. Please try again in a moment."),
+            503,
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
+    if isinstance(exc, ConfigError):
+        log.error("%s", exc)
+        return json_response(
+            error_body("unavailable", "The service is unavailable just now."), 503, {"Retry-After": "30"}
+        )
+    return None

@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Response
 
 from chalicelib.cors import ALLOWED_HEADERS, EXPOSED_HEADERS, MAX_AGE_S
-from chalicelib.errors import ErrorBody
+from chalicelib.error_shapes import ErrorBody
 from chalicelib.openapi.operations import OPERATIONS, Answer, Operation
 from chalicelib.openapi.schemas import component_schemas, ref
 from chalicelib.search.parameters import QueryParameter

@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib.enquiries.intake import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
 from chalicelib.enquiries.submit import EnquiryAccepted
-from chalicelib.errors import ErrorBody
+from chalicelib.error_shapes import ErrorBody
 from chalicelib.health import HealthBody
 from chalicelib.search.parameters import QueryParameter
 from chalicelib.search.request import SEARCH_QUERY
