@@ -71,6 +71,26 @@ def specialist_profile(specialist_id: str) -> Response:
     return json_response(profile) if profile is not None else not_found("There is no specialist with this id.")
 
 
+@app.route("/hospitals", methods=["GET"])
+@api_errors
+def hospitals() -> Response:
+    from chalicelib.search.hospitals import parse_hospitals_request
+
+    request = parse_hospitals_request(query_params(app.current_request))
+    return json_response(deps.hospital_service().hospitals(request))
+
+
+@app.route("/hospitals/{hospital_id}", methods=["GET"])
+@api_errors
+def hospital_page(hospital_id: str) -> Response:
+    from chalicelib.search.hospitals import parse_hospital_page_request
+
+    request = parse_hospital_page_request(query_params(app.current_request))
+    service = deps.hospital_service()
+    page = service.page(hospital_id, request)
+    return json_response(page) if page is not None else not_found(service.not_found_message(hospital_id))
+
+
 @app.route("/suggest", methods=["GET"])
 @api_errors
 def suggest() -> Response:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from chalicelib.enquiries.notify import Notifier
     from chalicelib.enquiries.sweep import Sweeper
     from chalicelib.ports import DeadLetters, EnquiryProgress, EnquiryStore, Geocoder, Mailer, SearchIndex
+    from chalicelib.search.hospital_service import HospitalService
     from chalicelib.search.service import SearchService
+    from chalicelib.search.vocabulary import VocabularyCache
 
 # Requests to OpenSearch and DynamoDB give up quickly: a patient is waiting, and
 # /health must answer within its bound even when a dependency hangs.
@@ -127,10 +129,25 @@ def geocoder() -> Geocoder:
 
 
 @functools.cache
+def vocabulary_cache() -> VocabularyCache:
+    """What query understanding reads words against, shared by the services that need it."""
+    from chalicelib.search.vocabulary import VocabularyCache
+
+    return VocabularyCache(search_index())
+
+
+@functools.cache
 def search_service() -> SearchService:
     from chalicelib.search.service import SearchService
 
-    return SearchService(search_index(), geocoder())
+    return SearchService(search_index(), geocoder(), vocabulary_cache())
+
+
+@functools.cache
+def hospital_service() -> HospitalService:
+    from chalicelib.search.hospital_service import HospitalService
+
+    return HospitalService(search_index(), geocoder(), vocabulary_cache())
 
 
 @functools.cache
@@ -224,7 +241,9 @@ def reset() -> None:
         indexing_client,
         search_index,
         geocoder,
+        vocabulary_cache,
         search_service,
+        hospital_service,
         _dynamodb_store,
         enquiry_intake,
         ses_client,

@@ -5,8 +5,13 @@ breaks normalised in the text part. Headers carry only the configured sender, ad
 checked here (the API checks them too) and a fixed subject with the enquiry reference,
 so no input can add a header or a recipient.
 
-The patient's copy leaves out their message, phone and name: the message may hold health
-details, and a mistyped address would hand them to a stranger.
+The patient's copy leaves out their message, phone, name and typed treatment: the message
+may hold health details, and a mistyped address would hand them to a stranger. It names
+what they chose from the catalog: the specialist, or for a general enquiry the hospital
+and the treatment or specialty label.
+
+A general enquiry (no specialist) says so: "General enquiry" in the team's subject and
+body and in the patient's copy.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from chalicelib.enquiries.record import Enquiry, Routing
 MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
 
 TEAM_SUBJECT = "New patient enquiry {reference}"
+GENERAL_TEAM_SUBJECT = "General enquiry {reference}"
 PATIENT_SUBJECT = "We have received your enquiry {reference}"
+GENERAL = "General enquiry"
 NOT_GIVEN = "Not given"
+CENTRAL_TEAM = "None chosen: for the central enquiries team"
 
 # One plain addr-spec: no display name, no list, no comment, ASCII only (SES does not
 # support SMTPUTF8).
@@ -46,7 +54,9 @@ def team_notification(enquiry: Enquiry, routing: Routing, sender: str) -> EmailM
     """To the hospital's enquiries team: every field, ``Reply-To`` the patient."""
     rows = [(label, _one_line(value)) for label, value in _team_rows(enquiry, routing)]
     message = _lines(enquiry.message or "(no message)")
-    intro = "A patient has sent an enquiry through Find a specialist. Reply to this e-mail to answer them."
+    kind = "a general enquiry (no specialist chosen)" if enquiry.is_general else "an enquiry"
+    intro = f"A patient has sent {kind} through Find a specialist. Reply to this e-mail to answer them."
+    subject = GENERAL_TEAM_SUBJECT if enquiry.is_general else TEAM_SUBJECT
     text = "\n".join([intro, "", *(f"{label}: {value}" for label, value in rows), "", "Message:", message])
     table = "".join(f"<tr><th align='left'>{_h(label)}</th><td>{_h(value)}</td></tr>" for label, value in rows)
     page = (
@@ -57,7 +67,7 @@ def team_notification(enquiry: Enquiry, routing: Routing, sender: str) -> EmailM
         sender=sender,
         to=_address(routing.team_email, "To"),
         reply_to=_address(enquiry.email, "Reply-To"),
-        subject=TEAM_SUBJECT.format(reference=_reference(enquiry.enquiry_id)),
+        subject=subject.format(reference=_reference(enquiry.enquiry_id)),
         text=text,
         html_body=page,
     )
@@ -66,11 +76,19 @@ def team_notification(enquiry: Enquiry, routing: Routing, sender: str) -> EmailM
 def patient_acknowledgement(enquiry: Enquiry, routing: Routing, sender: str) -> EmailMessage:
     """To the patient: the reference, who and where, what happens next; replies reach the team."""
     how = "phone" if enquiry.preferred_contact == "phone" else "e-mail"
-    specialist, hospital = _one_line(routing.specialist_name), _one_line(routing.hospital_name)
+    hospital = _one_line(routing.hospital_name) if routing.hospital_name else None
+    team = "the hospital's enquiries team" if hospital else "our central enquiries team"
+    who = f"the enquiries team at {hospital}" if hospital else "our central enquiries team"
+    about = [f"Your reference: {enquiry.enquiry_id}"]
+    if enquiry.is_general:
+        about += [f"Enquiry: {GENERAL}", f"Hospital: {hospital or 'any of our hospitals'}"]
+        about += [f"{label}: {_one_line(value)}" for label, value in _general_topics(enquiry, routing, slugs=False)]
+    else:
+        about += [f"Specialist: {_one_line(routing.specialist_name or NOT_GIVEN)}", f"Hospital: {hospital}"]
     paragraphs = [
-        "Thank you for your enquiry. We have passed it to the hospital's enquiries team.",
-        f"Your reference: {enquiry.enquiry_id}\nSpecialist: {specialist}\nHospital: {hospital}",
-        f"What happens next: the enquiries team at {hospital} will contact you by {how} "
+        f"Thank you for your enquiry. We have passed it to {team}.",
+        "\n".join(about),
+        f"What happens next: {who} will contact you by {how} "
         "to answer your questions and, if you wish, arrange an appointment. "
         "Please quote your reference if you contact us.",
         "For your privacy, this e-mail does not repeat what you wrote to us. "
@@ -90,18 +108,47 @@ def patient_acknowledgement(enquiry: Enquiry, routing: Routing, sender: str) -> 
 
 
 def _team_rows(enquiry: Enquiry, routing: Routing) -> list[tuple[str, str]]:
+    if enquiry.is_general:
+        hospital = f"{routing.hospital_name} ({routing.hospital_id})" if routing.hospital_id else CENTRAL_TEAM
+        about = [
+            ("Enquiry", GENERAL),
+            ("Hospital", hospital),
+            *_general_topics(enquiry, routing, absent=NOT_GIVEN),
+        ]
+    else:
+        about = [
+            ("Specialist", f"{routing.specialist_name} ({enquiry.specialist_id})"),
+            ("Hospital", f"{routing.hospital_name} ({routing.hospital_id})"),
+            ("Treatment", enquiry.treatment or NOT_GIVEN),
+        ]
     return [
         ("Reference", enquiry.enquiry_id),
         ("Received", enquiry.created_at),
-        ("Specialist", f"{routing.specialist_name} ({enquiry.specialist_id})"),
-        ("Hospital", f"{routing.hospital_name} ({routing.hospital_id})"),
-        ("Treatment", enquiry.treatment or NOT_GIVEN),
+        *about,
         ("Name", f"{enquiry.first_name} {enquiry.last_name}"),
         ("E-mail", enquiry.email),
         ("Phone", enquiry.phone or NOT_GIVEN),
         ("Preferred contact", "Phone" if enquiry.preferred_contact == "phone" else "E-mail"),
         ("Marketing opt-in", "Yes" if enquiry.marketing_opt_in else "No"),
     ]
+
+
+def _general_topics(
+    enquiry: Enquiry, routing: Routing, *, absent: str | None = None, slugs: bool = True
+) -> list[tuple[str, str]]:
+    """A general enquiry's treatment and specialty: the catalog's label (and the slug, with
+    ``slugs``); the slug alone when its label could not be read. Left out when not given,
+    unless ``absent`` says what to show."""
+    topics = []
+    for name, slug, label in (
+        ("Treatment", enquiry.treatment, routing.treatment_label),
+        ("Specialty", enquiry.specialty, routing.specialty_label),
+    ):
+        if slug:
+            topics.append((name, (f"{label} ({slug})" if slugs else label) if label else slug))
+        elif absent is not None:
+            topics.append((name, absent))
+    return topics
 
 
 def _message(*, sender: str, to: str, reply_to: str, subject: str, text: str, html_body: str) -> EmailMessage:

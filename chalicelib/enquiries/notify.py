@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
 from chalicelib.enquiries.record import Enquiry
-from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing, unresolved_routing
+from chalicelib.enquiries.routing import (
+    NotTheirHospital,
+    UnknownHospital,
+    UnknownSpecialist,
+    resolve_general_routing,
+    resolve_routing,
+    unresolved_routing,
+)
 from chalicelib.ports import MailRejected, MailThrottled, SearchUnavailable
 
 if TYPE_CHECKING:
@@ -126,7 +133,7 @@ class Notifier:
             log.warning("enquiry %s: search unavailable to route it; will retry", enquiry_id)
             self._progress.release(enquiry_id, token)
             return "retry_later"
-        except (UnknownSpecialist, NotTheirHospital, UnsafeHeaderValue) as exc:
+        except (UnknownSpecialist, NotTheirHospital, UnknownHospital, UnsafeHeaderValue) as exc:
             return self._fail(enquiry_id, f"compose:{type(exc).__name__}")
         for kind in pending:
             try:
@@ -153,6 +160,11 @@ class Notifier:
     def _route(self, enquiry: Enquiry) -> Routing:
         fallback = self._mail.fallback_team_email
         try:
+            if enquiry.specialist_id is None:
+                # Slugs were checked at submission if search answered; a label is not worth failing for.
+                return resolve_general_routing(
+                    self._index, enquiry.hospital_id, enquiry.treatment, enquiry.specialty, fallback, check_slugs=False
+                )
             return resolve_routing(self._index, enquiry.specialist_id, enquiry.hospital_id, fallback)
         except SearchUnavailable:
             limit = self._mail.unrouted_fallback_after_s

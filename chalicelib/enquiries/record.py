@@ -2,8 +2,13 @@
 
 The API writes it (status ``received``) before answering 202; the table's stream hands
 the new item to ``notify``, which marks its progress on the same item. Routing (who the
-specialist is, which hospital team gets the e-mail) is snapshotted when search answers
-at submission; when it does not, ``notify`` resolves it at send time.
+specialist is, which hospital team gets the e-mail, the labels of a general enquiry's
+slugs) is snapshotted when search answers at submission; when it does not, ``notify``
+resolves it at send time.
+
+A *general* enquiry names no specialist (``specialist_id`` absent): it is for the
+hospital ``hospital_id`` names, or, with neither id, for the group's central enquiries
+team.
 """
 
 from __future__ import annotations
@@ -17,10 +22,22 @@ PreferredContact = Literal["email", "phone"]
 
 @dataclass(frozen=True)
 class Routing:
-    specialist_name: str
-    hospital_id: str
-    hospital_name: str
+    specialist_name: str | None  # None: a general enquiry
+    hospital_id: str | None  # None: a general enquiry for the central team
+    hospital_name: str | None
     team_email: str
+    # A general enquiry's treatment and specialty labels, as the catalog names its slugs.
+    treatment_label: str | None = None
+    specialty_label: str | None = None
+
+    def to_item(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Routing:
+        """Absent attributes are None (a general enquiry's), extra ones ignored."""
+        values: dict[str, Any] = {field.name: item.get(field.name) for field in fields(cls)}
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -29,27 +46,34 @@ class Enquiry:
     created_at: str  # RFC 3339, UTC
     expires_at: int  # epoch seconds: the table's TTL attribute
     status: Status
-    specialist_id: str
-    hospital_id: str | None  # None: the specialist's primary hospital
+    specialist_id: str | None  # None: a general enquiry
+    hospital_id: str | None  # None: the specialist's primary hospital, or (general) the central team
     first_name: str
     last_name: str
     email: str
     phone: str | None  # E.164
     preferred_contact: PreferredContact
-    treatment: str | None
+    treatment: str | None  # free text for a specialist; a treatment slug in a general enquiry
     message: str | None
     marketing_opt_in: bool
     routing: Routing | None
+    specialty: str | None = None  # a specialty slug; general enquiries only
+
+    @property
+    def is_general(self) -> bool:
+        return self.specialist_id is None
 
     def to_item(self) -> dict[str, Any]:
         """The DynamoDB item (resource-style values); absent optionals are left out."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        item = {field.name: getattr(self, field.name) for field in fields(self)}
+        item["routing"] = self.routing.to_item() if self.routing else None
+        return {key: value for key, value in item.items() if value is not None}
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Enquiry:
         values: dict[str, Any] = {field.name: item.get(field.name) for field in fields(cls)}
         routing = values["routing"]
-        values["routing"] = Routing(**routing) if isinstance(routing, dict) else None
+        values["routing"] = Routing.from_item(routing) if isinstance(routing, dict) else None
         values["expires_at"] = int(values["expires_at"])  # DynamoDB numbers come back as Decimal
         values["marketing_opt_in"] = bool(values["marketing_opt_in"])
         return cls(**values)

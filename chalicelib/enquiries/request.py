@@ -4,6 +4,11 @@ The raw bytes are parsed here rather than by Chalice so that what ``json.loads``
 quietly accept is refused with a 400 naming the field: NaN and Infinity, duplicate keys,
 lone surrogates. Names and the e-mail address reach e-mail headers later, so control
 characters (NUL, CR, LF, ...) are refused in them; the message may hold line breaks.
+
+Three shapes: a specialist (``specialist_id``, and one of their hospitals or none for the
+primary); a general enquiry for a hospital (``hospital_id`` alone, optionally a
+``treatment`` or ``specialty`` slug); a general enquiry for the central team (neither id).
+Whether the ids and slugs exist is for routing to say (the index knows), not this model.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from chalicelib.errors import InvalidParameter
 MAX_BODY_BYTES = 16 * 1024
 
 _ID = r"^[a-z0-9-]{1,64}$"
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # what chalicelib.slugs.slugify makes
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -72,7 +78,8 @@ Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_one_li
 
 
 class EnquiryRequest(BaseModel):
-    """An enquiry for a specialist, from the patient. At most 16 KiB of JSON; no other fields."""
+    """An enquiry from a patient: for a specialist, or a general enquiry for a hospital or for the
+    group's central enquiries team. At most 16 KiB of JSON; no other fields."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -92,16 +99,38 @@ class EnquiryRequest(BaseModel):
                     "preferred_contact": "email",
                     "message": "I would like an appointment next month.",
                     "consent": True,
-                }
+                },
+                {
+                    "hospital_id": "hendon",
+                    "treatment": "knee-replacement",
+                    "first_name": "Alex",
+                    "last_name": "Smith",
+                    "email": "alex.smith@example.com",
+                    "message": "Which of your surgeons could see me for my knee?",
+                    "consent": True,
+                },
+                {
+                    "first_name": "Alex",
+                    "last_name": "Smith",
+                    "email": "alex.smith@example.com",
+                    "message": "Do you have a hospital near Leeds?",
+                    "consent": True,
+                },
             ]
         },
     )
 
-    specialist_id: Annotated[str, Field(pattern=_ID)]
-    """The specialist's id, as search results give it."""
+    specialist_id: Annotated[str, Field(pattern=_ID)] | None = None
+    """The specialist's id, as search results give it. Absent: a general enquiry, for the hospital
+    `hospital_id` names, or for the group's central enquiries team when that is absent too."""
     hospital_id: Annotated[str, Field(pattern=_ID)] | None = None
-    """One of the specialist's hospitals; their primary hospital when absent."""
+    """With `specialist_id`, one of the specialist's hospitals (their primary hospital when absent);
+    without, the hospital whose enquiries team the general enquiry is for."""
     treatment: Annotated[str, Field(max_length=120), AfterValidator(_one_line)] | None = None
+    """With `specialist_id`, the treatment as their profile names it (free text). In a general
+    enquiry, a treatment slug as search's facets give it (`knee-replacement`)."""
+    specialty: Annotated[str, Field(max_length=120, pattern=_SLUG)] | None = None
+    """General enquiries only: a specialty slug as search's facets give it (`trauma-and-orthopaedics`)."""
     first_name: Name
     last_name: Name
     email: Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
@@ -122,6 +151,22 @@ class EnquiryRequest(BaseModel):
         if self.preferred_contact == "phone" and self.phone is None:
             raise ValueError("phone: is needed when preferred_contact is phone")
         return self
+
+    @model_validator(mode="after")
+    def _slugs_if_general(self) -> EnquiryRequest:
+        if self.is_general:
+            if self.treatment is not None and not re.fullmatch(_SLUG, self.treatment):
+                raise ValueError(
+                    "treatment: must be a treatment slug, such as knee-replacement, in an enquiry without specialist_id"
+                )
+        elif self.specialty is not None:
+            raise ValueError("specialty: is only for an enquiry without specialist_id (a general enquiry)")
+        return self
+
+    @property
+    def is_general(self) -> bool:
+        """No specialist named: for a hospital's team, or the central team."""
+        return self.specialist_id is None
 
     @property
     def is_bot(self) -> bool:

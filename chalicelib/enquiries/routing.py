@@ -1,12 +1,23 @@
-"""Who an enquiry goes to: the specialist's chosen (or primary) hospital's team address,
-read from the search index, which holds each hospital's ``enquiries_email``."""
+"""Who an enquiry goes to, read from the search index, which holds each hospital's
+``enquiries_email``.
+
+- A specialist enquiry: the specialist's chosen (or primary) hospital's team.
+- A general enquiry naming a hospital: that hospital's team, found on any specialist's
+  document that lists the hospital (the catalog has no hospital documents of its own).
+- A general enquiry naming neither: the group's central enquiries team (the fallback
+  address), with no search at all unless a treatment or specialty slug needs its label.
+
+A general enquiry's treatment and specialty slugs are checked against the catalog and
+snapshotted with their labels, which the e-mails show.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import index_schema as f
 from chalicelib.enquiries.record import Routing
+from chalicelib.slugs import slugify
 
 if TYPE_CHECKING:
     from chalicelib.ports import SearchIndex
@@ -18,6 +29,22 @@ class UnknownSpecialist(Exception):
 
 class NotTheirHospital(Exception):
     """The hospital named is not one of the specialist's."""
+
+
+class UnknownHospital(Exception):
+    """No specialist in the catalog practises at the hospital named."""
+
+
+class UnknownSlug(Exception):
+    """A treatment or specialty slug the catalog does not use; ``field`` names which."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+# The request field of each slug: the index's slug field, and the list its labels are in.
+_SLUG_FIELDS = {"treatment": (f.TREATMENT_SLUGS, f.TREATMENTS), "specialty": (f.SPECIALTY_SLUGS, f.SPECIALTIES)}
 
 
 def resolve_routing(index: SearchIndex, specialist_id: str, hospital_id: str | None, fallback_email: str) -> Routing:
@@ -38,12 +65,84 @@ def resolve_routing(index: SearchIndex, specialist_id: str, hospital_id: str | N
     )
 
 
-def unresolved_routing(specialist_id: str, hospital_id: str | None, fallback_email: str) -> Routing:
+def resolve_general_routing(
+    index: SearchIndex,
+    hospital_id: str | None,
+    treatment: str | None,
+    specialty: str | None,
+    fallback_email: str,
+    *,
+    check_slugs: bool = True,
+) -> Routing:
+    """A general enquiry (no specialist): the hospital's team, or the central team when no
+    hospital is named; the labels of the slugs given. One round trip at most, none when
+    there is nothing to look up. Raises :class:`UnknownHospital`, :class:`UnknownSlug` (only
+    when ``check_slugs``; otherwise an unknown slug has no label, and the e-mails show the
+    slug), or the index's ``SearchUnavailable``."""
+    slugs = {name: slug for name, slug in (("treatment", treatment), ("specialty", specialty)) if slug}
+    bodies: list[dict[str, Any]] = []
+    if hospital_id:
+        bodies.append(_one_with(f.HOSPITAL_IDS, hospital_id, f.HOSPITALS))
+    bodies += [_one_with(_SLUG_FIELDS[name][0], slug, _SLUG_FIELDS[name][1]) for name, slug in slugs.items()]
+    answers = iter(index.msearch(bodies) if bodies else [])
+    hospital: dict[str, Any] | None = None
+    if hospital_id:
+        hospital = _hospital(next(answers), hospital_id)
+        if hospital is None:
+            raise UnknownHospital(hospital_id)
+    labels: dict[str, str] = {}
+    for name, slug in slugs.items():
+        label = _label(next(answers), _SLUG_FIELDS[name][1], slug)
+        if label is not None:
+            labels[name] = label
+        elif check_slugs:
+            raise UnknownSlug(name)
+    return Routing(
+        specialist_name=None,
+        hospital_id=hospital["id"] if hospital else None,
+        hospital_name=hospital["name"] if hospital else None,
+        team_email=(hospital.get("enquiries_email") if hospital else None) or fallback_email,
+        treatment_label=labels.get("treatment"),
+        specialty_label=labels.get("specialty"),
+    )
+
+
+def central_routing(fallback_email: str) -> Routing:
+    """A general enquiry naming no hospital, when its slugs' labels cannot be read now: the
+    central team all the same (the e-mails show the slugs as given)."""
+    return Routing(specialist_name=None, hospital_id=None, hospital_name=None, team_email=fallback_email)
+
+
+def unresolved_routing(specialist_id: str | None, hospital_id: str | None, fallback_email: str) -> Routing:
     """For an enquiry search could not route for too long: the fallback team, named by the ids
     the patient chose, so that it reaches people rather than waiting for ever."""
+    if specialist_id is None:  # a general enquiry for a hospital
+        return Routing(None, hospital_id, "hospital to be confirmed", fallback_email)
     return Routing(
         specialist_name=specialist_id,
         hospital_id=hospital_id or "primary",
         hospital_name="hospital to be confirmed",
         team_email=fallback_email,
     )
+
+
+def _one_with(field: str, value: str, source: str) -> dict[str, Any]:
+    """One document whose ``field`` holds ``value`` exactly, and only ``source`` of it."""
+    return {"size": 1, "query": {"term": {field: value}}, "_source": [source]}
+
+
+def _first_source(answer: dict[str, Any]) -> dict[str, Any] | None:
+    hits = answer.get("hits", {}).get("hits", [])
+    return hits[0].get("_source", {}) if hits else None
+
+
+def _hospital(answer: dict[str, Any], hospital_id: str) -> dict[str, Any] | None:
+    source = _first_source(answer)
+    hospitals = source.get(f.HOSPITALS, []) if source else []
+    return next((hospital for hospital in hospitals if hospital.get("id") == hospital_id), None)
+
+
+def _label(answer: dict[str, Any], labels_field: str, slug: str) -> str | None:
+    source = _first_source(answer)
+    labels = source.get(labels_field, []) if source else []
+    return next((label for label in labels if slugify(label) == slug), None)

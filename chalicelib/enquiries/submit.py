@@ -2,7 +2,8 @@
 
 The 202 is given only after DynamoDB holds the enquiry; the e-mails follow from the
 table's stream. When search cannot answer, the enquiry is still accepted and routed at
-send time. The honeypot's catch gets the same answer as a patient, and nothing else.
+send time (a general enquiry naming no hospital is routed to the central team at once).
+The honeypot's catch gets the same answer as a patient, and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from typing_extensions import TypedDict
 
 from chalicelib.enquiries.limits import rate_limit
 from chalicelib.enquiries.record import Enquiry, Routing
-from chalicelib.enquiries.routing import NotTheirHospital, UnknownSpecialist, resolve_routing
+from chalicelib.enquiries.routing import (
+    NotTheirHospital,
+    UnknownHospital,
+    UnknownSlug,
+    UnknownSpecialist,
+    central_routing,
+    resolve_general_routing,
+    resolve_routing,
+)
 from chalicelib.errors import InvalidParameter
 from chalicelib.ports import SearchUnavailable
 from chalicelib.shapes import documented
@@ -86,18 +95,28 @@ class EnquiryService:
             message=request.message,
             marketing_opt_in=request.marketing_opt_in,
             routing=routing,
+            specialty=request.specialty,
         )
         self._store.put_new(enquiry, limits)
         return accepted
 
     def _routing(self, request: EnquiryRequest) -> Routing | None:
+        fallback = self._settings.fallback_team_email
         try:
-            return resolve_routing(
-                self._index, request.specialist_id, request.hospital_id, self._settings.fallback_team_email
-            )
+            if request.specialist_id is None:
+                return resolve_general_routing(
+                    self._index, request.hospital_id, request.treatment, request.specialty, fallback
+                )
+            return resolve_routing(self._index, request.specialist_id, request.hospital_id, fallback)
         except UnknownSpecialist:
             raise InvalidParameter("specialist_id", "'specialist_id' names no specialist we list") from None
         except NotTheirHospital:
             raise InvalidParameter("hospital_id", "'hospital_id' is not one of this specialist's hospitals") from None
+        except UnknownHospital:
+            raise InvalidParameter("hospital_id", "'hospital_id' names no hospital we list") from None
+        except UnknownSlug as exc:
+            raise InvalidParameter(exc.field, f"'{exc.field}' names no {exc.field} we list") from None
         except SearchUnavailable:
+            if request.specialist_id is None and request.hospital_id is None:
+                return central_routing(fallback)  # the central team needs no search: only labels are missing
             return None  # accepted all the same: notify routes it at send time

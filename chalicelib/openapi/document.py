@@ -31,6 +31,7 @@ path answers the `OPTIONS` preflight, and every answer, errors too, carries
 
 _TAGS = (
     ("search", "Find specialists, typeahead, profiles."),
+    ("hospitals", "The hospitals of the catalog and their specialists."),
     ("enquiries", "Send an enquiry to a specialist's hospital team."),
     ("operations", "For the load balancer and the on-call engineer."),
     ("documentation", "This document."),

@@ -15,6 +15,8 @@ from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
 from chalicelib.enquiries.submit import EnquiryAccepted
 from chalicelib.error_shapes import ErrorBody
 from chalicelib.health import HealthBody
+from chalicelib.search.hospital_responses import HospitalList, HospitalPage
+from chalicelib.search.hospitals import HOSPITAL_PAGE_QUERY, HOSPITALS_QUERY
 from chalicelib.search.parameters import QueryParameter
 from chalicelib.search.request import SEARCH_QUERY
 from chalicelib.search.responses import Profile, SearchResults, Suggestions
@@ -60,6 +62,14 @@ _SPECIALIST_ID = {
     "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
     "example": "krish-nandy",
 }
+_HOSPITAL_ID = {
+    "name": "hospital_id",
+    "in": "path",
+    "required": True,
+    "description": "The hospital's id, as `GET /hospitals` gives it. Any other string is a 404.",
+    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "example": "hendon",
+}
 _IDEMPOTENCY_KEY = {
     "name": IDEMPOTENCY_KEY_HEADER,
     "in": "header",
@@ -96,6 +106,32 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "GET",
+        "/hospitals",
+        "hospitals",
+        "Every hospital",
+        description="The hospitals of the specialist catalog, with how many specialists work at each, A-Z by name; "
+        "nearest first with `near` or `lat` and `lon`; only those with a specialist of `specialty` when given.",
+        query=HOSPITALS_QUERY,
+        answers=(Answer(200, "The hospitals.", HospitalList), BAD_PARAMETER, SEARCH_DOWN),
+    ),
+    Operation(
+        "GET",
+        "/hospitals/{hospital_id}",
+        "hospitals",
+        "A hospital's page",
+        description="The hospital, the specialties and treatments its specialists offer, and a page of its "
+        "specialists: the cards of `GET /specialists?hospital={hospital_id}`, in its order.",
+        parameters=(_HOSPITAL_ID,),
+        query=HOSPITAL_PAGE_QUERY,
+        answers=(
+            Answer(200, "The hospital and a page of its specialists.", HospitalPage),
+            BAD_PARAMETER,
+            error(404, "No specialist of the catalog works at a hospital with this id; the message names similar ids."),
+            SEARCH_DOWN,
+        ),
+    ),
+    Operation(
+        "GET",
         "/suggest",
         "search",
         "Typeahead",
@@ -110,12 +146,19 @@ OPERATIONS: tuple[Operation, ...] = (
         "enquiries",
         "Send an enquiry",
         description="Answered 202 once the enquiry is stored; the hospital team and the patient are then "
-        "e-mailed. Limits per e-mail address and per client IP an hour.",
+        "e-mailed. For a specialist (`specialist_id`, and `hospital_id` one of theirs or none for their primary "
+        "hospital), or a general enquiry: `hospital_id` alone for that hospital's enquiries team, optionally with "
+        "a `treatment` or `specialty` slug; neither id for the group's central enquiries team. "
+        "Limits per e-mail address and per client IP an hour.",
         parameters=(_IDEMPOTENCY_KEY,),
         body=EnquiryRequest,
         answers=(
-            Answer(202, "Stored: it will reach the hospital team.", EnquiryAccepted),
-            error(400, "The body is not a JSON object, or a field (named in `field`) is missing or invalid."),
+            Answer(202, "Stored: it will reach the hospital team (or the central enquiries team).", EnquiryAccepted),
+            error(
+                400,
+                "The body is not a JSON object, or a field (named in `field`) is missing or invalid, or names a "
+                "specialist, hospital, treatment or specialty the catalog does not list.",
+            ),
             error(409, "An enquiry with this Idempotency-Key is still being received.", True),
             error(413, f"The body is over {MAX_BODY_BYTES // 1024} KiB."),
             error(415, "The body is not sent as application/json."),

@@ -20,13 +20,22 @@ from tests.conftest import BASE_ENV
 SENDER = BASE_ENV["SES_SENDER"]
 # The enquiry's own fields, and the marker that lists it in the sweep's index until sent.
 ENQUIRY_FIELDS = frozenset(field.name for field in fields(Enquiry)) | {UNSENT.partition_key}
-ONE_LINE_FIELDS = ("first_name", "last_name", "email", "phone", "treatment", "specialist_id", "hospital_id")
+ONE_LINE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "treatment",
+    "specialty",
+    "specialist_id",
+    "hospital_id",
+)
 CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 TOP_HEADERS = frozenset({"From", "To", "Reply-To", "Subject", "Auto-Submitted", "MIME-Version", "Content-Type"})
 PART_HEADERS = frozenset({"Content-Type", "Content-Transfer-Encoding", "MIME-Version"})
 ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-SUBJECT = re.compile(r"(New patient enquiry|We have received your enquiry) [0-9A-Z]{26}")
+SUBJECT = re.compile(r"(New patient enquiry|General enquiry|We have received your enquiry) [0-9A-Z]{26}")
 # The templates' own markup: anything else in the HTML part came from input unescaped.
 TEMPLATE_TAGS = frozenset({"html", "body", "p", "table", "tr", "th", "td", "h3", "div"})
 TEMPLATE_ATTRIBUTES = frozenset({"align", "cellpadding", "style"})

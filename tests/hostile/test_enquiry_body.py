@@ -80,7 +80,8 @@ PHONES = st.one_of(
 FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "specialist_id": st.one_of(st.sampled_from(["krish-nandy", "KRISH-NANDY", "no-such-one", "*", "_all"]), TEXT),
     "hospital_id": st.one_of(st.sampled_from(["hendon", "beaumont", "london-independent", ""]), TEXT),
-    "treatment": TYPED,
+    "treatment": st.one_of(TYPED, st.sampled_from(["knee-replacement", "no-such-treatment", "Knee replacement"])),
+    "specialty": st.one_of(st.sampled_from(["trauma-and-orthopaedics", "psychiatry", "no-such-one", ""]), TEXT),
     "first_name": TYPED,
     "last_name": TYPED,
     "email": EMAILS,
@@ -132,9 +133,31 @@ def _with_duplicates(pairs: list[tuple[str, Any]]) -> bytes:
     return ("{" + members + "}").encode("utf-8", "surrogatepass")
 
 
+# General enquiries: no specialist; for Hendon's team or (no hospital either) the central team,
+# with a treatment or specialty slug or neither.
+GENERAL_FORMS = st.builds(
+    lambda hospital, topic: {
+        **{k: v for k, v in GOOD.items() if k not in ("specialist_id", "hospital_id", "treatment")},
+        **hospital,
+        **topic,
+    },
+    st.sampled_from([{}, {"hospital_id": "hendon"}, {"hospital_id": "london-independent"}]),
+    st.sampled_from([{}, {"treatment": "knee-replacement"}, {"specialty": "trauma-and-orthopaedics"}]),
+)
 BODIES = st.one_of(
     # The form as a patient could fill it in, oddly.
     st.builds(lambda changes, ascii_only: _encode({**GOOD, **changes}, ascii_only), FORM_CHANGES, st.booleans()),
+    # The general enquiry form, oddly filled in, with fields changed, left out and added.
+    st.builds(
+        lambda form, changes, drops, extras, ascii_only: _encode(
+            {**{k: v for k, v in form.items() if k not in drops}, **changes, **extras}, ascii_only
+        ),
+        GENERAL_FORMS,
+        st.one_of(FORM_CHANGES.map(lambda changes: {k: v for k, v in changes.items() if k != "treatment"}), CHANGES),
+        DROPS,
+        EXTRAS,
+        st.booleans(),
+    ),
     # The form's body with fields changed, left out and added.
     st.builds(
         lambda changes, drops, extras, ascii_only: _encode(
@@ -209,6 +232,7 @@ def test_any_body_and_key_is_answered_as_documented_and_an_accepted_one_mails_sa
         assert body is not None, "accepted a body that is not a JSON object by the book"
         assert set(answer.body) == {"enquiry_id", "status"}
         assert answer.body["status"] == "received"
+        event("accepted: " + ("specialist" if body.get("specialist_id") else "general"))
         item = stored(answer.body["enquiry_id"])
         if str(body.get("website", "")).strip():
             assert item is None, "the honeypot's catch was stored"

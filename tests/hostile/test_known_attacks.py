@@ -298,6 +298,30 @@ ENQUIRY_ATTACKS: dict[str, Post] = {
     "all-specialist-id": rejects("specialist_id", "_all"),
     "unknown-specialist-id": rejects("specialist_id", "no-such-specialist"),
     "other-hospital-id": rejects("hospital_id", "beaumont"),
+    # --- general enquiries (no specialist): the ids and slugs that reach search ------------------
+    "general-enquiry-for-a-hospital": Post(202, {"specialist_id": None, "treatment": "knee-replacement"}),
+    "general-enquiry-for-the-central-team": Post(202, {"specialist_id": None, "hospital_id": None, "treatment": None}),
+    "general-enquiry-free-text-treatment": Post(400, {"specialist_id": None}, field="treatment"),
+    "general-enquiry-unknown-hospital": Post(
+        400, {"specialist_id": None, "treatment": None, "hospital_id": "no-such-hospital"}, field="hospital_id"
+    ),
+    "general-enquiry-wildcard-hospital": Post(400, {"specialist_id": None, "hospital_id": "*"}, field="hospital_id"),
+    "general-enquiry-wildcard-treatment": Post(400, {"specialist_id": None, "treatment": "*"}, field="treatment"),
+    "general-enquiry-dsl-treatment": Post(
+        400, {"specialist_id": None, "treatment": '{"match_all":{}}'}, field="treatment"
+    ),
+    "general-enquiry-crlf-in-specialty": Post(
+        400,
+        {"specialist_id": None, "treatment": None, "specialty": "cardiology" + "\r\nBcc: x@example.com"},
+        field="specialty",
+    ),
+    "general-enquiry-script-in-specialty": Post(
+        400, {"specialist_id": None, "treatment": None, "specialty": "<script>alert(1)</script>"}, field="specialty"
+    ),
+    "general-enquiry-routing-key": Post(
+        400, {"specialist_id": None, "routing": {"team_email": "attacker@example.com"}}, field="routing"
+    ),
+    "specialty-with-a-specialist": rejects("specialty", "psychiatry"),
     # --- oversize ------------------------------------------------------------------------------
     "body-17-kib": Post(413, {"message": "m" * (17 * 1024)}),
     "body-just-over-16-kib": raw(GOOD_JSON + " " * (16 * 1024 + 1 - len(GOOD_JSON)), 413),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from email import policy
@@ -309,3 +310,201 @@ def test_given_the_store_is_unavailable_then_503_and_nothing_is_kept(
     for personal in ("Aoife", "aoife@example.com", "7946", "appointment"):
         assert personal not in caplog.text
         assert personal not in json.dumps(answer)
+
+
+# --- General enquiries: no specialist, for a hospital's team or the central team --------
+
+GENERAL: dict[str, Any] = {key: value for key, value in GOOD.items() if key != "specialist_id"} | {
+    "treatment": "knee-replacement"
+}
+CENTRAL: dict[str, Any] = {
+    key: value for key, value in GOOD.items() if key not in ("specialist_id", "hospital_id", "treatment")
+}
+HENDON_TEAM = "enquiries.hendon@hospitals.example"
+
+
+def _text(message: EmailMessage) -> str:
+    return " ".join(
+        str(part.get_content()) for subtype in ("plain", "html") if (part := message.get_body((subtype,))) is not None
+    )
+
+
+def _team_and_patient() -> tuple[EmailMessage, EmailMessage]:
+    [team] = [message for message in sent_emails() if message["Reply-To"] == GOOD["email"]]
+    [patient] = [message for message in sent_emails() if message["To"] == GOOD["email"]]
+    return team, patient
+
+
+def test_given_a_general_enquiry_for_a_hospital_then_it_reaches_that_hospitals_team_saying_what_it_is_about(
+    client: Client,
+) -> None:
+    status, body, _ = post(client, GENERAL)
+    [item] = stored()
+    sent = notify(stream_event(), LAMBDA_CONTEXT)
+
+    assert status == 202
+    assert "specialist_id" not in item
+    assert (item["hospital_id"], item["treatment"]) == ("hendon", "knee-replacement")
+    assert item["routing"] == {
+        "hospital_id": "hendon",
+        "hospital_name": "BMI Hendon Hospital",
+        "team_email": HENDON_TEAM,
+        "treatment_label": "Knee replacement",
+    }
+    assert sent == {"batchItemFailures": []}
+    team, patient = _team_and_patient()
+    assert team["To"] == HENDON_TEAM
+    assert team["Subject"] == f"General enquiry {body['enquiry_id']}"
+    assert "General enquiry" in _text(team)
+    assert "Knee replacement" in _text(team)
+    assert "BMI Hendon Hospital" in _text(team)
+    assert patient["Reply-To"] == HENDON_TEAM
+    for shown in ("General enquiry", "Knee replacement", "BMI Hendon Hospital", body["enquiry_id"]):
+        assert shown in _text(patient)
+    assert len(sent_emails()) == 2
+
+
+def test_given_a_general_enquiry_with_a_specialty_then_its_label_is_snapshotted_and_mailed(client: Client) -> None:
+    body = {key: value for key, value in GENERAL.items() if key != "treatment"} | {
+        "specialty": "trauma-and-orthopaedics"
+    }
+
+    status, _, _ = post(client, body)
+    notify(stream_event(), LAMBDA_CONTEXT)
+
+    assert status == 202
+    assert stored()[0]["routing"]["specialty_label"] == "Trauma and Orthopaedics"
+    team, patient = _team_and_patient()
+    assert "Trauma and Orthopaedics" in _text(team)
+    assert "Trauma and Orthopaedics" in _text(patient)
+
+
+@pytest.mark.parametrize("search", ["up", "down"])
+def test_given_a_general_enquiry_naming_no_hospital_then_the_central_team_gets_it_search_or_not(
+    client: Client, monkeypatch: pytest.MonkeyPatch, search: str
+) -> None:
+    if search == "down":
+        monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")
+        deps.reset()
+
+    status, body, _ = post(client, CENTRAL)
+    [item] = stored()
+    sent = notify(stream_event(), LAMBDA_CONTEXT)
+
+    assert status == 202
+    assert not {"specialist_id", "hospital_id"} & set(item)
+    assert item["routing"] == {"team_email": BASE_ENV["FALLBACK_TEAM_EMAIL"]}  # snapshotted: no search needed
+    assert sent == {"batchItemFailures": []}
+    team, patient = _team_and_patient()
+    assert team["To"] == BASE_ENV["FALLBACK_TEAM_EMAIL"]
+    assert team["Subject"] == f"General enquiry {body['enquiry_id']}"
+    assert "central enquiries team" in _text(team)
+    assert "General enquiry" in _text(patient)
+    assert patient["Reply-To"] == BASE_ENV["FALLBACK_TEAM_EMAIL"]
+
+
+def test_given_search_is_down_then_a_central_enquiry_with_a_slug_still_goes_to_the_central_team_showing_the_slug(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")
+    deps.reset()
+
+    status, _, _ = post(client, {**CENTRAL, "treatment": "knee-replacement"})
+    [item] = stored()
+    sent = notify(stream_event(), LAMBDA_CONTEXT)
+
+    assert status == 202
+    assert item["routing"] == {"team_email": BASE_ENV["FALLBACK_TEAM_EMAIL"]}  # no label: search could not say
+    assert sent == {"batchItemFailures": []}
+    team, patient = _team_and_patient()
+    assert team["To"] == BASE_ENV["FALLBACK_TEAM_EMAIL"]
+    assert "Treatment: knee-replacement" in _text(team)
+    assert "Treatment: knee-replacement" in _text(patient)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"hospital_id": "no-such-hospital"}, "hospital_id"),
+        ({"hospital_id": "Hendon Hospital"}, "hospital_id"),
+        ({"treatment": "no-such-treatment"}, "treatment"),
+        ({"treatment": "Knee replacement"}, "treatment"),  # a label, not a slug
+        ({"specialty": "no-such-specialty"}, "specialty"),
+        ({"specialty": "Cardiology"}, "specialty"),
+        ({"specialty": "cardiology", "specialist_id": "krish-nandy"}, "specialty"),
+        ({"hospital_id": None, "treatment": "no-such-treatment"}, "treatment"),
+    ],
+)
+def test_given_a_general_enquiry_with_an_unknown_id_or_slug_then_400_names_the_field_and_nothing_is_stored(
+    client: Client, changes: dict[str, Any], field: str
+) -> None:
+    body = {key: value for key, value in {**GENERAL, **changes}.items() if value is not None}
+
+    status, answer, _ = post(client, body)
+
+    assert status == 400, answer
+    assert answer["error"]["field"] == field
+    assert stored() == []
+
+
+def test_given_six_general_enquiries_from_one_address_in_an_hour_then_the_sixth_is_429(client: Client) -> None:
+    statuses = [post(client, body)[0] for body in (GENERAL, CENTRAL, GOOD, GENERAL, CENTRAL, GENERAL)]
+
+    assert statuses == [202] * 5 + [429]
+    assert len(stored()) == 5
+
+
+@pytest.mark.parametrize("general", [GENERAL, CENTRAL], ids=["hospital", "central"])
+def test_given_a_general_enquiry_sent_twice_with_one_key_then_one_enquiry_and_one_email_each(
+    client: Client, general: dict[str, Any]
+) -> None:
+    first = post(client, general, {"Idempotency-Key": "general-1"})
+    again = post(client, general, {"Idempotency-Key": "general-1"})
+    other = post(client, {**general, "message": "Something else"}, {"Idempotency-Key": "general-1"})
+
+    assert first[0] == again[0] == 202
+    assert first[1] == again[1]
+    assert other[0] == 422
+    assert len(stored()) == 1
+
+
+@pytest.mark.parametrize("general", [GENERAL, CENTRAL], ids=["hospital", "central"])
+def test_given_a_general_enquirys_record_delivered_twice_then_each_email_is_sent_once(
+    client: Client, general: dict[str, Any]
+) -> None:
+    post(client, general)
+    event = stream_event()
+
+    first, again = notify(event, LAMBDA_CONTEXT), notify(event, LAMBDA_CONTEXT)
+
+    assert first == again == {"batchItemFailures": []}
+    assert len(sent_emails()) == 2
+    assert [row["status"] for row in stored()] == ["sent"]
+
+
+def test_given_search_is_down_then_a_general_enquiry_for_a_hospital_is_accepted_and_sent_once_search_is_back(
+    client: Client, demo_index: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="chalicelib")
+    monkeypatch.setenv("OPENSEARCH_URL", "http://127.0.0.1:9")
+    deps.reset()
+
+    status, _, _ = post(client, GENERAL)
+    [item] = stored()
+    event = stream_event()
+    while_down = notify(event, LAMBDA_CONTEXT)
+    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
+    deps.reset()
+    redelivered = notify(event, LAMBDA_CONTEXT)
+
+    assert status == 202
+    assert "routing" not in item
+    assert len(while_down["batchItemFailures"]) == 1
+    assert redelivered == {"batchItemFailures": []}
+    team, patient = _team_and_patient()
+    assert team["To"] == HENDON_TEAM
+    assert "Knee replacement" in _text(team)
+    assert patient["Reply-To"] == HENDON_TEAM
+    assert len(sent_emails()) == 2
+    for personal in ("Aoife", "aoife@example.com", "7946", "appointment", "Brien"):
+        assert personal not in caplog.text

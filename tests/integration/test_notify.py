@@ -29,7 +29,7 @@ from chalicelib.adapters.ses_mailer import SesMailer
 from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
 from chalicelib.config import Settings, get_settings
 from chalicelib.enquiries.notify import CLAIM_LEASE_S, Backoff, MailSettings, Notifier, handle_stream_event
-from chalicelib.enquiries.record import Enquiry
+from chalicelib.enquiries.record import Enquiry, Routing
 from chalicelib.enquiries.sweep import Sweeper
 from devstack.stream_worker import lambda_event
 from tests.enquiries import HENDON, an_enquiry
@@ -582,8 +582,99 @@ def test_given_search_down_for_longer_than_the_fallback_age_then_the_fallback_te
     assert overdue == {"listed": 1, "sent": 1}
     team, patient = world.sent()
     assert team["To"] == world.settings.fallback_team_email
-    assert enquiry.specialist_id in _body(team, "plain")
+    assert str(enquiry.specialist_id) in _body(team, "plain")
     assert patient["To"] == enquiry.email
+
+
+def _general(number: int = 1, **changes: Any) -> Enquiry:
+    """A general enquiry for Hendon's team about knee replacement, taken while search was down."""
+    return an_enquiry(number, **{"specialist_id": None, "treatment": "knee-replacement", "routing": None, **changes})
+
+
+def test_given_an_unrouted_general_enquiry_the_stream_gave_up_on_then_the_sweep_sends_it_to_the_hospital_once(
+    world: World, demo_index: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="chalicelib")
+    enquiry = _general()
+    _exhaust_the_stream(world, enquiry)
+    sweeper = _sweeper(world, world.notifier(search_url=demo_index))
+    _later(world, SWEEP_AFTER_S)
+
+    swept, again = sweeper.sweep(), sweeper.sweep()
+    redelivered = handle_stream_event(world.put(), world.notifier(search_url=demo_index))
+
+    assert (swept, again) == ({"listed": 1, "sent": 1}, {"listed": 0})
+    assert _failures(redelivered) == []
+    team, patient = world.sent()
+    assert team["To"] == "enquiries.hendon@hospitals.example"
+    assert team["Subject"] == f"General enquiry {enquiry.enquiry_id}"
+    assert "Knee replacement (knee-replacement)" in _body(team, "plain")
+    assert "BMI Hendon Hospital" in _body(patient, "plain")
+    assert world.item(enquiry.enquiry_id)["status"] == "sent"
+    for personal in ("Zoë", "Quill", "zoe", "7700900123", "Panic"):
+        assert personal not in caplog.text
+
+
+def test_given_an_unknown_slug_at_send_time_then_the_general_enquiry_is_sent_showing_the_slug(
+    world: World, demo_index: str
+) -> None:
+    enquiry = _general(treatment="no-longer-offered")
+
+    response = handle_stream_event(world.put(enquiry), world.notifier(search_url=demo_index))
+
+    assert _failures(response) == []
+    team, _ = world.sent()
+    assert team["To"] == "enquiries.hendon@hospitals.example"
+    assert "Treatment: no-longer-offered" in _body(team, "plain")
+
+
+def test_given_an_unknown_hospital_at_send_time_then_the_general_enquiry_is_parked_once(
+    world: World, demo_index: str
+) -> None:
+    enquiry = _general(hospital_id="closed-hospital")
+    event = world.put(enquiry)
+
+    first = handle_stream_event(event, world.notifier(search_url=demo_index))
+    again = handle_stream_event(event, world.notifier(search_url=demo_index))
+
+    assert _failures(first) == _failures(again) == []
+    assert world.sent() == []
+    assert world.parked() == [{"enquiry_id": enquiry.enquiry_id, "reason": "compose:UnknownHospital"}]
+
+
+def test_given_search_down_past_the_fallback_age_then_a_general_enquiry_goes_to_the_fallback_team(
+    world: World,
+) -> None:
+    enquiry = _general()
+    _exhaust_the_stream(world, enquiry)
+    sweeper = _sweeper(world, world.notifier(search_url=NO_SEARCH, unrouted_fallback_after_s=86_400))
+
+    _later(world, 86_400)
+    overdue = sweeper.sweep()
+
+    assert overdue == {"listed": 1, "sent": 1}
+    team, patient = world.sent()
+    assert team["To"] == world.settings.fallback_team_email
+    assert "General enquiry" in _body(team, "plain")
+    assert "hendon" in _body(team, "plain")
+    assert "Treatment: knee-replacement" in _body(team, "plain")
+    assert patient["To"] == enquiry.email
+
+
+def test_given_a_central_general_enquiry_then_it_is_sent_with_search_down(world: World) -> None:
+    enquiry = an_enquiry(
+        specialist_id=None,
+        hospital_id=None,
+        treatment=None,
+        routing=Routing(None, None, None, world.settings.fallback_team_email),
+    )
+    event = world.put(enquiry)
+
+    first = handle_stream_event(event, world.notifier(search_url=NO_SEARCH))
+    again = handle_stream_event(event, world.notifier(search_url=NO_SEARCH))
+
+    assert _failures(first) == _failures(again) == []
+    assert [message["To"] for message in world.sent()] == [world.settings.fallback_team_email, enquiry.email]
 
 
 def test_given_a_scheduled_event_then_the_notify_function_sweeps_and_given_records_it_handles_the_stream(

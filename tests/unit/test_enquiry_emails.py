@@ -11,12 +11,14 @@ from email.message import EmailMessage
 import pytest
 
 from chalicelib.enquiries.emails import (
+    GENERAL_TEAM_SUBJECT,
     PATIENT_SUBJECT,
     TEAM_SUBJECT,
     UnsafeHeaderValue,
     patient_acknowledgement,
     team_notification,
 )
+from chalicelib.enquiries.record import Routing
 from tests.enquiries import HENDON, an_enquiry
 
 SENDER = "no-reply@find-a-specialist.localhost"
@@ -70,9 +72,9 @@ def test_given_an_enquiry_when_the_team_notification_is_composed_then_both_parts
         for value in (
             ENQUIRY.enquiry_id,
             ENQUIRY.created_at,
-            ROUTING.specialist_name,
-            ENQUIRY.specialist_id,
-            ROUTING.hospital_name,
+            str(ROUTING.specialist_name),
+            str(ENQUIRY.specialist_id),
+            str(ROUTING.hospital_name),
             "Zoë O'Brien",
             ENQUIRY.email,
             "+447700900123",
@@ -176,8 +178,8 @@ def test_given_an_enquiry_when_the_acknowledgement_is_composed_then_it_tells_the
     assert sent["Subject"] == PATIENT_SUBJECT.format(reference=ENQUIRY.enquiry_id)
     for part in (_text(sent), _html(sent)):
         assert ENQUIRY.enquiry_id in part
-        assert ROUTING.specialist_name in part
-        assert ROUTING.hospital_name in part
+        assert str(ROUTING.specialist_name) in part
+        assert str(ROUTING.hospital_name) in part
         assert "will contact you by phone" in part
 
 
@@ -194,3 +196,75 @@ def test_given_an_enquiry_when_the_acknowledgement_is_composed_then_it_holds_no_
         assert "7700900123" not in part
         assert "Brien" not in part
     assert b"panic" not in raw
+
+
+# --- General enquiries: no specialist ---------------------------------------------------
+
+GENERAL = dataclasses.replace(
+    ENQUIRY, specialist_id=None, treatment="knee-replacement", specialty="trauma-and-orthopaedics"
+)
+GENERAL_ROUTING = Routing(
+    None, "hendon", "BMI Hendon Hospital", HENDON.team_email, "Knee replacement", "Trauma and Orthopaedics"
+)
+CENTRAL = dataclasses.replace(ENQUIRY, specialist_id=None, hospital_id=None, treatment=None)
+CENTRAL_ROUTING = Routing(None, None, None, "enquiries@hospitals.example")
+
+
+def test_given_a_general_enquiry_then_the_team_is_told_it_is_one_and_what_it_is_about() -> None:
+    sent = _sent(team_notification(GENERAL, GENERAL_ROUTING, SENDER))
+
+    assert (
+        sent["Subject"]
+        == GENERAL_TEAM_SUBJECT.format(reference=GENERAL.enquiry_id)
+        == (f"General enquiry {GENERAL.enquiry_id}")
+    )
+    assert sent["To"] == HENDON.team_email
+    for part in (_text(sent), _html(sent)):
+        assert "general enquiry" in part
+        assert "General enquiry" in part
+        assert "BMI Hendon Hospital (hendon)" in part
+        assert "Knee replacement (knee-replacement)" in part
+        assert "Trauma and Orthopaedics (trauma-and-orthopaedics)" in part
+        assert "Specialist" not in part
+
+
+def test_given_a_general_enquiry_then_the_acknowledgement_names_the_hospital_and_labels_not_the_slugs() -> None:
+    sent = _sent(patient_acknowledgement(GENERAL, GENERAL_ROUTING, SENDER))
+
+    assert sent["Subject"] == PATIENT_SUBJECT.format(reference=GENERAL.enquiry_id)
+    for part in (_text(sent), _html(sent)):
+        for shown in ("Enquiry: General enquiry", "Hospital: BMI Hendon Hospital", "Treatment: Knee replacement"):
+            assert shown in part
+        assert "knee-replacement" not in part
+        assert "the enquiries team at BMI Hendon Hospital will contact you by phone" in part
+        assert "panic" not in part
+
+
+def test_given_a_central_enquiry_then_both_emails_say_the_central_team_has_it() -> None:
+    team = _text(_sent(team_notification(CENTRAL, CENTRAL_ROUTING, SENDER)))
+    patient = _text(_sent(patient_acknowledgement(CENTRAL, CENTRAL_ROUTING, SENDER)))
+
+    assert "Hospital: None chosen: for the central enquiries team" in team
+    assert "Treatment: Not given" in team
+    assert "our central enquiries team will contact you" in patient
+    assert "Hospital: any of our hospitals" in patient
+
+
+def test_given_no_labels_then_a_general_enquirys_emails_show_the_slugs() -> None:
+    routing = dataclasses.replace(GENERAL_ROUTING, treatment_label=None, specialty_label=None)
+
+    for composed in (team_notification(GENERAL, routing, SENDER), patient_acknowledgement(GENERAL, routing, SENDER)):
+        text = _text(_sent(composed))
+        assert "Treatment: knee-replacement" in text
+        assert "Specialty: trauma-and-orthopaedics" in text
+
+
+def test_given_markup_and_line_breaks_in_a_general_enquirys_labels_then_they_stay_inert() -> None:
+    attack = '<script>alert("x")</script>\r\nBcc: victim@elsewhere.example'
+    routing = dataclasses.replace(GENERAL_ROUTING, hospital_name=attack, treatment_label=attack, specialty_label=attack)
+
+    for composed in (team_notification(GENERAL, routing, SENDER), patient_acknowledgement(GENERAL, routing, SENDER)):
+        sent = _sent(composed)
+        assert sent["Bcc"] is None
+        assert "<script" not in _html(sent)
+        assert not any(line.startswith("Bcc:") for line in _text(sent).splitlines())

@@ -1,0 +1,88 @@
+"""Hospital pages over the search index port: the list and a hospital's page, one
+OpenSearch round trip each (:mod:`chalicelib.search.hospitals` builds the bodies)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from chalicelib.errors import InvalidParameter
+from chalicelib.geo import GeoPoint, distance_miles
+from chalicelib.search.hospital_responses import HospitalList, HospitalPage, HospitalsNear
+from chalicelib.search.hospitals import (
+    by_name,
+    hospital_page_body,
+    hospitals_body,
+    to_hospital_page,
+    to_hospital_records,
+    to_summary,
+)
+from chalicelib.search.request import SearchRequest
+
+if TYPE_CHECKING:
+    from chalicelib.ports import Geocoder, SearchIndex
+    from chalicelib.search.hospitals import HospitalRecord
+    from chalicelib.search.vocabulary import VocabularyCache
+
+HOSPITAL_ID = re.compile(r"^[a-z0-9-]{1,64}$")
+NOT_FOUND = "There is no hospital with this id."
+MAX_SUGGESTED = 3
+
+
+class HospitalService:
+    def __init__(self, index: SearchIndex, geocoder: Geocoder, vocabulary: VocabularyCache) -> None:
+        self._index = index
+        self._geocoder = geocoder
+        self._vocabulary = vocabulary
+
+    def hospitals(self, request: SearchRequest) -> HospitalList:
+        """Every hospital (with ``specialties``: those where one of them works), A-Z, or
+        nearest first with ``near`` or ``lat`` and ``lon``."""
+        records = to_hospital_records(self._index.search(hospitals_body(request.specialties)))
+        near = self._near(request, records)
+        listed = [record for record in records if record.specialists > 0 or not request.specialties]
+        if near is None:
+            hospitals = [to_summary(record, None) for record in sorted(listed, key=by_name)]
+        else:
+            origin = GeoPoint(near["lat"], near["lon"])
+            measured = sorted((distance_miles(origin, record.point), by_name(record), record) for record in listed)
+            hospitals = [to_summary(record, distance) for distance, _, record in measured]
+        return {"total": len(hospitals), "hospitals": hospitals, "near": near}
+
+    def _near(self, request: SearchRequest, records: list[HospitalRecord]) -> HospitalsNear | None:
+        """Where ``near`` or ``lat``/``lon`` put the list: a hospital id first (from the
+        answer itself: no round trip), then a place."""
+        if request.lat is not None and request.lon is not None:
+            return {"label": "your location", "lat": request.lat, "lon": request.lon}
+        if request.near is None:
+            return None
+        by_id = {record.id: record.point for record in records}
+        point = by_id.get(request.near.lower()) or self._geocoder.locate(request.near)
+        if point is None:
+            raise InvalidParameter("near", "'near' is not a place we know: try a postcode, a town or a hospital")
+        return {"label": request.near, "lat": point.lat, "lon": point.lon}
+
+    def page(self, hospital_id: str, request: SearchRequest) -> HospitalPage | None:
+        """The hospital and a page of its specialists (``request``'s ``page`` and
+        ``page_size``); None when no specialist of the catalog works there."""
+        if not HOSPITAL_ID.fullmatch(hospital_id):
+            return None
+        asked = replace(request, hospitals=(hospital_id,))
+        return to_hospital_page(self._index.search(hospital_page_body(asked)), asked)
+
+    def not_found_message(self, hospital_id: str) -> str:
+        """The 404's message, naming the hospital ids most like ``hospital_id`` (from the
+        vocabulary each warm container keeps: a round trip at most every few minutes)."""
+        import difflib
+
+        from chalicelib.ports import SearchUnavailable
+
+        if not HOSPITAL_ID.fullmatch(hospital_id.lower()):
+            return NOT_FOUND
+        try:
+            known = list(self._vocabulary.get().hospital_ids)
+        except SearchUnavailable:  # the 404 stands without suggestions
+            return NOT_FOUND
+        similar = difflib.get_close_matches(hospital_id.lower(), known, n=MAX_SUGGESTED)
+        return f"{NOT_FOUND} Did you mean {' or '.join(similar)}?" if similar else NOT_FOUND
