@@ -13,6 +13,9 @@ queries of ``relevance/natural.json`` (their ``q`` and ``params``):
 * query understanding alone, ``understand(q, vocabulary)``, in-process over the natural
   queries (target p95 <= 1 ms), beside a bare ``q.split()`` in the same run;
 * typeahead p95 against search p95 (target <= 0.5x);
+* ``GET /hospitals/{id}`` for every hospital of the index and ``GET /hospitals`` (plain and
+  ``?specialty=cardiology``), timed as the search handler is against their requests replayed
+  raw (target: the median of the paired ratios <= 1.2, each; one round trip a request);
 * the judged sets' relevance figures, read from ``relevance/report.json`` (``make relevance``).
 """
 
@@ -25,6 +28,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from unittest import mock
@@ -48,6 +52,9 @@ PARSE_REPETITIONS = 300  # passes over the natural queries when timing query und
 RELEVANCE_REPORT = NATURAL.parent / "report.json"
 _LAY_TERMS = ("heart doctor", "talking therapy", "skin specialist", "bone doctor", "back pain", "eye surgeon")
 _TYPOS = ("cardiolgy", "dermatolgy", "orthopedic", "psychiatrist", "cateract surgery", "kne replacement")
+# GET /hospitals as timed (each LIST_REPEATS times a round: two requests alone give few pairs)
+HOSPITAL_LISTS = ("/hospitals", "/hospitals?specialty=cardiology")
+LIST_REPEATS = 10
 _PLACES = ("Hendon", "Bolton", "Manchester", "NW4 1RP", "Bury St Edmunds", "Leeds", "Birmingham", "SW1")
 
 
@@ -149,6 +156,7 @@ def latency(opensearch_url: str, alias: str) -> dict[str, Any]:
     result = summarise(time_queries(opensearch_url, alias, [*mix, *natural], natural=len(natural)))
     result["mix"] = {"generated": len(mix), "natural": len(natural)}
     result["parsing"] = parse_times(opensearch_url, alias, [query["q"] for query in natural])
+    result["hospitals"] = hospital_latency(opensearch_url, alias)
     result["relevance"] = relevance_figures()
     return result
 
@@ -257,6 +265,121 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
     return replace(timings, vocabulary_reads=vocabulary_reads)
 
 
+@dataclass(frozen=True)
+class HospitalTimings:
+    """Seconds per request, every counted round: the hospital pages, then the list."""
+
+    page_handler: list[float]
+    page_raw: list[float]
+    list_handler: list[float]
+    list_raw: list[float]
+    page_trips: list[int]
+    list_trips: list[int]
+    hospitals: int
+
+
+def hospital_latency(opensearch_url: str, alias: str) -> dict[str, Any]:
+    """``GET /hospitals/{id}`` for every hospital of the index, and ``GET /hospitals`` (plain
+    and with a specialty), each beside the requests it sent replayed raw."""
+    timings = time_hospitals(opensearch_url, alias)
+    pages = _paired_figures(timings.page_handler, timings.page_raw)
+    listed = _paired_figures(timings.list_handler, timings.list_raw)
+    return {
+        "hospitals": timings.hospitals,
+        "list_requests": list(HOSPITAL_LISTS),
+        "list_repeats": LIST_REPEATS,
+        "rounds": ROUNDS,
+        "page": pages,
+        "list": listed,
+        "round_trips": {"page_max": max(timings.page_trips), "list_max": max(timings.list_trips), "target": "1"},
+        "target": "<= 1.2 (median of the per-request paired ratios)",
+    }
+
+
+def _paired_figures(handler: list[float], raw: list[float]) -> dict[str, Any]:
+    ours, baseline = percentiles(handler), percentiles(raw)
+    paired = [one / other for one, other in zip(handler, raw, strict=True)]
+    return {
+        "samples": len(handler),
+        "handler": ours,
+        "raw_opensearch": baseline,
+        "p50_ratio": round(ours["p50_ms"] / baseline["p50_ms"], 3),
+        "median_paired_ratio": round(statistics.median(paired), 3),
+    }
+
+
+def time_hospitals(opensearch_url: str, alias: str) -> HospitalTimings:
+    """Every hospital's page (the ids from the list's answer) and the list requests of
+    :data:`HOSPITAL_LISTS` (each ``LIST_REPEATS`` times a round), ``ROUNDS + 1`` times, as
+    :func:`time_queries` sends the search mix: through the Chalice app, the hospital service
+    on a recording adapter, beside the requests it sent replayed raw, which first alternating;
+    round 0 warms and records, and every counted round checks it sends the same."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.search.hospital_service import HospitalService
+
+    os.environ.update({"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "STAGE": "local"})
+    deps.reset()
+    raw_client = OpenSearch(hosts=[opensearch_url], timeout=10)
+    recorder = RecordingIndex(deps.search_index())
+    service = HospitalService(recorder, deps.geocoder(), deps.vocabulary_cache())
+    timings = HospitalTimings([], [], [], [], [], [], 0)
+
+    def recorded_service() -> HospitalService:  # deps.hospital_service, patched: the app's handlers use this one
+        return service
+
+    with mock.patch.object(deps, "hospital_service", recorded_service), Client(app, stage_name="local") as client:
+        listed = client.http.get("/hospitals")
+        if listed.status_code != 200:
+            raise RuntimeError(f"/hospitals: {listed.status_code}")
+        recorder.take()
+        ids = [hospital["id"] for hospital in json.loads(listed.body)["hospitals"]]
+        pages = [f"/hospitals/{hospital_id}" for hospital_id in ids]
+        lists = [path for path in HOSPITAL_LISTS for _ in range(LIST_REPEATS)]
+        paths = [*pages, *lists]
+        sent: list[list[Call]] = []
+        for round_number in range(ROUNDS + 1):
+            for position, path in enumerate(paths):
+                if round_number == 0:
+                    answer = client.http.get(path)
+                    sent.append(recorder.take())
+                    _raw_requests(raw_client, alias, sent[-1])()
+                    if answer.status_code != 200:
+                        raise RuntimeError(f"{path}: {answer.status_code}")
+                    continue
+                replay = _raw_requests(raw_client, alias, sent[position])
+                answer, handler_s, raw_s = _pair(
+                    partial(client.http.get, path), replay, (position + round_number) % 2 == 0
+                )
+                if answer.status_code != 200:
+                    raise RuntimeError(f"{path}: {answer.status_code}")
+                if recorder.take() != sent[position]:
+                    raise RuntimeError(f"{path}: round {round_number} sent other requests than the warm-up")
+                is_page = position < len(pages)
+                (timings.page_handler if is_page else timings.list_handler).append(handler_s)
+                (timings.page_raw if is_page else timings.list_raw).append(raw_s)
+                (timings.page_trips if is_page else timings.list_trips).append(len(sent[position]))
+    return replace(timings, hospitals=len(ids))
+
+
+def _pair(handle: Callable[[], Any], replay: Callable[[], None], handler_first: bool) -> tuple[Any, float, float]:
+    """The handler's answer, and the seconds of the handler and of the raw replay, one after the other."""
+    if handler_first:
+        started = time.perf_counter()
+        answer = handle()
+        middle = time.perf_counter()
+        replay()
+        ended = time.perf_counter()
+        return answer, middle - started, ended - middle
+    started = time.perf_counter()
+    replay()
+    middle = time.perf_counter()
+    answer = handle()
+    ended = time.perf_counter()
+    return answer, ended - middle, middle - started
+
+
 def _raw_requests(client: OpenSearch, alias: str, calls: list[Call]) -> Callable[[], None]:
     """The calls as opensearch-py sends them raw, bodies (and msearch lines) built beforehand."""
     requests: list[tuple[str, Any]] = []
@@ -336,7 +459,9 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         "which of the two goes first alternating by query and round. Round 0 warms the caches, makes the warm "
         "container's one vocabulary read and records the requests; it is not counted, and every counted round "
         "sent the same requests (vocabulary reads in the counted rounds: "
-        f"{trips['vocabulary_reads_in_counted_rounds']}).",
+        f"{trips['vocabulary_reads_in_counted_rounds']}). Hospital pages and the hospital list are timed the same "
+        "way: through the app, its `HospitalService` on a recording adapter (patched in for "
+        "`deps.hospital_service`), beside the one `search` each sent replayed raw.",
         "",
         "| measure | ours | baseline | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -350,6 +475,7 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         f"vocabulary read, once per warm container, is in the warm-up) | {trips['max']} | - | - | {trips['target']} |",
         f"| OpenSearch round trips per search, mean (natural queries alone: {trips['natural_mean']}; "
         f"{trips['with_msearch']:,} searches sent the relaxation `msearch`) | {trips['mean']} | - | - | - |",
+        *_hospital_rows(search.get("hospitals")),
         f"| query understanding `understand(q, vocabulary)` p50, ms, in-process ({parsing['queries']} natural "
         f"queries x {parsing['repetitions']}; baseline: `q.split()`, same run) | {parsing['understand']['p50_ms']} | "
         f"{parsing['split']['p50_ms']} | - | - |",
@@ -360,6 +486,33 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         "",
     ]
     return lines + _relevance_markdown(search.get("relevance"))
+
+
+def _hospital_rows(hospitals: dict[str, Any] | None) -> list[str]:
+    """The table's rows of ``GET /hospitals/{id}`` and ``GET /hospitals``."""
+    if not hospitals:
+        return []
+    trips, rows = hospitals["round_trips"], []
+    said = {
+        "page": ("`GET /hospitals/{id}`", f"every hospital of the index, {hospitals['hospitals']} x "
+                 f"{hospitals['rounds']} rounds"),
+        "list": ("`GET /hospitals`", f"{' and '.join(f'`{path}`' for path in hospitals['list_requests'])}, each "
+                 f"{hospitals['list_repeats']} times a round x {hospitals['rounds']} rounds"),
+    }  # fmt: skip
+    for kind, (route, detail) in said.items():
+        figures = hospitals[kind]
+        ours, raw = figures["handler"], figures["raw_opensearch"]
+        rows += [
+            f"| {route} ({detail}), median of the per-request paired ratios (the handler over its request sent "
+            f"raw) | - | - | {figures['median_paired_ratio']} | <= 1.2 |",
+            f"| {route} p50 / p95, ms (baseline: the same request sent raw; ratio of the p50s) | "
+            f"{ours['p50_ms']} / {ours['p95_ms']} | {raw['p50_ms']} / {raw['p95_ms']} | {figures['p50_ratio']} | - |",
+        ]
+    rows.append(
+        f"| OpenSearch round trips per hospital page / per hospital list, max | {trips['page_max']} / "
+        f"{trips['list_max']} | - | - | {trips['target']} |"
+    )
+    return rows
 
 
 def _relevance_markdown(figures: dict[str, Any] | None) -> list[str]:
