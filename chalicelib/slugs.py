@@ -21,6 +21,13 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
+def fold(text: str) -> str:
+    """Lowercase, ASCII-folded, apostrophes dropped ("Women's" -> ``womens``); other
+    characters kept. Slugs are made from it, and query understanding compares words by it."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_NO_DECOMPOSITION))
+    return _APOSTROPHES.sub("", folded.encode("ascii", "ignore").decode("ascii"))
+
+
 @functools.lru_cache(maxsize=16384)
 def slugify(text: str) -> str:
     """ASCII-folded, lowercase, each run of other characters one hyphen, none at the ends.
@@ -30,6 +37,4 @@ def slugify(text: str) -> str:
     vocabulary repeated across every specialist, and slugs were most of the indexer's
     per-document work; the bound keeps memory flat for any catalog.
     """
-    folded = unicodedata.normalize("NFKD", text.lower().translate(_NO_DECOMPOSITION))
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
-    return _SEPARATORS.sub("-", _APOSTROPHES.sub("", ascii_only)).strip("-")
+    return _SEPARATORS.sub("-", fold(text)).strip("-")

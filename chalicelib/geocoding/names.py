@@ -30,9 +30,10 @@ _SUFFIXES = (
     ("northern", "ireland"),
     ("london",),
 )
-_OUTWARD = re.compile(r"[a-z]{1,2}[0-9][a-z0-9]?")
+OUTWARD = re.compile(r"[a-z]{1,2}[0-9][a-z0-9]?")
 # The inward code (the last three characters) never uses C, I, K, M, O or V.
-_FULL_POSTCODE = re.compile(r"([a-z]{1,2}[0-9][a-z0-9]?)([0-9][abd-hjlnp-uw-z]{2})")
+INWARD = re.compile(r"[0-9][abd-hjlnp-uw-z]{2}")
+FULL_POSTCODE = re.compile(rf"({OUTWARD.pattern})({INWARD.pattern})")
 
 
 def place_key(text: str) -> str:
@@ -69,7 +70,7 @@ def outward_code(key: str) -> str | None:
     None for any other key: place names have no digits, so the two never overlap.
     """
     compact = key.replace("-", "")
-    full = _FULL_POSTCODE.fullmatch(compact)
+    full = FULL_POSTCODE.fullmatch(compact)
     if full is not None:
         return full.group(1)
-    return compact if _OUTWARD.fullmatch(compact) else None
+    return compact if OUTWARD.fullmatch(compact) else None

@@ -34,6 +34,8 @@ KIND_OF: dict[Droppable, PartKind] = {
     "sees_children": "children",
     "bookable_online": "booking",
 }
+# The constraints that are a yes (the others are lists of values).
+FLAGS: frozenset[Droppable] = frozenset({"sees_children", "bookable_online"})
 # Words about who the patient is also rank as text ("children's doctor" is paediatrics).
 _RANKED_KINDS: frozenset[PartKind] = frozenset({"children", "gender"})
 
@@ -72,7 +74,7 @@ def plan_search(request: SearchRequest, understood: Understanding, given_near: N
         words = [part.words for part in understood.parts if part.kind == kind and part.value]
         if not words:
             continue
-        said = understood.flag(kind) if attribute in ("sees_children", "bookable_online") else understood.values(kind)
+        said = understood.flag(kind) if name in FLAGS else understood.values(kind)
         given = getattr(request, attribute)
         if given in (None, ()):
             changes[attribute] = said

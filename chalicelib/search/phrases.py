@@ -18,7 +18,9 @@ PLACE_CUES = frozenset({"near", "in", "around", "nr", "close to", "near to", "ne
 RADIUS_UNITS = frozenset({"mile", "miles", "mi", "m"})
 RADIUS_JOINS = frozenset({"of", "from", "around", "near"})
 # Where the patient is, said without a place: the client sends lat/lon when it has them.
-NEAR_ME = ("near me", "close to me", "nearby", "near by", "local", "locally", "in my area", "around me", "near here")
+NEAR_ME = frozenset(
+    ("near me", "close to me", "nearby", "near by", "local", "locally", "in my area", "around me", "near here")
+)
 
 # "covered by X", "that takes X", "X patient".
 INSURER_CUES = frozenset(
@@ -56,8 +58,10 @@ INSURER_ALIASES = {
 INSURER_LABEL_TAILS = ("health insurance", "healthcare", "health", "care", "insurance")
 # Paying for oneself: understood (so the words are not searched) but no filter, since
 # every specialist sees self-paying patients.
-SELF_PAY = ("self pay", "self paying", "selfpay", "self funded", "self funding", "self fund", "paying myself",
-            "pay myself", "without insurance", "no insurance", "uninsured", "not insured")  # fmt: skip
+SELF_PAY = frozenset((
+    "self pay", "self paying", "selfpay", "self funded", "self funding", "self fund", "paying myself", "pay myself",
+    "without insurance", "no insurance", "uninsured", "not insured",
+))  # fmt: skip
 
 # "speaks X", "X speaking", "X-speaking", "in X".
 LANGUAGE_CUES = frozenset({"speaks", "speaking", "who speaks", "that speaks", "speaks in", "speak", "in", "fluent in"})
@@ -72,20 +76,20 @@ GENDER_WORDS = {
     "gentleman": "male",
 }
 # "my son", "for my daughter": the patient is a child. Possessives are folded ("childrens").
-CHILDREN_PHRASES = (
+CHILDREN_PHRASES = frozenset((
     "child", "children", "childrens", "childs", "kid", "kids", "my son", "son", "my daughter", "daughter", "baby",
     "my baby", "toddler", "my toddler", "infant", "boy", "girl", "teenager", "my teenager", "teen", "my child",
     "my kid", "grandson", "granddaughter", "my grandson", "my granddaughter", "newborn", "paediatric", "pediatric",
     "paeds", "peds",
-)  # fmt: skip
+))  # fmt: skip
 # "my 7 year old", "a 3-year-old", "14 months old": a child's age (under this many years).
 CHILD_AGE_UNITS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks"})
 CHILD_AGE_BELOW_YEARS = 18
-BOOKING_PHRASES = (
+BOOKING_PHRASES = frozenset((
     "book online", "booking online", "online booking", "bookable online", "can book", "i can book",
     "can book online", "i can book online", "book now", "book today", "book an appointment online", "online",
     "with online booking",
-)  # fmt: skip
+))  # fmt: skip
 
 # Words that say nothing about what the patient needs: they alone answer everyone.
 GENERIC_WORDS = frozenset(
@@ -96,7 +100,7 @@ GENERIC_WORDS = frozenset(
     }
 )  # fmt: skip
 # The sentence around a need: "I need a", "who can help with", "my ... keeps getting".
-FILLER_PHRASES = (
+FILLER_PHRASES = frozenset((
     "i need", "i need to see", "i want", "i want to see", "i would like", "id like", "im looking for",
     "i am looking for", "looking for", "need", "want", "find", "find me", "search", "searching for", "please",
     "recommend", "recommended", "who can help with", "who can help", "can help with", "help with", "help me with",
@@ -108,7 +112,7 @@ FILLER_PHRASES = (
     "consultant for", "what", "is", "are", "can", "could", "should", "do", "does", "again", "really", "very",
     "bad", "terrible", "constant", "recurring", "repeated", "ongoing", "some", "any", "on", "about", "advice",
     "in", "at", "book", "booking", "books",
-)  # fmt: skip
+))  # fmt: skip
 # Before a name, nothing is understood: "Dr Preston" is a person, not a place.
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "mx"})
 # Towns that are also everyday words: a place only after a cue ("in Reading").

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from chalicelib.search.interpretation import KIND_OF, REQUEST_ATTRIBUTE, Droppable, Plan
+from chalicelib.search.interpretation import FLAGS, KIND_OF, REQUEST_ATTRIBUTE, Droppable, Plan
 from chalicelib.search.query import WordsNeeded
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import Relaxed
@@ -73,7 +73,7 @@ def _loosened(plan: Plan, *, need: WordsNeeded, start: tuple[Relaxed, ...]) -> l
         said = " or ".join(label[:1].lower() + label[1:] for label in labels)
         message = f"Nobody who fits is also {said}; showing those who fit otherwise"
         relaxed += ({"code": "dropped", "field": name, "message": message},)
-        cleared = None if name in ("sees_children", "bookable_online") else ()
+        cleared = None if name in FLAGS else ()
         request = replace(request, **{REQUEST_ATTRIBUTE[name]: cleared})  # type: ignore[arg-type]
         steps.append(Step(request, relaxed, need))
     if plan.near is not None:

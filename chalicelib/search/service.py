@@ -43,9 +43,7 @@ class SearchService:
         understood = understand(request.q, vocabulary) if request.q else Understanding("")
         plan = plan_search(request, understood, self._given_near(request, vocabulary))
         spelled = vocabulary.spells
-        raw = self._index.search(
-            build_search_body(plan.request, plan.origin, boost_words=plan.boost_words, spelled=spelled)
-        )
+        raw = self._index.search(self._step_body(plan, Step(plan.request, ()), spelled))
         total = raw["hits"]["total"]["value"]
         # Nobody: the first step of the ladder that finds someone answers, paged as usual.
         # A first page with room to spare: it is filled from the ladder's steps in order,

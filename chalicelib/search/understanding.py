@@ -22,13 +22,14 @@ How ambiguity is resolved, as a receptionist would:
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from chalicelib.geo import GeoPoint
+from chalicelib.geocoding.names import FULL_POSTCODE, INWARD, OUTWARD
 from chalicelib.search import phrases as p
+from chalicelib.slugs import fold
 
 T = TypeVar("T")
 PartKind = Literal["place", "insurer", "language", "gender", "children", "booking", "hospital"]
@@ -36,17 +37,7 @@ MAX_PHRASE_WORDS = 6
 MAX_RADIUS_MILES = 200.0
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_NO_DECOMPOSITION = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "\u0131": "i"})
-_OUTWARD = re.compile(r"[a-z]{1,2}[0-9][a-z0-9]?")
-_INWARD = re.compile(r"[0-9][abd-hjlnp-uw-z]{2}")
-_FULL_POSTCODE = re.compile(r"([a-z]{1,2}[0-9][a-z0-9]?)([0-9][abd-hjlnp-uw-z]{2})")
 _NUMBER = re.compile(r"[0-9]{1,3}(?:[.][0-9])?")
-
-
-def fold(text: str) -> str:
-    """Lowercase, accents and apostrophes gone: how phrases and vocabulary are compared."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_NO_DECOMPOSITION))
-    return folded.encode("ascii", "ignore").decode("ascii").replace("'", "")
 
 
 @dataclass(frozen=True)
@@ -192,13 +183,13 @@ class _Reader:
         insurer = self._insurer(i, cued=True)
         if insurer is not None:
             end, (slug, label) = insurer
-            suffix_end = self._suffix_end(end, p.INSURER_SUFFIXES)
+            suffix_end = self._phrase(end, p.INSURER_SUFFIXES)
             if suffix_end is not None:
                 return _Match(suffix_end, self._part("insurer", f"Covered by {label}", i, suffix_end, slug))
         language = self._longest(i, self._v.languages)
         if language is not None:
             end, (slug, label) = language
-            suffix_end = self._suffix_end(end, p.LANGUAGE_SUFFIXES)
+            suffix_end = self._phrase(end, p.LANGUAGE_SUFFIXES)
             if suffix_end is not None:
                 return _Match(suffix_end, self._part("language", f"Speaks {label}", i, suffix_end, slug))
         return None
@@ -270,16 +261,10 @@ class _Reader:
                 return end, found
         return None
 
-    def _phrase(self, i: int, phrases: Iterable[str]) -> int | None:
-        wanted = set(phrases)
+    def _phrase(self, i: int, phrases: frozenset[str]) -> int | None:
+        """The end of the longest of ``phrases`` starting at ``i``."""
         for end in self._phrase_ends(i):
-            if " ".join(self._words[i:end]) in wanted:
-                return end
-        return None
-
-    def _suffix_end(self, i: int, suffixes: frozenset[str]) -> int | None:
-        for end in self._phrase_ends(i):
-            if " ".join(self._words[i:end]) in suffixes:
+            if " ".join(self._words[i:end]) in phrases:
                 return end
         return None
 
@@ -303,7 +288,7 @@ class _Reader:
         phrase = " ".join(words)
         if not cued and phrase in p.CUE_ONLY_TOWNS:
             return None
-        if _OUTWARD.fullmatch(phrase) or _FULL_POSTCODE.fullmatch(phrase) or self._postcode_pair(words):
+        if OUTWARD.fullmatch(phrase) or FULL_POSTCODE.fullmatch(phrase) or self._postcode_pair(words):
             if start > 0 and self._words[start - 1] in p.NOT_POSTCODE_AFTER:
                 return None
             place = self._v.locate(phrase)
@@ -322,16 +307,14 @@ class _Reader:
 
     @staticmethod
     def _postcode_pair(words: list[str]) -> bool:
-        return len(words) == 2 and bool(_OUTWARD.fullmatch(words[0])) and bool(_INWARD.fullmatch(words[1]))
+        return len(words) == 2 and bool(OUTWARD.fullmatch(words[0])) and bool(INWARD.fullmatch(words[1]))
 
     # --- assembling ----------------------------------------------------------------------
     def _after_honorific(self, i: int) -> bool:
         return i > 0 and self._words[i - 1] in p.HONORIFICS
 
     def _leftover(self, matches: dict[int, _Match]) -> list[int]:
-        covered: set[int] = set()
-        for start, match in matches.items():
-            covered.update(range(start, match.end))
+        covered = _covered(matches)
         return [i for i in range(len(self._tokens)) if i not in covered and not self._is_filler(i)]
 
     def _is_filler(self, i: int) -> bool:
@@ -354,9 +337,7 @@ class _Reader:
     def _text_tokens(self, matches: dict[int, _Match]) -> list[_Token]:
         """The words still to match: neither understood, nor filler, nor generic. A name after
         an honorific is kept whole, so "Dr Best" still looks for Best."""
-        covered: set[int] = set()
-        for start, match in matches.items():
-            covered.update(range(start, match.end))
+        covered = _covered(matches)
         kept: list[_Token] = []
         i = 0
         while i < len(self._tokens):
@@ -375,8 +356,12 @@ class _Reader:
     def _filler_end(self, i: int) -> int | None:
         if self._words[i] in p.GENERIC_WORDS:
             return i + 1
-        return self._phrase(i, _FILLER)
+        return self._phrase(i, p.FILLER_PHRASES)
 
 
-_FILLER = frozenset(p.FILLER_PHRASES)
+def _covered(matches: dict[int, _Match]) -> set[int]:
+    """The positions of the tokens the matches took."""
+    return {i for start, match in matches.items() for i in range(start, match.end)}
+
+
 _FILLER_WORDS = frozenset(phrase for phrase in p.FILLER_PHRASES if " " not in phrase)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import index_schema as f
 from chalicelib.geo import GeoPoint
 from chalicelib.search import phrases as p
-from chalicelib.search.understanding import Hospital, Place, Vocabulary, fold
-from chalicelib.slugs import slugify
+from chalicelib.search.understanding import Hospital, Place, Vocabulary
+from chalicelib.slugs import fold, slugify
 
 if TYPE_CHECKING:
     from chalicelib.geocoding.offline import Place as GazetteerPlace
@@ -154,11 +154,6 @@ class Gazetteer:
         if outward is not None:
             return self._outward.get(outward)
         return self._towns.get(key)
-
-    @property
-    def places(self) -> dict[str, Place]:
-        """Every place by its key (towns) or compact outward code: typeahead reads these."""
-        return {**self._towns, **self._outward}
 
 
 @functools.cache
