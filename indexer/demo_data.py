@@ -382,7 +382,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         "Psychiatry",
         ("Consultant Psychiatrist", "Consultant General Adult Psychiatrist"),
         ("MRCPsych", "FRCPsych"),
-        ("Psychiatric assessment", "Medication review", "Psychodynamic therapy", "Cognitive behavioural therapy (CBT)",
+        ("Psychiatric assessment", "Medication review", "Interpersonal therapy (IPT)", "Cognitive behavioural therapy (CBT)",
          "ADHD assessment", "Autism assessment"),
         ("Depression", "Anxiety", "Bipolar disorder", "Post-traumatic stress disorder (PTSD)",
          "Obsessive compulsive disorder (OCD)", "ADHD", "Eating disorders", "Addiction"),
@@ -396,7 +396,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
          "Consultant Neuropsychologist"),
         ("CPsychol", "CPsychol, AFBPsS"),
         ("Cognitive behavioural therapy (CBT)", "EMDR", "Acceptance and commitment therapy (ACT)",
-         "Psychodynamic therapy", "Neuropsychological assessment"),
+         "Compassion-focused therapy", "Neuropsychological assessment"),
         ("Anxiety", "Depression", "Stress", "Panic attacks", "Phobias", "Low self-esteem"),
         weight=3,
         training="psychology",
@@ -406,7 +406,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         "Psychotherapy",
         ("Consultant Psychotherapist", "Consultant Psychotherapist/Counsellor", "Psychotherapist"),
         ("UKCP Registered", "MBACP (Accred)", "BPC Registered", "Accredited Therapist"),
-        ("Psychodynamic therapy", "Counselling", "Couples therapy", "Cognitive behavioural therapy (CBT)",
+        ("Integrative psychotherapy", "Counselling", "Couples therapy", "Cognitive behavioural therapy (CBT)",
          "Family therapy"),
         ("Relationship problems", "Bereavement", "Stress", "Anxiety", "Depression"),
         training="therapy",
@@ -519,7 +519,9 @@ def _seed(
     )
 
 
-# The seed page's "Specialists offering Psychodynamic therapy", in its order. Only what
+# The seed page's "Specialists offering Psychodynamic therapy", in its order; as on that page,
+# they are the only ones who offer it (no generated specialist's pool holds it), so the demo's
+# /treatments/psychodynamic-therapy lists these six. Only what
 # the page shows is filled in: no gender, languages, insurers or bio are invented for them.
 SEED_SPECIALISTS: tuple[Specialist, ...] = (
     _seed("krish-nandy", "Dr", "Krish", "Nandy", "Consultant Psychiatrist", None, "Psychiatry",
