@@ -36,7 +36,7 @@ from pydantic_core import PydanticCustomError, core_schema
 SCHEMA_ID = "https://find-a-specialist.example/schemas/catalog.schema.json"
 
 # Patterns are written to mean the same in Python and in the ECMA-262 dialect JSON Schema uses.
-_NO_CONTROL = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+NO_CONTROL = r"^[^\u0000-\u001F\u007F-\u009F]*$"
 _NO_CONTROL_BUT_LINE_BREAKS = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
 _ID = r"^[a-z0-9-]{1,64}$"
 _POSTCODE = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
@@ -46,7 +46,7 @@ _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-
 
 
 @dataclass(frozen=True)
-class _Matches:
+class Matches:
     """A regex check with a readable reason, whose pattern is also published in the JSON Schema.
 
     (``StringConstraints(pattern=...)`` would publish it too, but its error quotes the regex.)
@@ -81,21 +81,22 @@ def _rfc3339(value: object) -> object:
     raise PydanticCustomError("invalid_timestamp", "must be an RFC 3339 timestamp with a UTC offset")
 
 
-def _text(max_length: int) -> StringConstraints:
+def text_length(max_length: int) -> StringConstraints:
+    """1 to ``max_length`` characters (after the model strips whitespace at the ends)."""
     return StringConstraints(min_length=1, max_length=max_length)
 
 
-_Plain = _Matches(_NO_CONTROL, "must not contain control characters")
+_Plain = Matches(NO_CONTROL, "must not contain control characters")
 
-Id = Annotated[str, _Matches(_ID, "must be 1-64 lower-case letters, digits or hyphens")]
-Name = Annotated[str, _text(80), _Plain]
-ShortText = Annotated[str, _text(120), _Plain]
+Id = Annotated[str, Matches(_ID, "must be 1-64 lower-case letters, digits or hyphens")]
+Name = Annotated[str, text_length(80), _Plain]
+ShortText = Annotated[str, text_length(120), _Plain]
 Postcode = Annotated[
-    str, _Matches(_POSTCODE, "must be a UK postcode such as NW4 1RP"), AfterValidator(_normalise_postcode)
+    str, Matches(_POSTCODE, "must be a UK postcode such as NW4 1RP"), AfterValidator(_normalise_postcode)
 ]
-Email = Annotated[str, StringConstraints(max_length=254), _Matches(_EMAIL, "must be an e-mail address")]
+Email = Annotated[str, StringConstraints(max_length=254), Matches(_EMAIL, "must be an e-mail address")]
 HttpsUrl = Annotated[
-    str, StringConstraints(max_length=2000), _Matches(_HTTPS_URL, "must be an https URL with a dotted host name")
+    str, StringConstraints(max_length=2000), Matches(_HTTPS_URL, "must be an https URL with a dotted host name")
 ]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 
@@ -129,7 +130,9 @@ class Specialist(BaseModel):
     first_name: Name = Field(description="Given names, as the patient should read them.", examples=["Richard"])
     last_name: Name = Field(examples=["O'Flynn"])
     title: ShortText = Field(description="Job title.", examples=["Consultant Psychiatrist"])
-    qualifications: Annotated[str, _text(300), _Plain] | None = Field(default=None, examples=["MB, BS (Lond) FRCPsych"])
+    qualifications: Annotated[str, text_length(300), _Plain] | None = Field(
+        default=None, examples=["MB, BS (Lond) FRCPsych"]
+    )
     gender: Gender | None = None
     specialties: list[ShortText] = Field(min_length=1, examples=[["Psychiatry"]])
     treatments: list[ShortText] = Field(default=[], examples=[["Psychodynamic therapy"]])
@@ -144,7 +147,9 @@ class Specialist(BaseModel):
     photo_url: HttpsUrl | None = None
     bio: (
         Annotated[
-            str, _text(5000), _Matches(_NO_CONTROL_BUT_LINE_BREAKS, "must be plain text without control characters")
+            str,
+            text_length(5000),
+            Matches(_NO_CONTROL_BUT_LINE_BREAKS, "must be plain text without control characters"),
         ]
         | None
     ) = Field(default=None, description="Plain text (never rendered as HTML); line breaks and tabs allowed.")

@@ -41,6 +41,8 @@ class SearchSettings:
     region: str
     opensearch_url: str
     search_alias: str
+    # The treatments' content (``--feed treatments``): its own alias, blue/green like the specialists'.
+    treatments_alias: str
     # Amazon Location Service place index for "near"; empty: the offline table only.
     place_index: str
 
@@ -153,6 +155,11 @@ _SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "stage": ("STAGE", _stage, None),
     "opensearch_url": ("OPENSEARCH_URL", _opensearch_url, None),
     "search_alias": ("SEARCH_ALIAS", _matching(_INDEX_NAME, "a lowercase OpenSearch index name"), "specialists"),
+    "treatments_alias": (
+        "TREATMENTS_ALIAS",
+        _matching(_INDEX_NAME, "a lowercase OpenSearch index name"),
+        "treatments",
+    ),
     "place_index": ("PLACE_INDEX", _optional(_matching(_PLACE_INDEX, "an Amazon Location place index name")), ""),
 }
 _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {

@@ -25,6 +25,10 @@ class SearchUnavailable(Exception):
     """Search cannot answer now (down, slow, overloaded, or no index yet): try again soon."""
 
 
+# What a body of an ``msearch`` reads: the specialists (the default) or the treatments' content.
+Corpus = Literal["specialists", "treatments"]
+
+
 class SearchIndex(Protocol):
     def ping(self) -> None:
         """Return if the search engine can answer queries; raise otherwise."""
@@ -32,9 +36,13 @@ class SearchIndex(Protocol):
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run a search request body; :class:`SearchUnavailable` when it cannot."""
 
-    def msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def msearch(
+        self, bodies: Sequence[dict[str, Any]], corpora: Sequence[Corpus] | None = None
+    ) -> list[dict[str, Any]]:
         """Several search request bodies in one round trip, answers in order;
-        :class:`SearchUnavailable` when any cannot be answered."""
+        :class:`SearchUnavailable` when any cannot be answered. ``corpora`` names what each
+        body reads (all the specialists when None); the treatments' content may not have
+        been loaded yet, and then its bodies answer no hits rather than an error."""
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The document's source, or None when there is no such document."""

@@ -16,13 +16,21 @@ from chalicelib.ports import SearchUnavailable
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
+    from chalicelib.ports import Corpus
+
 log = logging.getLogger(__name__)
 
 
 class OpenSearchIndex:
-    def __init__(self, client: OpenSearch, alias: str) -> None:
+    def __init__(self, client: OpenSearch, alias: str, treatments_alias: str = "treatments") -> None:
         self._client = client
         self._alias = alias
+        # A missing treatments alias (its feed not loaded yet) answers no hits, not an error:
+        # a treatment's page still has its label and specialists.
+        self._headers: dict[Corpus, dict[str, Any]] = {
+            "specialists": {},
+            "treatments": {"index": treatments_alias, "ignore_unavailable": True},
+        }
 
     def ping(self) -> None:
         health = self._client.cluster.health()
@@ -40,12 +48,14 @@ class OpenSearchIndex:
             log.warning("search timed out inside OpenSearch")
         return answer
 
-    def msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def msearch(
+        self, bodies: Sequence[dict[str, Any]], corpora: Sequence[Corpus] | None = None
+    ) -> list[dict[str, Any]]:
         from opensearchpy.exceptions import OpenSearchException
 
         lines: list[dict[str, Any]] = []
-        for body in bodies:
-            lines += [{}, body]
+        for number, body in enumerate(bodies):
+            lines += [self._headers[corpora[number] if corpora else "specialists"], body]
         try:
             answer: dict[str, Any] = self._client.msearch(index=self._alias, body=lines)
         except OpenSearchException as exc:

@@ -205,9 +205,9 @@ class CountingIndex:
         self.round_trips += 1
         return self.index.search(body)
 
-    def msearch(self, bodies: Any) -> list[dict[str, Any]]:
+    def msearch(self, bodies: Any, corpora: Any = None) -> list[dict[str, Any]]:
         self.round_trips += 1
-        return self.index.msearch(bodies)
+        return self.index.msearch(bodies, corpora)
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         self.round_trips += 1
