@@ -33,14 +33,16 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 STAGE = "local"
 DEMO_COUNT = 2000
 DEMO_SEED = 1
+TREATMENTS_ALIAS = "treatments"  # chalicelib.config's default
 
 
 def stage_environment(stage: str = STAGE) -> dict[str, str]:
-    """The environment variables ``.chalice/config.json`` gives the stage."""
+    """The environment variables ``.chalice/config.json`` gives the stage, and the treatments'
+    alias (its default unless the file names one), so the indexer loads the alias the API reads."""
     from chalice.cli.factory import CLIFactory
 
     config = CLIFactory(project_dir=str(PROJECT_DIR)).create_config_obj(chalice_stage_name=stage)
-    return dict(config.environment_variables)
+    return {"TREATMENTS_ALIAS": TREATMENTS_ALIAS, **config.environment_variables}
 
 
 class LocalStack:
@@ -96,6 +98,7 @@ class LocalStack:
         try:
             self.node.start()
             self._index_demo_catalog()
+            self._index_demo_treatments()
             self._start_moto()
             self._bootstrap()
             self._start_worker()
@@ -120,7 +123,7 @@ class LocalStack:
 
     def restart_search(self) -> None:
         """A new OpenSearch node on the port of the one before (which died or was killed), with
-        the demo catalog indexed again.
+        the demo catalog and the demo treatments indexed again.
 
         The fault tests SIGKILL the node under load, then need search back where the API server
         and the stream worker were told it is: both keep the URL they started with, so a node on
@@ -133,6 +136,7 @@ class LocalStack:
         self.node = OpenSearchNode(port=port)
         self.node.start()
         self._index_demo_catalog()
+        self._index_demo_treatments()
 
     def stop_store(self) -> None:
         """Stop the moto server: DynamoDB, SES and SQS refuse connections, as in an outage.
@@ -164,8 +168,19 @@ class LocalStack:
         feed = self.workdir / "demo-catalog.jsonl.gz"
         with gzip.open(feed, "wb") as out:
             write_lines(generate(self.demo_count, seed=DEMO_SEED), out)
+        self._run_indexer("the demo catalog", "--source", str(feed))
+
+    def _index_demo_treatments(self) -> None:
+        """Write the demo treatments' content and load it the same way, into its own alias."""
+        from indexer import demo_treatments
+
+        feed = self.workdir / "demo-treatments.jsonl"
+        demo_treatments.write(feed)
+        self._run_indexer("the demo treatments", "--feed", "treatments", "--source", str(feed))
+
+    def _run_indexer(self, what: str, *args: str) -> None:
         result = subprocess.run(
-            [sys.executable, "-m", "indexer", "--source", str(feed)],
+            [sys.executable, "-m", "indexer", *args],
             cwd=PROJECT_DIR,
             env={**os.environ, **self.environment()},
             capture_output=True,
@@ -174,7 +189,7 @@ class LocalStack:
             check=False,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"indexing the demo catalog failed:\n{result.stdout}{result.stderr}")
+            raise RuntimeError(f"indexing {what} failed:\n{result.stdout}{result.stderr}")
 
     def _start_moto(self) -> None:
         from devstack.moto_server import SerialMotoServer

@@ -1,6 +1,8 @@
-"""``python -m indexer``: reindex from a catalog feed, or roll back, by hand.
+"""``python -m indexer``: reindex from a feed, or roll back, by hand.
 
-Reads ``OPENSEARCH_URL`` and ``SEARCH_ALIAS`` (``STAGE`` defaults to ``local`` here:
+``--feed`` chooses the feed and so the alias: ``specialists`` (the default, the catalog,
+into ``SEARCH_ALIAS``) or ``treatments`` (the treatments' content, into ``TREATMENTS_ALIAS``).
+Reads ``OPENSEARCH_URL`` and the alias (``STAGE`` defaults to ``local`` here:
 plain HTTP; any other stage signs requests with the AWS credentials in the environment).
 Exit status: 0 done, 1 the run failed or was aborted, 2 bad usage or configuration.
 """
@@ -14,6 +16,7 @@ import os
 import sys
 
 from chalicelib.config import ConfigError
+from indexer.feeds import FEEDS, feed_named
 from indexer.options import options_from_env
 from indexer.progress import ProgressLine
 from indexer.summary import peak_rss_mib
@@ -21,8 +24,14 @@ from indexer.summary import peak_rss_mib
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--feed",
+        choices=list(FEEDS),
+        default="specialists",
+        help="which feed, and so which alias (default specialists)",
+    )
     action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--source", help="catalog feed: a path or s3://bucket/key (.gz is gunzipped)")
+    action.add_argument("--source", help="the feed's file: a path or s3://bucket/key (.gz is gunzipped)")
     action.add_argument("--rollback", action="store_true", help="point the alias back at the previous index")
     parser.add_argument("--dry-run", action="store_true", help="validate and check the guards; change nothing")
     parser.add_argument("--keep", type=int, metavar="N", help="old complete indices to keep for rollback (default 2)")
@@ -53,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     options = dataclasses.replace(
         options, dry_run=args.dry_run, force=args.force, keep=options.keep if args.keep is None else args.keep
     )
-    reindexer = Reindexer(deps.indexing_client(), settings.search_alias, options)
+    feed = feed_named(args.feed)
+    reindexer = Reindexer(deps.indexing_client(), feed.alias(settings), options, feed=feed)
     if args.rollback:
         summary = reindexer.rollback()
     else:
@@ -62,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         except SourceError as exc:
             print(exc, file=sys.stderr)
             return 2
-        progress = ProgressLine() if sys.stderr.isatty() and not args.json else None
+        progress = ProgressLine(what=feed.name) if sys.stderr.isatty() and not args.json else None
         try:
             summary = reindexer.run(source, progress)
         finally:

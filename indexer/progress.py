@@ -8,8 +8,9 @@ from typing import TextIO
 
 
 class ProgressLine:
-    def __init__(self, stream: TextIO = sys.stderr, every_s: float = 0.25) -> None:
+    def __init__(self, stream: TextIO = sys.stderr, every_s: float = 0.25, what: str = "specialists") -> None:
         self._stream = stream
+        self._what = what
         self._every_s = every_s
         self._started = time.monotonic()
         self._last = 0.0
@@ -31,5 +32,5 @@ class ProgressLine:
     def _draw(self, now: float) -> None:
         elapsed = max(now - self._started, 1e-9)
         spinner = "|/-\\"[int(elapsed * 4) % 4]
-        self._stream.write(f"\r{spinner} indexed {self._count:>9,} specialists  {self._count / elapsed:>8,.0f} docs/s")
+        self._stream.write(f"\r{spinner} indexed {self._count:>9,} {self._what}  {self._count / elapsed:>8,.0f} docs/s")
         self._stream.flush()

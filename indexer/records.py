@@ -1,14 +1,18 @@
-"""Validate catalog lines with the model: report each invalid line, skip it, go on."""
+"""Validate a feed's lines with its model: report each invalid line, skip it, go on."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from pydantic import ValidationError
 
-from chalicelib.catalog import Specialist, parse_line
+if TYPE_CHECKING:
+    from chalicelib.catalog import Specialist
+
+R = TypeVar("R")
 
 # The report keeps the first invalid lines in full and counts the rest, so memory
 # stays flat however broken a feed is.
@@ -42,19 +46,32 @@ class ReadReport:
             self.samples.append(problem)
 
 
-def valid_records(lines: Iterable[bytes], report: ReadReport) -> Iterator[tuple[int, Specialist]]:
-    """Yield ``(line_number, specialist)`` for each valid line; blank lines are ignored."""
+@overload
+def valid_records(lines: Iterable[bytes], report: ReadReport) -> Iterator[tuple[int, Specialist]]: ...
+@overload
+def valid_records(
+    lines: Iterable[bytes], report: ReadReport, parse: Callable[[bytes], R], id_field: str = "id"
+) -> Iterator[tuple[int, R]]: ...
+def valid_records(
+    lines: Iterable[bytes], report: ReadReport, parse: Callable[[bytes], object] | None = None, id_field: str = "id"
+) -> Iterator[tuple[int, object]]:
+    """Yield ``(line_number, record)`` for each line ``parse`` (by default the catalog's)
+    accepts; blank lines are ignored. An invalid line is named by its ``id_field``."""
+    if parse is None:
+        from chalicelib.catalog import parse_line
+
+        parse = parse_line
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         report.lines += 1
         try:
-            specialist = parse_line(line)
+            record = parse(line)
         except ValidationError as exc:
-            report.reject(InvalidLine(number, _record_id(line), _reason(exc)))
+            report.reject(InvalidLine(number, _record_id(line, id_field), _reason(exc)))
             continue
         report.valid += 1
-        yield number, specialist
+        yield number, record
 
 
 def _reason(error: ValidationError) -> str:
@@ -64,10 +81,10 @@ def _reason(error: ValidationError) -> str:
     return f"{where}: {first['msg']}{more}" if where else f"{first['msg']}{more}"
 
 
-def _record_id(line: bytes) -> str | None:
+def _record_id(line: bytes, id_field: str) -> str | None:
     try:
         record = json.loads(line)
     except ValueError:
         return None
-    value = record.get("id") if isinstance(record, dict) else None
+    value = record.get(id_field) if isinstance(record, dict) else None
     return value[:64] if isinstance(value, str) else None

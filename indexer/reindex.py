@@ -1,5 +1,8 @@
 """Blue/green reindex: build a new index, load, verify, swap the alias in one call, prune.
 
+The same run, with the same guards, for every feed (:mod:`indexer.feeds`): the
+specialists catalog by default, or the treatments' content, each into its own alias.
+
 Search keeps reading the alias throughout; it moves only after the new index holds
 every valid record and answers a query, so patients never see an empty or half-built
 index. A failed or aborted run deletes what it built and leaves the alias alone.
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from chalicelib.index_schema import index_body, to_document
+from indexer.feeds import SPECIALISTS, Codec, Feed
 from indexer.lock import IndexerLock, LockHeld
 from indexer.naming import is_build_of, new_index_name
 from indexer.read_ahead import read_ahead
@@ -26,7 +29,6 @@ from indexer.summary import Summary
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
-    from chalicelib.catalog import Specialist
     from chalicelib.ports import CatalogSource
 
 
@@ -56,34 +58,38 @@ class Reindexer:
         alias: str,
         options: Options,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        feed: Feed[Any] = SPECIALISTS,
     ) -> None:
         self._client = client
         self._alias = alias
         self._options = options
         self._now = now
+        self._feed = feed
 
     # ----------------------------------------------------------------- entry points
 
     def run(self, source: CatalogSource, progress: Progress | None = None) -> Summary:
         """Build, verify and swap; the summary says how it ended (it never raises for a
         guard, a held lock or an OpenSearch error: the caller decides what failure means)."""
-        summary = Summary(source=source.uri, alias=self._alias)
+        summary = Summary(source=source.uri, alias=self._alias, feed=self._feed.name)
 
         def body() -> None:
+            codec = self._feed.codec()
             summary.old_index = self._live_index()
             summary.live_count = None if summary.old_index is None else self._count(summary.old_index)
             if self._options.dry_run:
-                self._dry_run(source, summary)
+                self._dry_run(codec, source, summary)
                 return
             summary.deleted = self._prune(only_incomplete=True)  # left by a killed run
-            self._build_and_swap(source, summary, progress)
+            self._build_and_swap(codec, source, summary, progress)
             summary.deleted += self._prune()
 
         return self._locked(summary, body)
 
     def rollback(self) -> Summary:
         """Point the alias back at the newest complete build older than the live one."""
-        summary = Summary(source=None, alias=self._alias)
+        summary = Summary(source=None, alias=self._alias, feed=self._feed.name)
 
         def body() -> None:
             live = self._live_index()
@@ -116,19 +122,21 @@ class Reindexer:
 
     # ----------------------------------------------------------------- the build
 
-    def _dry_run(self, source: CatalogSource, summary: Summary) -> None:
+    def _dry_run(self, codec: Codec[Any], source: CatalogSource, summary: Summary) -> None:
         report = ReadReport()
         with source.open_lines() as lines:
-            for _ in valid_records(lines, report):
+            for _ in valid_records(lines, report, codec.parse, self._feed.id_field):
                 pass
         summary.take(report)
         self._check_guards(summary)
         summary.outcome = "dry-run"
 
-    def _build_and_swap(self, source: CatalogSource, summary: Summary, progress: Progress | None) -> None:
+    def _build_and_swap(
+        self, codec: Codec[Any], source: CatalogSource, summary: Summary, progress: Progress | None
+    ) -> None:
         name = new_index_name(self._alias, self._now())
         summary.new_index = name
-        body = index_body()
+        body = codec.index_body()
         # Loading settings: no refresh, no replicas, and no fsync per bulk request. A crash
         # mid-load loses nothing that matters: the build is incomplete and is discarded.
         body["settings"]["index"] = {
@@ -139,7 +147,7 @@ class Reindexer:
         }
         self._client.indices.create(index=name, body=body)
         try:
-            report, smoke = self._load(name, source, summary, progress)
+            report, smoke = self._load(codec, name, source, summary, progress)
             summary.take(report)
             self._check_guards(summary)
             self._finish(name)
@@ -153,26 +161,30 @@ class Reindexer:
             raise
 
     def _load(
-        self, name: str, source: CatalogSource, summary: Summary, progress: Progress | None
-    ) -> tuple[ReadReport, Specialist | None]:
+        self, codec: Codec[Any], name: str, source: CatalogSource, summary: Summary, progress: Progress | None
+    ) -> tuple[ReadReport, str | None]:
+        """Load the valid records; the report, and the id of the first (for the smoke query)."""
         from opensearchpy.helpers import streaming_bulk
 
         report = ReadReport()
-        first: list[Specialist] = []
+        first: list[str] = []
         # The bulk answer names the document, not the line: remember the lines of each
         # document still in flight (at most a chunk's worth), in order, to report a
         # duplicate id by its line. Answers come back in the order the actions went.
         in_flight: dict[str, list[int]] = {}
 
+        record_id, to_document = codec.record_id, codec.document
+
         def actions(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
-            for number, specialist in valid_records(lines, report):
+            for number, record in valid_records(lines, report, codec.parse, self._feed.id_field):
+                doc_id = record_id(record)
                 if not first:
-                    first.append(specialist)
-                in_flight.setdefault(specialist.id, []).append(number)
+                    first.append(doc_id)
+                in_flight.setdefault(doc_id, []).append(number)
                 # Serialised here, in the read-ahead thread: the bulk helper passes a string
                 # source through as it is, so the sending thread only frames the chunk.
-                source_json = orjson.dumps(to_document(specialist)).decode()
-                yield {"_op_type": "create", "_index": name, "_id": specialist.id, "_source": source_json}
+                source_json = orjson.dumps(to_document(record)).decode()
+                yield {"_op_type": "create", "_index": name, "_id": doc_id, "_source": source_json}
 
         failures: list[str] = []
         duplicates: list[InvalidLine] = []
@@ -218,7 +230,7 @@ class Reindexer:
         live = summary.live_count
         if live and not options.force and summary.valid < live * (1 - options.max_drop_ratio):
             raise ReindexAborted(
-                f"the feed has {summary.valid} valid specialists, more than "
+                f"the feed has {summary.valid} valid {self._feed.name}, more than "
                 f"{options.max_drop_ratio:.0%} below the {live} in the live index "
                 "(a truncated feed?); --force overrides"
             )
@@ -241,17 +253,17 @@ class Reindexer:
         if health.get("timed_out"):
             raise RuntimeError(f"{name} did not turn green")
 
-    def _verify(self, name: str, expected: int, smoke: Specialist | None) -> None:
+    def _verify(self, name: str, expected: int, smoke: str | None) -> None:
         count = self._count(name)
         if count != expected:
             raise RuntimeError(f"{name} holds {count} documents, expected {expected}")
         if smoke is None:
             return
         found = self._client.search(
-            index=name, body={"query": {"ids": {"values": [smoke.id]}}, "size": 1}, request_timeout=10
+            index=name, body={"query": {"ids": {"values": [smoke]}}, "size": 1}, request_timeout=10
         )
         if found["hits"]["total"]["value"] != 1:
-            raise RuntimeError(f"{name} did not answer the smoke query for {smoke.id}")
+            raise RuntimeError(f"{name} did not answer the smoke query for {smoke}")
 
     # ----------------------------------------------------------------- the alias
 

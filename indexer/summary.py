@@ -14,6 +14,7 @@ from indexer.records import InvalidLine, ReadReport
 class Summary:
     source: str | None
     alias: str
+    feed: str = "specialists"  # which feed (indexer.feeds): specialists | treatments
     outcome: str = "failed"  # swapped | dry-run | rolled-back | aborted | failed
     reason: str | None = None
     lines: int = 0
@@ -49,6 +50,7 @@ class Summary:
         figures: dict[str, object] = {
             "outcome": self.outcome,
             "reason": self.reason,
+            "feed": self.feed,
             "source": self.source,
             "alias": self.alias,
             "lines": self.lines,
@@ -71,6 +73,7 @@ class Summary:
     def as_text(self) -> str:
         rows = [
             ("outcome", self.outcome + (f": {self.reason}" if self.reason else "")),
+            ("feed", self.feed),
             ("source", self.source or "-"),
             ("lines", f"{self.lines} ({self.valid} valid, {self.invalid} invalid)"),
             ("indexed", f"{self.indexed} in {self.duration_s:.1f} s ({self.docs_per_s:.0f} docs/s)"),

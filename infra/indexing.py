@@ -1,5 +1,10 @@
-"""The indexer function, its feed bucket, and what starts it: a schedule, and a new
-feed arriving under the bucket's prefix (S3 → EventBridge "Object Created")."""
+"""The indexer function, its feed bucket, and what starts it: a schedule per feed, and a
+new feed arriving under the bucket's prefixes (S3 → EventBridge "Object Created").
+
+Two feeds (``docs/indexer.md``): the specialists catalog under ``feed_prefix`` and the
+treatments' content under ``treatments/``. The catalog's schedule sends the default
+scheduled event; the treatments' sends ``{"feed": "treatments"}``, at the same cadence.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.roles import FunctionIdentity
-from infra.settings import IndexerConfig
+from infra.settings import TREATMENTS_FEED_PREFIX, IndexerConfig
 
 # Lambda's limit, and the reindex lock outlives it (see docs/indexer.md).
 TIMEOUT = Duration.minutes(15)
@@ -48,9 +53,10 @@ class Indexer(Construct):
         bucket = self.feeds.node.default_child
         assert isinstance(bucket, s3.CfnBucket)
         bucket.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)
+        prefixes = [config.feed_prefix, TREATMENTS_FEED_PREFIX]
         identity.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["s3:GetObject"], resources=[self.feeds.arn_for_objects(f"{config.feed_prefix}*")]
+                actions=["s3:GetObject"], resources=[self.feeds.arn_for_objects(f"{prefix}*") for prefix in prefixes]
             )
         )
         self.function = lambda_.Function(
@@ -68,6 +74,7 @@ class Indexer(Construct):
             environment={
                 **environment,
                 "CATALOG_URI": f"s3://{self.feeds.bucket_name}/{config.feed_key}",
+                "TREATMENTS_CATALOG_URI": f"s3://{self.feeds.bucket_name}/{config.treatments_feed_key}",
                 "INDEXER_MAX_INVALID_RATIO": str(config.max_invalid_ratio),
                 "INDEXER_MAX_DROP_RATIO": str(config.max_drop_ratio),
                 "INDEXER_KEEP": str(config.keep),
@@ -80,6 +87,18 @@ class Indexer(Construct):
         self.schedule = events.Rule(
             self, "Schedule", schedule=events.Schedule.expression(config.schedule), targets=[target]
         )
+        self.treatments_schedule = events.Rule(
+            self,
+            "TreatmentsSchedule",
+            schedule=events.Schedule.expression(config.schedule),
+            targets=[
+                targets.LambdaFunction(
+                    self.function,
+                    event=events.RuleTargetInput.from_object({"feed": "treatments"}),
+                    retry_attempts=0,
+                )
+            ],
+        )
         self.new_feed = events.Rule(
             self,
             "NewFeed",
@@ -88,7 +107,7 @@ class Indexer(Construct):
                 detail_type=["Object Created"],
                 detail={
                     "bucket": {"name": [self.feeds.bucket_name]},
-                    "object": {"key": [{"prefix": config.feed_prefix}]},
+                    "object": {"key": [{"prefix": prefix} for prefix in prefixes]},
                 },
             ),
             targets=[target],

@@ -15,9 +15,12 @@ from infra.settings import SearchConfig
 
 ENGINE_VERSION = "OpenSearch_2.19"
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
-# Readers (api, notify) send exactly three requests, so each is granted on its own path:
-# POST (and GET) {alias}/_search, GET {alias}/_doc/{id}, and GET _cluster/health.
-# A POST anywhere else (``_bulk``, ``_aliases``, ``_delete_by_query``) would write.
+# Readers (api, notify) send exactly four requests, so each is granted on its own path:
+# POST (and GET) {alias}/_search and {alias}/_msearch, GET {alias}/_doc/{id}, and GET
+# _cluster/health. A POST anywhere else (``_bulk``, ``_aliases``, ``_delete_by_query``)
+# would write. The api also reads the treatments' content: searches and gets on its alias.
+# (A policy sees the path only: an ``_msearch`` line naming another index is not checked
+# against it. Every index on the domain is public content; none holds personal data.)
 SEARCH_ACTIONS = ("es:ESHttpGet", "es:ESHttpPost")
 GET_ACTIONS = ("es:ESHttpGet",)
 # The indexer builds indices and swaps aliases: every HTTP verb on the domain's paths.
@@ -28,9 +31,15 @@ def reader_paths(alias: str) -> dict[str, tuple[str, ...]]:
     """Path under the domain ARN → the actions a reader may send to it."""
     return {
         f"{alias}/_search": SEARCH_ACTIONS,
+        f"{alias}/_msearch": SEARCH_ACTIONS,
         f"{alias}/_doc/*": GET_ACTIONS,
         "_cluster/health": GET_ACTIONS,
     }
+
+
+def content_reader_paths(alias: str) -> dict[str, tuple[str, ...]]:
+    """The treatments' content: searched and fetched by slug, through its own alias."""
+    return {f"{alias}/_search": SEARCH_ACTIONS, f"{alias}/_doc/*": GET_ACTIONS}
 
 
 class SearchDomain(Construct):
@@ -44,8 +53,10 @@ class SearchDomain(Construct):
         *,
         config: SearchConfig,
         alias: str,
+        treatments_alias: str,
         retain: bool,
         readers: list[iam.IRole],
+        content_readers: list[iam.IRole],
         writers: list[iam.IRole],
     ) -> None:
         super().__init__(scope, construct_id)
@@ -53,6 +64,7 @@ class SearchDomain(Construct):
         # property of the domain and may not refer to the domain.
         self.domain_arn = f"arn:{Aws.PARTITION}:es:{Aws.REGION}:{Aws.ACCOUNT_ID}:domain/{config.domain_name}"
         grants = [(readers, path, actions) for path, actions in reader_paths(alias).items()]
+        grants += [(content_readers, path, actions) for path, actions in content_reader_paths(treatments_alias).items()]
         grants.append((writers, "*", WRITE_ACTIONS))
         for roles, path, actions in grants:
             for role in roles:

@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 STAGES_FILE = Path(__file__).with_name("stages.json")
 
 StageName = Literal["dev", "prod"]
+# A feed under this prefix of the feed bucket is the treatments' content; any other key is the
+# catalog. The indexer's handler decides the same way (``indexer.handler.TREATMENTS_PREFIX``).
+TREATMENTS_FEED_PREFIX = "treatments/"
 # The retention periods the stage file may choose (a subset of CloudWatch's).
 LogRetentionDays = Literal[7, 14, 30, 60, 90, 180, 365]
 Ratio = Annotated[float, Field(gt=0, le=1)]
@@ -98,6 +101,8 @@ class IndexerConfig(_Strict):
     schedule: Annotated[str, Field(pattern=r"^(cron|rate)\(.+\)$")]
     feed_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()/-]+/$")]
     feed_key: str
+    # The treatments' content feed a scheduled run reads (``TREATMENTS_CATALOG_URI``).
+    treatments_feed_key: str
     memory_mb: Annotated[int, Field(ge=512, le=10240)]
     max_invalid_ratio: Ratio
     max_drop_ratio: Ratio
@@ -109,6 +114,10 @@ class IndexerConfig(_Strict):
     def _feed_under_prefix(self) -> IndexerConfig:
         if not self.feed_key.startswith(self.feed_prefix):
             raise ValueError("feed_key must be under feed_prefix, so a new feed triggers a run")
+        if self.feed_prefix.startswith(TREATMENTS_FEED_PREFIX):
+            raise ValueError(f"feed_prefix must not be under {TREATMENTS_FEED_PREFIX} (the treatments' content)")
+        if not self.treatments_feed_key.startswith(TREATMENTS_FEED_PREFIX) or self.treatments_feed_key.endswith("/"):
+            raise ValueError(f"treatments_feed_key must be an object under {TREATMENTS_FEED_PREFIX}")
         return self
 
 

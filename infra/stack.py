@@ -55,6 +55,8 @@ class BackendStack(Stack):
         retain = config.retain_data
         chalice = chalice_config()
         alias = str(chalice["environment_variables"]["SEARCH_ALIAS"])
+        # The treatments' content: its own alias (``--feed treatments``), read by the api.
+        treatments_alias = str(chalice["environment_variables"].get("TREATMENTS_ALIAS", "treatments"))
         log_retention = retention(config.log_retention_days)
         identities = {
             name: FunctionIdentity(self, name, retention_days=config.log_retention_days, retain=retain)
@@ -68,8 +70,10 @@ class BackendStack(Stack):
             "Search",
             config=config.search,
             alias=alias,
+            treatments_alias=treatments_alias,
             retain=retain,
             readers=[api.role, notify.role],
+            content_readers=[api.role],
             writers=[indexer.role],
         )
         mail = Mail(self, "Mail", config=config.mail, name=f"{app_name}-{stage}")
@@ -102,6 +106,7 @@ class BackendStack(Stack):
             memory_mb=config.api.memory_mb,
             environment={
                 "OPENSEARCH_URL": search.endpoint_url,
+                "TREATMENTS_ALIAS": treatments_alias,
                 "ENQUIRIES_TABLE": data.enquiries.table_name,
                 "IDEMPOTENCY_TABLE": data.idempotency.table_name,
                 "RATE_LIMIT_TABLE": data.rate_limits.table_name,
@@ -143,6 +148,7 @@ class BackendStack(Stack):
                 "STAGE": stage,
                 "OPENSEARCH_URL": search.endpoint_url,
                 "SEARCH_ALIAS": alias,
+                "TREATMENTS_ALIAS": treatments_alias,
                 "INDEX_REPLICAS": str(config.search.index_replicas),
             },
             retain=retain,

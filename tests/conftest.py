@@ -95,3 +95,23 @@ def demo_index(opensearch_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     summary = Reindexer(client, BASE_ENV["SEARCH_ALIAS"], Options()).run(LocalFileSource(feed))
     assert summary.outcome == "swapped", summary.reason
     return opensearch_url
+
+
+@pytest.fixture(scope="session")
+def demo_treatments_index(opensearch_url: str, demo_index: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo treatments' content `make run` serves, behind the alias the app under test
+    reads (``TREATMENTS_ALIAS`` of ``BASE_ENV``), beside the demo catalog."""
+    from opensearchpy import OpenSearch
+
+    from indexer import demo_treatments
+    from indexer.feeds import TREATMENTS
+    from indexer.reindex import Options, Reindexer
+    from indexer.sources import LocalFileSource
+
+    feed = tmp_path_factory.mktemp("demo-treatments") / "treatments.jsonl"
+    demo_treatments.write(feed)
+    client = OpenSearch(hosts=[opensearch_url], timeout=120)
+    summary = Reindexer(client, BASE_ENV["TREATMENTS_ALIAS"], Options(), feed=TREATMENTS).run(LocalFileSource(feed))
+    assert summary.outcome == "swapped", summary.reason
+    assert summary.invalid == 0, summary.invalid_samples
+    return demo_index

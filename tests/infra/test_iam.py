@@ -70,7 +70,7 @@ def test_api_role_names_its_three_tables_and_nothing_else_writable(synthesised: 
     assert grants["dynamodb:UpdateItem"] == tables
     assert grants["dynamodb:PutItem"] == tables - {_ref("AWS::DynamoDB::Table", synthesised, stage, "DataRateLimits")}
     assert not any(action.startswith(("ses:", "sqs:", "s3:")) for action in grants)
-    _assert_reads_only_the_alias(grants)
+    _assert_reads_only_the_alias(grants, treatments=True)
 
 
 def test_notify_role_names_the_stream_the_queue_and_the_identity(synthesised: Synthesised, stage: StageName) -> None:
@@ -92,15 +92,19 @@ def test_notify_role_names_the_stream_the_queue_and_the_identity(synthesised: Sy
     _assert_reads_only_the_alias(grants)
 
 
-def _assert_reads_only_the_alias(grants: dict[str, set[str]]) -> None:
-    """Searches, gets and the health check: no verb that writes, and POST only to ``_search``."""
+def _assert_reads_only_the_alias(grants: dict[str, set[str]], *, treatments: bool = False) -> None:
+    """Searches, gets and the health check: no verb that writes, and POST only to ``_search``
+    and ``_msearch`` (of the specialists' alias, and with ``treatments`` of the treatments')."""
     alias = chalice_config()["environment_variables"]["SEARCH_ALIAS"]
     assert not {"es:ESHttpDelete", "es:ESHttpPut", "es:ESHttpHead"} & set(grants)
-    (post,) = grants["es:ESHttpPost"]
-    assert post.endswith(f'/{alias}/_search"]]}}')
-    ends = {f'/{alias}/_search"]]}}', f'/{alias}/_doc/*"]]}}', '/_cluster/health"]]}'}
-    assert len(grants["es:ESHttpGet"]) == 3
-    assert all(any(resource.endswith(end) for resource in grants["es:ESHttpGet"]) for end in ends), grants
+    posts = {f'/{alias}/_search"]]}}', f'/{alias}/_msearch"]]}}'}
+    gets = {*posts, f'/{alias}/_doc/*"]]}}', '/_cluster/health"]]}'}
+    if treatments:
+        posts.add('/treatments/_search"]]}')
+        gets |= {'/treatments/_search"]]}', '/treatments/_doc/*"]]}'}
+    for action, ends in (("es:ESHttpPost", posts), ("es:ESHttpGet", gets)):
+        assert len(grants[action]) == len(ends), grants[action]
+        assert all(any(resource.endswith(end) for resource in grants[action]) for end in ends), grants[action]
 
 
 def test_indexer_role_reads_feeds_under_the_prefix_and_writes_only_the_domain(
@@ -108,8 +112,9 @@ def test_indexer_role_reads_feeds_under_the_prefix_and_writes_only_the_domain(
 ) -> None:
     grants = _grants(synthesised, stage, "ReindexFunction")
     config = synthesised.config.stages[stage]
-    (objects,) = grants["s3:GetObject"]
-    assert f"/{config.indexer.feed_prefix}*" in objects
+    catalog, treatments = sorted(grants["s3:GetObject"])  # the catalog's prefix, the treatments'
+    assert f"/{config.indexer.feed_prefix}*" in catalog
+    assert "/treatments/*" in treatments
     (domain,) = grants["es:ESHttpPut"]
     assert f":domain/{config.search.domain_name}/*" in domain
     assert not any(action.startswith(("dynamodb:", "ses:", "sqs:")) for action in grants)

@@ -1,10 +1,12 @@
-"""The indexer function, its feed bucket and its two triggers."""
+"""The indexer function, its feed bucket and its triggers: a schedule per feed, and a new
+feed under either prefix."""
 
 from __future__ import annotations
 
 from aws_cdk.assertions import Match, Template
 
-from infra.settings import StageConfig, StageName
+from indexer.handler import TREATMENTS_PREFIX
+from infra.settings import TREATMENTS_FEED_PREFIX, StageConfig, StageName
 from tests.infra.conftest import Synthesised
 from tests.infra.roles import function_id
 
@@ -24,10 +26,17 @@ def test_indexer_runs_the_handler_for_up_to_15_minutes_on_python_3_11(
                     {
                         "STAGE": stage,
                         "SEARCH_ALIAS": "specialists",
+                        "TREATMENTS_ALIAS": "treatments",
                         "INDEX_REPLICAS": str(stage_config.search.index_replicas),
                         "INDEXER_KEEP": str(stage_config.indexer.keep),
                         "CATALOG_URI": {
                             "Fn::Join": ["", ["s3://", Match.any_value(), f"/{stage_config.indexer.feed_key}"]]
+                        },
+                        "TREATMENTS_CATALOG_URI": {
+                            "Fn::Join": [
+                                "",
+                                ["s3://", Match.any_value(), f"/{stage_config.indexer.treatments_feed_key}"],
+                            ]
                         },
                     }
                 )
@@ -36,19 +45,25 @@ def test_indexer_runs_the_handler_for_up_to_15_minutes_on_python_3_11(
     )
 
 
-def test_schedule_runs_the_indexer_on_the_configured_expression(
+def test_a_schedule_per_feed_runs_the_indexer_on_the_configured_expression(
     synthesised: Synthesised, stage: StageName, stage_config: StageConfig
 ) -> None:
     indexer = function_id(synthesised, stage, "ReindexFunction")
     rules = synthesised.resources(stage, "AWS::Events::Rule")
     scheduled = [
-        rule
+        rule["Properties"]
         for rule in rules.values()
         if "ScheduleExpression" in rule["Properties"]
         and rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [indexer, "Arn"]}
     ]
-    assert len(scheduled) == 1  # the other schedule is notify's sweep (tests/infra/test_sweep.py)
-    assert scheduled[0]["Properties"]["ScheduleExpression"] == stage_config.indexer.schedule == "cron(0 2 * * ? *)"
+    # The other schedule is notify's sweep (tests/infra/test_sweep.py).
+    assert len(scheduled) == 2
+    for rule in scheduled:
+        assert rule["ScheduleExpression"] == stage_config.indexer.schedule == "cron(0 2 * * ? *)"
+        assert len(rule["Targets"]) == 1
+    # The catalog's run gets EventBridge's own scheduled event; the treatments' names its feed.
+    inputs = sorted(str(rule["Targets"][0].get("Input")) for rule in scheduled)
+    assert inputs == ["None", '{"feed":"treatments"}']
 
 
 def test_new_feed_under_the_prefix_runs_the_indexer(
@@ -64,7 +79,7 @@ def test_new_feed_under_the_prefix_runs_the_indexer(
         "detail-type": ["Object Created"],
         "detail": {
             "bucket": {"name": [{"Ref": bucket}]},
-            "object": {"key": [{"prefix": stage_config.indexer.feed_prefix}]},
+            "object": {"key": [{"prefix": stage_config.indexer.feed_prefix}, {"prefix": "treatments/"}]},
         },
     }
     assert on_feed[0]["Targets"][0]["Arn"] == {"Fn::GetAtt": [indexer, "Arn"]}
@@ -98,3 +113,19 @@ def test_feed_bucket_sends_events_blocks_public_access_encrypts_and_requires_tls
     )
     # No bucket-notifications custom resource (its handler role needs a wildcard resource).
     template.resource_count_is("Custom::S3BucketNotifications", 0)
+
+
+def test_the_stack_and_the_handler_agree_on_the_treatments_prefix() -> None:
+    # The rule above runs the indexer for a key under it; the handler then loads the treatments.
+    assert TREATMENTS_FEED_PREFIX == TREATMENTS_PREFIX == "treatments/"
+
+
+def test_the_api_reads_the_aliases_the_indexer_loads(synthesised: Synthesised, stage: StageName) -> None:
+    functions = synthesised.resources(stage, "AWS::Serverless::Function").values()
+    (api,) = [function for function in functions if function["Properties"]["Handler"] == "app.app"]
+    indexer = synthesised.templates[stage]["Resources"][function_id(synthesised, stage, "ReindexFunction")]
+    reads = api["Properties"]["Environment"]["Variables"]
+    loads = indexer["Properties"]["Environment"]["Variables"]
+
+    assert (reads["SEARCH_ALIAS"], reads["TREATMENTS_ALIAS"]) == (loads["SEARCH_ALIAS"], loads["TREATMENTS_ALIAS"])
+    assert reads["TREATMENTS_ALIAS"] == "treatments"

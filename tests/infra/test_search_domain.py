@@ -52,10 +52,13 @@ def test_access_policy_admits_only_the_function_roles_readers_on_three_paths(
     readers = {path: set(actions) for path, actions in reader_paths(alias).items()}
     assert readers == {
         f"{alias}/_search": {"es:ESHttpGet", "es:ESHttpPost"},
+        f"{alias}/_msearch": {"es:ESHttpGet", "es:ESHttpPost"},
         f"{alias}/_doc/*": {"es:ESHttpGet"},
         "_cluster/health": {"es:ESHttpGet"},
     }
-    assert admitted == {api: readers, notify: readers, indexer: {"*": set(WRITE_ACTIONS)}}
+    # Only the api reads the treatments' content (its pages, and the links in a search's answer).
+    content = {"treatments/_search": {"es:ESHttpGet", "es:ESHttpPost"}, "treatments/_doc/*": {"es:ESHttpGet"}}
+    assert admitted == {api: readers | content, notify: readers, indexer: {"*": set(WRITE_ACTIONS)}}
 
 
 def test_prod_spreads_three_nodes_over_three_zones_with_dedicated_managers(

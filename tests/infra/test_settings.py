@@ -35,6 +35,11 @@ def test_the_stage_file_describes_dev_and_prod() -> None:
         ({"api": {"cors_allowed_origins": ["https://www.example.com/search"]}}, "is not an origin"),
         ({"api": {"thottle_burst": 5}}, "thottle_burst"),
         ({"indexer": {"feed_key": "elsewhere/catalog.jsonl.gz"}}, "feed_key must be under feed_prefix"),
+        ({"indexer": {"treatments_feed_key": "catalog/t.jsonl"}}, "treatments_feed_key must be an object under"),
+        (
+            {"indexer": {"feed_prefix": "treatments/c/", "feed_key": "treatments/c/c.jsonl"}},
+            "feed_prefix must not be under treatments/",
+        ),
         ({"search": {"data_nodes": 2, "availability_zones": 3}}, "multiple of availability_zones"),
         ({"mail": {"sender": "no-reply@other.example"}}, "sender must be the identity"),
     ],

@@ -17,16 +17,19 @@ from tests.feeds import feed
 pytestmark = pytest.mark.integration
 
 ALIAS = "handler-specialists"
+TREATMENTS_ALIAS = "handler-treatments"
 
 
 @pytest.fixture
 def bucket(aws: None, opensearch_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("OPENSEARCH_URL", opensearch_url)
     monkeypatch.setenv("SEARCH_ALIAS", ALIAS)
+    monkeypatch.setenv("TREATMENTS_ALIAS", TREATMENTS_ALIAS)
     deps.reset()
     boto3.client("s3").create_bucket(Bucket="feeds", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
     yield "feeds"
-    requests.delete(f"{opensearch_url}/{ALIAS}*", timeout=30)
+    for alias in (ALIAS, TREATMENTS_ALIAS):
+        requests.delete(f"{opensearch_url}/{alias}*", timeout=30)
 
 
 def upload(bucket: str, key: str, path: Path) -> None:
@@ -66,3 +69,45 @@ def test_given_a_broken_feed_then_the_handler_raises_so_the_alarm_sees_it(bucket
 
     with pytest.raises(IndexerFailed, match="aborted: 10 of 10 lines are invalid"):
         handler(event, None)
+
+
+def test_given_a_new_feed_under_treatments_then_the_treatments_alias_serves_it(
+    bucket: str, tmp_path: Path, opensearch_url: str
+) -> None:
+    from indexer import demo_treatments
+
+    written = demo_treatments.write(tmp_path / "treatments.jsonl")
+    upload(bucket, "treatments/content.jsonl", tmp_path / "treatments.jsonl")
+    event = {
+        "detail-type": "Object Created",
+        "detail": {"bucket": {"name": bucket}, "object": {"key": "treatments/content.jsonl"}},
+    }
+
+    result = handler(event, None)
+
+    assert (result["outcome"], result["feed"], result["alias"]) == ("swapped", "treatments", TREATMENTS_ALIAS)
+    assert requests.get(f"{opensearch_url}/{TREATMENTS_ALIAS}/_count", timeout=5).json()["count"] == written
+    assert requests.head(f"{opensearch_url}/{ALIAS}", timeout=5).status_code == 404  # the specialists: untouched
+
+
+def test_given_the_treatments_schedule_fires_then_its_configured_feed_is_indexed(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import demo_treatments
+
+    written = demo_treatments.write(tmp_path / "treatments.jsonl")
+    upload(bucket, "treatments/latest.jsonl", tmp_path / "treatments.jsonl")
+    monkeypatch.setenv("TREATMENTS_CATALOG_URI", f"s3://{bucket}/treatments/latest.jsonl")
+    monkeypatch.setenv("CATALOG_URI", f"s3://{bucket}/catalog/missing.jsonl.gz")
+
+    result = handler({"feed": "treatments"}, None)
+
+    assert (result["outcome"], result["feed"], result["indexed"]) == ("swapped", "treatments", written)
+    assert result["source"] == "s3://feeds/treatments/latest.jsonl"
+
+
+def test_given_an_unknown_feed_then_the_handler_fails_before_indexing(bucket: str, opensearch_url: str) -> None:
+    with pytest.raises(IndexerFailed, match="unknown feed 'nonsense' in the event"):
+        handler({"feed": "nonsense"}, None)
+
+    assert requests.get(f"{opensearch_url}/_cat/indices/handler-*", timeout=5).text.strip() == ""

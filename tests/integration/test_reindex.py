@@ -176,7 +176,6 @@ def test_given_one_document_fails_then_the_run_fails_and_the_alias_is_untouched(
     client: OpenSearch, alias: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = reindexer(client, alias).run(LocalFileSource(feed(tmp_path / "good.jsonl", 20)))
-    import indexer.reindex as module
 
     real = to_document
 
@@ -186,7 +185,7 @@ def test_given_one_document_fails_then_the_run_fails_and_the_alias_is_untouched(
             document["not_in_the_mapping"] = 1  # the strict mapping rejects it
         return document
 
-    monkeypatch.setattr(module, "to_document", one_bad)
+    monkeypatch.setattr("chalicelib.index_schema.to_document", one_bad)
 
     summary = reindexer(client, alias).run(LocalFileSource(feed(tmp_path / "again.jsonl", 20)))
 
