@@ -42,6 +42,15 @@ def cross_origin(event: Request, get_response: Callable[[Request], Response]) ->
     return cors.with_cors_headers(get_response(event), cors.origin_of(event), cors.configured_origins())
 
 
+def _page_or(answer: Callable[[], Response]) -> Response:
+    """The demo page for a browser's navigation to a page's path on the demo stage (its
+    script then asks for the JSON); else the JSON ``answer``, its errors mapped as usual."""
+    from chalicelib.web import page_or
+
+    request = app.current_request
+    return api_errors(answer)() if request is None else page_or(request, api_errors(answer))
+
+
 @app.route("/health", methods=["GET"])
 def health() -> Response:
     from chalicelib.health import run_checks
@@ -74,21 +83,53 @@ def specialist_profile(specialist_id: str) -> Response:
 @app.route("/hospitals", methods=["GET"])
 @api_errors
 def hospitals() -> Response:
-    from chalicelib.search.hospitals import parse_hospitals_request
+    def answer() -> Response:
+        from chalicelib.search.hospitals import parse_hospitals_request
 
-    request = parse_hospitals_request(query_params(app.current_request))
-    return json_response(deps.hospital_service().hospitals(request))
+        request = parse_hospitals_request(query_params(app.current_request))
+        return json_response(deps.hospital_service().hospitals(request))
+
+    return _page_or(answer)
 
 
 @app.route("/hospitals/{hospital_id}", methods=["GET"])
 @api_errors
 def hospital_page(hospital_id: str) -> Response:
-    from chalicelib.search.hospitals import parse_hospital_page_request
+    def answer() -> Response:
+        from chalicelib.search.hospitals import parse_hospital_page_request
 
-    request = parse_hospital_page_request(query_params(app.current_request))
-    service = deps.hospital_service()
-    page = service.page(hospital_id, request)
-    return json_response(page) if page is not None else not_found(service.not_found_message(hospital_id))
+        request = parse_hospital_page_request(query_params(app.current_request))
+        service = deps.hospital_service()
+        page = service.page(hospital_id, request)
+        return json_response(page) if page is not None else not_found(service.not_found_message(hospital_id))
+
+    return _page_or(answer)
+
+
+@app.route("/treatments", methods=["GET"])
+@api_errors
+def treatments() -> Response:
+    def answer() -> Response:
+        from chalicelib.treatments.pages import parse_treatments_request
+
+        request = parse_treatments_request(query_params(app.current_request))
+        return json_response(deps.treatment_service().treatments(request))
+
+    return _page_or(answer)
+
+
+@app.route("/treatments/{slug}", methods=["GET"])
+@api_errors
+def treatment_page(slug: str) -> Response:
+    def answer() -> Response:
+        from chalicelib.treatments.pages import parse_treatment_page_request
+
+        request = parse_treatment_page_request(query_params(app.current_request))
+        service = deps.treatment_service()
+        page = service.page(slug, request)
+        return json_response(page) if page is not None else not_found(service.not_found_message(slug))
+
+    return _page_or(answer)
 
 
 @app.route("/suggest", methods=["GET"])

@@ -41,8 +41,19 @@ def preflight_headers(origin: str | None, allowed: Collection[str], methods: Col
 
 def with_cors_headers(response: Response, origin: str | None, allowed: Collection[str]) -> Response:
     for name, value in cors_headers(origin, allowed).items():
-        response.headers.setdefault(name, value)
+        if name == "Vary":
+            response.headers[name] = _vary(response.headers.get(name), value)
+        else:
+            response.headers.setdefault(name, value)
     return response
+
+
+def _vary(existing: object, more: str) -> str:
+    """``Vary`` with ``more`` added to what the route set (``Accept`` on the demo's pages)."""
+    names = [name.strip() for name in str(existing or "").split(",") if name.strip()]
+    if more.lower() not in {name.lower() for name in names}:
+        names.append(more)
+    return ", ".join(names)
 
 
 def configured_origins() -> tuple[str, ...]:

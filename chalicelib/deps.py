@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.search.hospital_service import HospitalService
     from chalicelib.search.service import SearchService
     from chalicelib.search.vocabulary import VocabularyCache
+    from chalicelib.treatments.service import TreatmentService
 
 # Requests to OpenSearch and DynamoDB give up quickly: a patient is waiting, and
 # /health must answer within its bound even when a dependency hangs.
@@ -110,7 +111,8 @@ def search_index() -> SearchIndex:
     from chalicelib.adapters.opensearch_index import OpenSearchIndex
     from chalicelib.config import get_search_settings
 
-    return OpenSearchIndex(opensearch_client(), get_search_settings().search_alias)
+    settings = get_search_settings()
+    return OpenSearchIndex(opensearch_client(), settings.search_alias, settings.treatments_alias)
 
 
 @functools.cache
@@ -148,6 +150,13 @@ def hospital_service() -> HospitalService:
     from chalicelib.search.hospital_service import HospitalService
 
     return HospitalService(search_index(), geocoder(), vocabulary_cache())
+
+
+@functools.cache
+def treatment_service() -> TreatmentService:
+    from chalicelib.treatments.service import TreatmentService
+
+    return TreatmentService(search_index(), search_service(), vocabulary_cache())
 
 
 @functools.cache
@@ -244,6 +253,7 @@ def reset() -> None:
         vocabulary_cache,
         search_service,
         hospital_service,
+        treatment_service,
         _dynamodb_store,
         enquiry_intake,
         ses_client,

@@ -32,6 +32,7 @@ path answers the `OPTIONS` preflight, and every answer, errors too, carries
 _TAGS = (
     ("search", "Find specialists, typeahead, profiles."),
     ("hospitals", "The hospitals of the catalog and their specialists."),
+    ("treatments", "Treatments A-Z, and a page for each: what it is, where it is offered, who offers it."),
     ("enquiries", "Send an enquiry to a specialist's hospital team."),
     ("operations", "For the load balancer and the on-call engineer."),
     ("documentation", "This document."),

@@ -21,6 +21,8 @@ from chalicelib.search.parameters import QueryParameter
 from chalicelib.search.request import SEARCH_QUERY
 from chalicelib.search.responses import Profile, SearchResults, Suggestions
 from chalicelib.search.suggest import SUGGEST_QUERY
+from chalicelib.treatments.pages import TREATMENT_PAGE_QUERY, TREATMENTS_QUERY
+from chalicelib.treatments.responses import TreatmentList, TreatmentPage
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,15 @@ _HOSPITAL_ID = {
     "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
     "example": "hendon",
 }
+_TREATMENT_SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "The treatment's slug, as `GET /treatments` and the `treatment` facet give it. Any other string "
+    "is a 404.",
+    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "example": "psychodynamic-therapy",
+}
 _IDEMPOTENCY_KEY = {
     "name": IDEMPOTENCY_KEY_HEADER,
     "in": "header",
@@ -79,6 +90,10 @@ _IDEMPOTENCY_KEY = {
     "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
 }
 _DEMO = "The local stage only (`make run`); 404 in every other stage."
+_BROWSER = (
+    " On the local stage a browser's navigation here (`Accept` naming `text/html`) gets the demo page instead, "
+    "which asks for this JSON itself."
+)
 _MISCONFIGURED = error(503, "The service's settings are broken; it cannot tell its stage.", True)
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -110,7 +125,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "hospitals",
         "Every hospital",
         description="The hospitals of the specialist catalog, with how many specialists work at each, A-Z by name; "
-        "nearest first with `near` or `lat` and `lon`; only those with a specialist of `specialty` when given.",
+        "nearest first with `near` or `lat` and `lon`; only those with a specialist of `specialty` when given."
+        + _BROWSER,
         query=HOSPITALS_QUERY,
         answers=(Answer(200, "The hospitals.", HospitalList), BAD_PARAMETER, SEARCH_DOWN),
     ),
@@ -120,13 +136,45 @@ OPERATIONS: tuple[Operation, ...] = (
         "hospitals",
         "A hospital's page",
         description="The hospital, the specialties and treatments its specialists offer, and a page of its "
-        "specialists: the cards of `GET /specialists?hospital={hospital_id}`, in its order.",
+        "specialists: the cards of `GET /specialists?hospital={hospital_id}`, in its order." + _BROWSER,
         parameters=(_HOSPITAL_ID,),
         query=HOSPITAL_PAGE_QUERY,
         answers=(
             Answer(200, "The hospital and a page of its specialists.", HospitalPage),
             BAD_PARAMETER,
             error(404, "No specialist of the catalog works at a hospital with this id; the message names similar ids."),
+            SEARCH_DOWN,
+        ),
+    ),
+    Operation(
+        "GET",
+        "/treatments",
+        "treatments",
+        "Treatments A-Z",
+        description="The treatments the catalog's specialists offer, with how many offer each, and those the "
+        "content feed describes that nobody offers yet; A-Z by label. With `specialty`: only those its specialists "
+        "offer, counting them (an unknown specialty lists none). `letters` says which letters have any." + _BROWSER,
+        query=TREATMENTS_QUERY,
+        answers=(Answer(200, "The treatments.", TreatmentList), BAD_PARAMETER, SEARCH_DOWN),
+    ),
+    Operation(
+        "GET",
+        "/treatments/{slug}",
+        "treatments",
+        "A treatment's page",
+        description="The treatment's content (when the content feed has it), the hospitals where it is offered "
+        "with how many of its specialists work at each, and in `specialists` exactly the answer of "
+        "`GET /specialists?treatment={slug}` with this `page` and `page_size`." + _BROWSER,
+        parameters=(_TREATMENT_SLUG,),
+        query=TREATMENT_PAGE_QUERY,
+        answers=(
+            Answer(200, "The treatment and a page of its specialists.", TreatmentPage),
+            BAD_PARAMETER,
+            error(
+                404,
+                "Neither a specialist of the catalog nor the content feed knows this slug; the message names "
+                "similar slugs.",
+            ),
             SEARCH_DOWN,
         ),
     ),

@@ -8,13 +8,15 @@ merged silently. Pure functions, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from chalicelib.geo import GeoPoint
 from chalicelib.search.request import DEFAULT_RADIUS_MILES, SearchRequest
-from chalicelib.search.responses import Conflict, Interpreted, InterpretedFilters, InterpretedPart
+from chalicelib.search.responses import Conflict, Interpreted, InterpretedFilters, InterpretedPart, PageLink
 from chalicelib.search.understanding import PartKind, Understanding
+from chalicelib.slugs import slugify
 
 # A constraint the words set, and how the search request carries it.
 Droppable = Literal["bookable_online", "language", "gender", "insurer", "sees_children", "hospital"]
@@ -131,3 +133,19 @@ def interpreted(plan: Plan) -> Interpreted:
         "parts": parts,
         "conflicts": list(plan.conflicts),
     }
+
+
+def page_link(plan: Plan, treatments: Mapping[str, str]) -> PageLink | None:
+    """The page of the treatment the search is about: its words (what is left once places,
+    insurers and the like were understood) slugify to a treatment of the catalog
+    (``treatments``: slug to label), or, with no words, a lone ``treatment`` filter names one.
+    Specialties have no pages: none is linked."""
+    request = plan.request
+    if request.q:
+        slug = slugify(request.q)
+    elif len(request.treatments) == 1:
+        (slug,) = request.treatments
+    else:
+        return None
+    label = treatments.get(slug)
+    return None if label is None else {"type": "treatment", "slug": slug, "label": label}

@@ -141,6 +141,18 @@ class Relaxed(TypedDict):
 
 
 @documented
+class PageLink(TypedDict):
+    """A page about what the words of a search or a suggestion name ("About psychodynamic therapy")."""
+
+    type: Literal["treatment"]
+    """What the page is about; only treatments have pages (specialties do not)."""
+    slug: str
+    """For ``GET /treatments/{slug}``."""
+    label: str
+    """The catalog's label of it."""
+
+
+@documented
 class SearchResults(TypedDict):
     """A page of results, with facet counts and a spelling suggestion."""
 
@@ -158,6 +170,10 @@ class SearchResults(TypedDict):
     """What was loosened to find these results, in order; empty when the search found them as asked."""
     notices: list[Notice]
     """Safety notices when the words suggest an emergency (call 999 or NHS 111); results are shown as usual."""
+    page_link: PageLink | None
+    """The treatment's page, when the words of the search (what is left of them once places, insurers and the
+    like are understood) are a treatment of the catalog, or when there are no words and one ``treatment`` is
+    given; null otherwise."""
 
 
 @documented
@@ -207,6 +223,8 @@ class Suggestion(TypedDict):
     """What to show."""
     value: str
     """A specialist's id for "specialist", a hospital id for "hospital", else the slug to filter by."""
+    page_link: NotRequired[PageLink]
+    """On every "treatment" suggestion, and on no other: its page."""
 
 
 @documented

@@ -8,7 +8,7 @@ from chalicelib import index_schema as f
 from chalicelib.geo import GeoPoint, distance_miles
 from chalicelib.search.notices import Notice
 from chalicelib.search.request import SearchRequest
-from chalicelib.search.responses import Card, FacetBucket, Interpreted, Profile, Relaxed, SearchResults
+from chalicelib.search.responses import Card, FacetBucket, Interpreted, PageLink, Profile, Relaxed, SearchResults
 from chalicelib.slugs import slugify
 
 _BOOLEAN_LABELS = {
@@ -80,6 +80,7 @@ def to_search_response(
     interpreted: Interpreted,
     relaxed: list[Relaxed],
     notices: list[Notice],
+    page_link: PageLink | None,
 ) -> SearchResults:
     aggregations = raw.get("aggregations", {})
     return {
@@ -92,6 +93,7 @@ def to_search_response(
         "interpreted": interpreted,
         "relaxed": relaxed,
         "notices": notices,
+        "page_link": page_link,
     }
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
-from chalicelib.search.interpretation import Near, Plan, interpreted, plan_search
+from chalicelib.search.interpretation import Near, Plan, interpreted, page_link, plan_search
 from chalicelib.search.notices import notices_for
 from chalicelib.search.query import build_search_body
 from chalicelib.search.relaxation import Step, ladder
 from chalicelib.search.request import SearchRequest
-from chalicelib.search.responses import Profile, Relaxed, SearchResults, Suggestions
+from chalicelib.search.responses import PageLink, Profile, Relaxed, SearchResults, Suggestions
 from chalicelib.search.results import to_profile, to_search_response
 from chalicelib.search.spelling import best_correction, build_spelling_body
 from chalicelib.search.suggest import MIN_CHARS, build_suggest_body, to_suggestions
@@ -28,6 +29,17 @@ _SPECIALIST_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 FEW_RESULTS = 3
 
 
+@dataclass(frozen=True)
+class AskedSearch:
+    """A search as asked, before its first round trip."""
+
+    request: SearchRequest
+    plan: Plan
+    spelled: Callable[[str], bool]
+    body: dict[str, Any]
+    page_link: PageLink | None
+
+
 class SearchService:
     """At most two OpenSearch round trips a search: the search as understood, then, only when
     it found nobody (or few, for "did you mean"), every relaxation step and the spelling
@@ -39,11 +51,23 @@ class SearchService:
         self._vocabulary = vocabulary or VocabularyCache(index)
 
     def search(self, request: SearchRequest) -> SearchResults:
+        asked = self.ask(request)
+        return self.answer(asked, self._index.search(asked.body))
+
+    def ask(self, request: SearchRequest) -> AskedSearch:
+        """The search as asked: what the words say merged into ``request``, and the body of its
+        first round trip (another service may send it along with bodies of its own)."""
         vocabulary = self._vocabulary.get()
         understood = understand(request.q, vocabulary) if request.q else Understanding("")
         plan = plan_search(request, understood, self._given_near(request, vocabulary))
         spelled = vocabulary.spells
-        raw = self._index.search(self._step_body(plan, Step(plan.request, ()), spelled))
+        body = self._step_body(plan, Step(plan.request, ()), spelled)
+        return AskedSearch(request, plan, spelled, body, page_link(plan, vocabulary.treatments))
+
+    def answer(self, asked: AskedSearch, raw: dict[str, Any]) -> SearchResults:
+        """The answer to ``GET /specialists`` from OpenSearch's answer to ``asked.body``: when
+        it found nobody (or few), the ladder and the spelling suggestion in one more round trip."""
+        request, plan, spelled = asked.request, asked.plan, asked.spelled
         total = raw["hits"]["total"]["value"]
         # Nobody: the first step of the ladder that finds someone answers, paged as usual.
         # A first page with room to spare: it is filled from the ladder's steps in order,
@@ -74,6 +98,7 @@ class SearchService:
             interpreted=interpreted(plan),
             relaxed=relaxed,
             notices=notices_for(request.q),
+            page_link=asked.page_link,
         )
 
     @staticmethod

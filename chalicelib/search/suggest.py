@@ -191,7 +191,10 @@ def to_suggestions(raw: dict[str, Any], q: str, limit: int, places: PlaceIndex |
         quality = _match_quality(label, typed)
         if quality:
             score = _KIND_WEIGHT[kind] + quality + 0.1 * math.log1p(count)
-            scored.append((score, {"type": kind, "label": label, "value": value}))
+            suggestion: Suggestion = {"type": kind, "label": label, "value": value}
+            if kind == "treatment":  # a treatment of the catalog: it has a page
+                suggestion["page_link"] = {"type": "treatment", "slug": value, "label": label}
+            scored.append((score, suggestion))
     for rank, (quality, place) in enumerate((gazetteer() if places is None else places).match(q, limit)):
         scored.append((_KIND_WEIGHT["place"] + quality - 0.01 * rank, place_suggestion(place)))
     scored.sort(key=lambda item: (-item[0], item[1]["label"]))

@@ -65,6 +65,7 @@ class Vocabulary:
     hospital_ids: Mapping[str, Hospital] = field(default_factory=dict)  # for the `near` parameter
     locate: Callable[[str], Place | None] = lambda _key: None  # a folded phrase to a gazetteer place
     words: frozenset[str] = frozenset()  # the catalog's own words: spelled right
+    treatments: Mapping[str, str] = field(default_factory=dict)  # the catalog's treatments: slug -> label
 
     def spells(self, text: str) -> bool:
         """Whether every word of ``text`` is one the catalog uses (a plural too)."""

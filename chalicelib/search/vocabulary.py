@@ -124,7 +124,10 @@ def to_vocabulary(raw: dict[str, Any], locate: Callable[[str], Place | None]) ->
     named, short = hospital_phrases(hospitals)
     ids = {hospital.id: hospital for hospital in hospitals}
     labels = [b["key"] for name in _LABEL_FIELDS for b in aggregations[name]["buckets"]]
-    return Vocabulary(insurers, insurer_cued, languages, named, short, ids, locate, catalog_words(labels))
+    treatments: dict[str, str] = {}
+    for bucket in aggregations["treatments"]["buckets"]:  # most offered first: it names a shared slug
+        treatments.setdefault(slugify(bucket["key"]), bucket["key"])
+    return Vocabulary(insurers, insurer_cued, languages, named, short, ids, locate, catalog_words(labels), treatments)
 
 
 def catalog_words(labels: Iterable[str]) -> frozenset[str]:

@@ -438,7 +438,15 @@ def test_given_two_letters_then_specialties_are_suggested(client: Client) -> Non
         ("kris", {"type": "specialist", "label": "Dr Krish Nandy", "value": "krish-nandy"}),
         ("hendo", {"type": "hospital", "label": "BMI Hendon Hospital", "value": "hendon"}),
         ("cardiolgy", {"type": "specialty", "label": "Cardiology", "value": "cardiology"}),
-        ("knee rep", {"type": "treatment", "label": "Knee replacement", "value": "knee-replacement"}),
+        (
+            "knee rep",
+            {
+                "type": "treatment",
+                "label": "Knee replacement",
+                "value": "knee-replacement",
+                "page_link": {"type": "treatment", "slug": "knee-replacement", "label": "Knee replacement"},
+            },
+        ),
     ],
 )
 def test_given_typing_then_the_right_suggestion_appears(client: Client, q: str, expected: dict[str, str]) -> None:
@@ -530,3 +538,58 @@ def test_given_a_misspelling_with_no_results_then_did_you_mean_offers_a_phrase_t
 
 def test_given_plenty_of_results_then_no_did_you_mean(client: Client) -> None:
     assert search(client, q="cardiology")["did_you_mean"] is None
+
+
+# --- Links to pages ----------------------------------------------------------------------
+
+PSYCHODYNAMIC_LINK = {"type": "treatment", "slug": "psychodynamic-therapy", "label": "Psychodynamic therapy"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "psychodynamic therapy"},
+        {"q": "Psychodynamic Therapy"},
+        {"q": "psychodynamic therapy near Hendon"},  # the place is understood: the words left are the treatment
+        {"q": "psychodynamic therapy covered by Bupa", "page": 2},
+        {"treatment": "psychodynamic-therapy"},  # no words, a lone treatment filter
+        {"treatment": "Psychodynamic therapy", "near": "NW4 1RP"},
+    ],
+)
+def test_given_the_words_are_a_treatment_then_the_answer_links_its_page(client: Client, params: dict[str, Any]) -> None:
+    assert search(client, **params)["page_link"] == PSYCHODYNAMIC_LINK
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "psychiatrist"},  # a specialty: specialties have no pages
+        {"q": "psychiatry"},
+        {"q": "psychodynamic"},  # part of a treatment's name
+        {"q": "psychodynamic therapy with depression"},
+        {"q": "krish nandy"},
+        {"q": "near Hendon"},
+        {},
+        {"treatment": "psychodynamic-therapy,knee-replacement"},  # not one treatment
+        {"treatment": "psychodynamic-therapy", "q": "nandy"},  # words that are not the treatment
+        {"treatment": "no-such-treatment"},
+    ],
+)
+def test_given_words_that_are_not_a_treatment_then_no_page_link(client: Client, params: dict[str, Any]) -> None:
+    assert search(client, **params)["page_link"] is None
+
+
+def test_given_a_treatment_suggested_then_it_carries_its_page_and_nothing_else_does(client: Client) -> None:
+    offered = suggestions(client, "psychod")
+    typed = suggestions(client, "knee rep") + suggestions(client, "psych", limit=10) + suggestions(client, "hendon")
+
+    assert {"type": "treatment", "label": "Psychodynamic therapy", "value": "psychodynamic-therapy",
+            "page_link": PSYCHODYNAMIC_LINK} in offered  # fmt: skip
+    for suggestion in map(dict[str, Any], offered + typed):
+        if suggestion["type"] == "treatment":
+            link = {"type": "treatment", "slug": suggestion["value"], "label": suggestion["label"]}
+            assert suggestion["page_link"] == link
+        else:
+            assert "page_link" not in suggestion, suggestion
+    assert any(s["type"] == "treatment" for s in typed)
+    assert any(s["type"] != "treatment" for s in typed)

@@ -20,6 +20,12 @@ from chalicelib.search.query import FACETS
 from chalicelib.search.request import SEARCH_QUERY, parse_search_request
 from chalicelib.search.responses import FacetName
 from chalicelib.search.suggest import SUGGEST_QUERY, parse_suggest_request
+from chalicelib.treatments.pages import (
+    TREATMENT_PAGE_QUERY,
+    TREATMENTS_QUERY,
+    parse_treatment_page_request,
+    parse_treatments_request,
+)
 from devstack.stack import PROJECT_DIR
 
 # Routes of the local stack's own tooling, not part of the public contract (404 in AWS).
@@ -77,7 +83,7 @@ def test_enquiries_document_every_status_and_retry_after_where_answered(document
 
 
 def test_search_routes_document_400_and_503_with_retry_after(document: dict[str, Any]) -> None:
-    for path in ("/specialists", "/suggest", "/specialists/{specialist_id}"):
+    for path in ("/specialists", "/suggest", "/specialists/{specialist_id}", "/treatments", "/treatments/{slug}"):
         responses = document["paths"][path]["get"]["responses"]
         assert "Retry-After" in responses["503"]["headers"], path
     assert "400" in document["paths"]["/specialists"]["get"]["responses"]
@@ -88,6 +94,8 @@ def test_the_query_parameters_are_exactly_those_the_parsers_take(document: dict[
     for path, declared, parse in (
         ("/specialists", SEARCH_QUERY, parse_search_request),
         ("/suggest", SUGGEST_QUERY, parse_suggest_request),
+        ("/treatments", TREATMENTS_QUERY, parse_treatments_request),
+        ("/treatments/{slug}", TREATMENT_PAGE_QUERY, parse_treatment_page_request),
     ):
         documented = [p["name"] for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"]
         assert documented == [parameter.name for parameter in declared]
@@ -96,7 +104,12 @@ def test_the_query_parameters_are_exactly_those_the_parsers_take(document: dict[
 
 
 @pytest.mark.parametrize(
-    ("parse", "declared"), [(parse_search_request, SEARCH_QUERY), (parse_suggest_request, SUGGEST_QUERY)]
+    ("parse", "declared"),
+    [
+        (parse_search_request, SEARCH_QUERY),
+        (parse_suggest_request, SUGGEST_QUERY),
+        (parse_treatment_page_request, TREATMENT_PAGE_QUERY),
+    ],
 )
 def test_documented_bounds_are_the_parsers_bounds(parse: Any, declared: Any) -> None:
     # Parameters that are only checked in company: lat with lon; the last page of 1,000 results at 1 a page.
@@ -231,6 +244,11 @@ def test_documented_limits_hold_for_what_is_sent(params: dict[str, list[str]]) -
         ("GET", "/hospitals/hendon", "/hospitals/{hospital_id}", None, {}, 503),
         ("GET", "/hospitals/NOT%20AN%20ID", "/hospitals/{hospital_id}", None, {}, 404),
         ("GET", "/hospitals/atlantis?page=0", "/hospitals/{hospital_id}", None, {}, 400),
+        ("GET", "/treatments?specialty=psychiatry", "/treatments", None, {}, 503),
+        ("GET", "/treatments?letter=zz", "/treatments", None, {}, 400),
+        ("GET", "/treatments/psychodynamic-therapy", "/treatments/{slug}", None, {}, 503),
+        ("GET", "/treatments/NOT%20A%20SLUG", "/treatments/{slug}", None, {}, 404),
+        ("GET", "/treatments/atlantis?page=0", "/treatments/{slug}", None, {}, 400),
         ("GET", "/suggest?limit=99", "/suggest", None, {}, 400),
         ("POST", "/enquiries", "/enquiries", b"{}", {"Content-Type": "application/json"}, 400),
         ("POST", "/enquiries", "/enquiries", b"x" * (17 * 1024), {"Content-Type": "application/json"}, 413),
