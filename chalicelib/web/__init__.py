@@ -8,9 +8,10 @@ names in :data:`ASSETS` are served, so no path from the URL ever reaches the fil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from chalice.app import Response
+from chalice.app import Request, Response
 
 from chalicelib.errors import NOT_FOUND_MESSAGE, error_body
 
@@ -29,6 +30,12 @@ ASSETS = {
     "filters.js": "text/javascript; charset=utf-8",
     "profile.js": "text/javascript; charset=utf-8",
     "enquiry.js": "text/javascript; charset=utf-8",
+    "richtext.js": "text/javascript; charset=utf-8",
+    "blocks.js": "text/javascript; charset=utf-8",
+    "treatment.js": "text/javascript; charset=utf-8",
+    "atoz.js": "text/javascript; charset=utf-8",
+    "hospital.js": "text/javascript; charset=utf-8",
+    "pages.js": "text/javascript; charset=utf-8",
 }
 
 # Same origin only; no inline script or style, so injected markup cannot run.
@@ -83,3 +90,18 @@ def asset_response(name: str) -> Response:
         **_COMMON_HEADERS,
     }
     return Response(body=_read(name), status_code=200, headers=headers)
+
+
+def wants_page(request: Request) -> bool:
+    """A browser navigating to an API path (``/treatments/psychodynamic-therapy``) on the demo
+    stage: its ``Accept`` asks for HTML, where the page's own ``fetch`` asks for JSON."""
+    accept = request.headers.get("accept") or ""
+    return "text/html" in accept and demo_enabled()
+
+
+def page_or(request: Request, answer: Callable[[], Response]) -> Response:
+    """The demo page for a browser's navigation on the demo stage, else the API's answer.
+    Either way ``Vary: Accept``: a cache must not give one to the other."""
+    response = page_response() if wants_page(request) else answer()
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,10 +1,12 @@
-// The demo page: the URL holds the state (/?q=…&specialty=…&page=2, or /?specialist=id),
-// so back, forward, reload and shared links all work. Search parameters are the API's own.
+// The demo page: the URL holds the state (/?q=…&specialty=…&page=2, or /?specialist=id; the
+// pages /treatments?letter=p, /treatments/{slug}, /hospitals and /hospitals/{id}), so back,
+// forward, reload and shared links all work. Search parameters are the API's own.
 
 import { ApiError, getJson } from "./api.js";
 import { clear, el, isPlainClick, setFieldError } from "./dom.js";
 import { renderEnquiryForm } from "./enquiry.js";
 import { FACETS, renderFilters } from "./filters.js";
+import { createPages } from "./pages.js";
 import { renderProfile } from "./profile.js";
 import {
   PAGE_SIZE,
@@ -19,6 +21,7 @@ import {
   statusText,
   withoutWords,
 } from "./results.js";
+import { treatmentHref } from "./treatment.js";
 import { attachTypeahead } from "./typeahead.js";
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +29,8 @@ const labels = new Map(); // "facet:value" -> label, from facets and suggestions
 let lastAnswer = null;
 let searchController = null;
 let cameFromResults = false;
+let backText = "Back to results"; // the profile's way back names the view it came from
+let viewName = "results";
 
 // ---- state <-> URL -------------------------------------------------------------------
 
@@ -65,7 +70,8 @@ function withChanges(changes) {
 }
 
 function navigate(url, { replace = false } = {}) {
-  cameFromResults = !new URLSearchParams(location.search).has("specialist");
+  cameFromResults = $("profile-view").hidden;
+  if (cameFromResults) backText = `Back to ${viewName}`;
   if (replace) history.replaceState(null, "", url);
   else history.pushState(null, "", url);
   route();
@@ -204,8 +210,17 @@ function showAnswer(state, body) {
   renderPager($("pager"), state.page, body.total, (page) => href({ ...state, page }));
   $("status").textContent = statusText(body);
   $("results-heading").textContent = state.q ? `Specialists for “${state.q}”` : "Specialists";
+  renderPageLink(body.page_link);
   $("no-results").hidden = true;
   if (!body.total) showNoResults(state, body, chips);
+}
+
+// "About Psychodynamic therapy": the treatment's own page, when the words or the filter name one.
+function renderPageLink(link) {
+  const node = $("page-link");
+  clear(node);
+  node.hidden = !(link && link.type === "treatment");
+  if (!node.hidden) node.append(el("a", { href: treatmentHref(link.slug), "data-internal": "", text: `About ${link.label}` }));
 }
 
 // What the words said, as chips; removing one deletes its words from q and searches again.
@@ -239,8 +254,8 @@ function showSearchError(error) {
 // ---- profile view ----------------------------------------------------------------------
 
 async function showProfile(id, enquire) {
-  $("search-view").hidden = true;
-  $("profile-view").hidden = false;
+  showView("profile-view");
+  $("back-link").textContent = cameFromResults ? backText : "Back to results";
   document.title = "Specialist profile — Find a specialist";
   clear($("profile")).append(el("p", { class: "status", role: "status", text: "Loading the profile…" }));
   clear($("enquiry"));
@@ -260,26 +275,55 @@ async function showProfile(id, enquire) {
   }
 }
 
+// ---- views ------------------------------------------------------------------------------
+
+const VIEWS = ["search-view", "profile-view", "page-view"];
+
+function showView(name) {
+  for (const view of VIEWS) $(view).hidden = view !== name;
+  // One enquiry form at a time, so its field ids are unique.
+  if (name !== "profile-view") {
+    clear($("profile"));
+    clear($("enquiry"));
+  }
+  if (name !== "page-view") clear($("page-view"));
+}
+
+const pages = createPages({
+  container: $("page-view"),
+  enter: () => showView("page-view"),
+  navigate: (url) => navigate(url),
+  named: (name) => {
+    viewName = name;
+  },
+});
+
 // ---- routing and wiring ----------------------------------------------------------------
 
-let routed = null; // the query string last drawn: a change of #fragment alone is no new page
+let routed = null; // the path and query string last drawn: a change of #fragment alone is no new page
 
 function route() {
-  routed = location.search;
+  routed = location.pathname + location.search;
   const params = new URLSearchParams(location.search);
+  const path = location.pathname;
+  if (path !== "/") {
+    pages.route(path, params);
+    return;
+  }
+  pages.leave(path);
   const specialist = params.get("specialist");
   if (specialist) {
     showProfile(specialist, params.get("enquire") === "1");
     return;
   }
-  const wasProfile = $("search-view").hidden;
-  $("profile-view").hidden = true;
-  $("search-view").hidden = false;
+  const wasElsewhere = $("search-view").hidden;
+  showView("search-view");
+  viewName = "results";
   document.title = "Find a specialist";
   const state = readState(params);
   syncForm(state);
   search(state).then(() => {
-    if (wasProfile) $("results-heading").focus();
+    if (wasElsewhere && !$("search-view").hidden) $("results-heading").focus();
   });
 }
 
@@ -314,7 +358,7 @@ function wire() {
     if (!link || !isPlainClick(event)) return;
     event.preventDefault();
     navigate(link.getAttribute("href"));
-    if (link.classList.contains("pager-link")) $("results-heading").focus();
+    if (link.classList.contains("pager-link") && !$("search-view").hidden) $("results-heading").focus();
   });
   $("back-link").addEventListener("click", (event) => {
     if (!isPlainClick(event) || !cameFromResults) return;
@@ -322,7 +366,7 @@ function wire() {
     history.back();
   });
   window.addEventListener("popstate", () => {
-    if (location.search !== routed) route();
+    if (location.pathname + location.search !== routed) route();
   });
   if (window.matchMedia("(min-width: 48em)").matches) $("filters-panel").open = true;
 }

@@ -71,11 +71,13 @@ function checkboxField(name, label) {
   );
 }
 
-function readBody(form, profile) {
+// The body: what the form holds, plus what the form was opened for (`fixed`: a specialist's
+// id, or a general enquiry's hospital and treatment slug). Empty optional fields are left out.
+function readBody(form, fixed) {
   const data = new FormData(form);
   const text = (name) => String(data.get(name) || "").trim();
   const body = {
-    specialist_id: profile.id,
+    ...fixed,
     first_name: text("first_name"),
     last_name: text("last_name"),
     email: text("email"),
@@ -84,7 +86,7 @@ function readBody(form, profile) {
     marketing_opt_in: data.get("marketing_opt_in") === "on",
     website: text("website"),
   };
-  for (const name of ["phone", "hospital_id", "treatment", "message"]) {
+  for (const name of ["phone", "hospital_id", "treatment", "specialty", "message"]) {
     if (text(name)) body[name] = text(name);
   }
   return body;
@@ -122,21 +124,20 @@ function showError(form, summary, error) {
   }
 }
 
-function confirmation(reference, email) {
+function confirmation(reference, email, team) {
   return el(
     "div",
     { class: "confirmation", id: "enquiry-confirmation", tabindex: "-1", role: "status" },
     el("h3", { text: "Enquiry sent" }),
     el("p", {}, "Your reference is ", el("strong", { id: "enquiry-reference", text: reference }), "."),
-    el("p", { text: `We have e-mailed a copy to ${email}. The hospital team will be in touch.` }),
+    el("p", { text: `We have e-mailed a copy to ${email}. ${team} will be in touch.` }),
   );
 }
 
-export function renderEnquiryForm(container, profile) {
-  clear(container);
+// The form, for a specialist or a general enquiry: `fixed` is sent as it is, `fields` are the
+// choices that differ (hospital, treatment), `teamFor(body)` names who answers.
+function enquiryForm({ heading, intro, fixed, fields, consent, teamFor }) {
   const summary = el("div", { id: "enquiry-summary", class: "alert", role: "alert", tabindex: "-1", hidden: true });
-  const hospitals = profile.hospitals.map((h) => [h.id, h.name]);
-  const treatments = [["", "Not sure yet"], ...profile.treatments.map((t) => [t, t])];
   const submit = el("button", { type: "submit", class: "button button-primary", text: "Send enquiry" });
   const form = el(
     "form",
@@ -144,8 +145,7 @@ export function renderEnquiryForm(container, profile) {
     summary,
     TEXT_FIELDS.map(textField),
     radios("preferred_contact", "How should we contact you?", [["email", "E-mail"], ["phone", "Phone"]]),
-    hospitals.length ? selectField("hospital_id", "Hospital", hospitals) : null,
-    selectField("treatment", "Treatment", treatments),
+    fields,
     el(
       "div",
       { class: "field" },
@@ -153,7 +153,7 @@ export function renderEnquiryForm(container, profile) {
       errorNode("message"),
       el("textarea", { id: "enq-message", name: "message", rows: "4", maxlength: "2000" }),
     ),
-    checkboxField("consent", "I agree that the hospital team may use these details to answer my enquiry"),
+    checkboxField("consent", consent),
     checkboxField("marketing_opt_in", "Send me news and offers (optional)"),
     el(
       "div",
@@ -167,12 +167,12 @@ export function renderEnquiryForm(container, profile) {
     event.preventDefault();
     if (submit.disabled) return;
     clearErrors(form, summary);
-    const body = readBody(form, profile);
+    const body = readBody(form, fixed);
     submit.disabled = true;
     submit.textContent = "Sending…";
     try {
       const accepted = await postJson("/enquiries", body, { "Idempotency-Key": newIdempotencyKey() });
-      const done = confirmation(accepted.enquiry_id, body.email);
+      const done = confirmation(accepted.enquiry_id, body.email, teamFor(body));
       form.replaceWith(done);
       done.focus();
     } catch (error) {
@@ -182,12 +182,57 @@ export function renderEnquiryForm(container, profile) {
       submit.textContent = "Send enquiry";
     }
   });
-  container.append(
-    el(
-      "section",
-      { class: "enquiry", "aria-labelledby": "enquiry-heading" },
-      el("h2", { id: "enquiry-heading", tabindex: "-1", text: `Send ${profile.name} an enquiry` }),
-      form,
-    ),
+  return el(
+    "section",
+    { class: "enquiry", "aria-labelledby": "enquiry-heading" },
+    el("h2", { id: "enquiry-heading", tabindex: "-1", text: heading }),
+    intro ? el("p", { class: "enquiry-intro", id: "enquiry-intro", text: intro }) : null,
+    form,
+  );
+}
+
+export function renderEnquiryForm(container, profile) {
+  const hospitals = profile.hospitals.map((h) => [h.id, h.name]);
+  const treatments = [["", "Not sure yet"], ...profile.treatments.map((t) => [t, t])];
+  clear(container).append(
+    enquiryForm({
+      heading: `Send ${profile.name} an enquiry`,
+      fixed: { specialist_id: profile.id },
+      fields: [
+        hospitals.length ? selectField("hospital_id", "Hospital", hospitals) : null,
+        selectField("treatment", "Treatment", treatments),
+      ],
+      consent: "I agree that the hospital team may use these details to answer my enquiry",
+      teamFor: () => "The hospital team",
+    }),
+  );
+}
+
+export const ANY_HOSPITAL = "Any hospital / not sure";
+
+// A general enquiry: no specialist. `hospital` ({id, name}) fixes the hospital; otherwise
+// `hospitals` are offered, with "Any hospital / not sure" (the central team) first.
+// `treatment` ({slug, label}) is sent as its slug; `treatments` ([{value, label}]) are offered.
+export function renderGeneralEnquiryForm(container, { heading, intro, hospital, hospitals = [], treatment, treatments }) {
+  const fixed = {};
+  if (hospital) fixed.hospital_id = hospital.id;
+  if (treatment) fixed.treatment = treatment.slug;
+  const fields = [];
+  if (!hospital) {
+    const choices = [["", ANY_HOSPITAL], ...hospitals.map((h) => [h.id, h.name])];
+    fields.push(selectField("hospital_id", "Hospital", choices));
+  }
+  if (!treatment && treatments && treatments.length) {
+    fields.push(selectField("treatment", "Treatment", [["", "Not sure yet"], ...treatments.map((t) => [t.value, t.label])]));
+  }
+  clear(container).append(
+    enquiryForm({
+      heading,
+      intro,
+      fixed,
+      fields,
+      consent: "I agree that the enquiries team may use these details to answer my enquiry",
+      teamFor: (body) => (body.hospital_id ? "The hospital team" : "Our central enquiries team"),
+    }),
   );
 }

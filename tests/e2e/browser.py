@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import requests
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize
 
-from devstack.stack import PROJECT_DIR
+from devstack.stack import PROJECT_DIR, LocalStack
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The closed network here refuses Chromium's background connections; without these flags
@@ -42,6 +45,18 @@ def launch(playwright: Playwright) -> Browser:
             "`make browser` (apt-get install chromium), as .ci/run does."
         )
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def open_page(chromium: Browser, stack: LocalStack, viewport: ViewportSize) -> Iterator[Page]:
+    """A page in a new context at the stack's URL; any script error fails the test at teardown."""
+    context = chromium.new_context(viewport=viewport, base_url=stack.api_url)
+    page = context.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert not script_errors, script_errors
 
 
 class Screenshots:
@@ -88,3 +103,37 @@ def assert_accessible(page: Page, shots: Screenshots, label: str) -> list[dict[s
     ]
     assert not blocking, "\n".join(blocking)
     return violations
+
+
+def api(stack: LocalStack, path: str, **params: str) -> dict[str, Any]:
+    response = requests.get(f"{stack.api_url}{path}", params=params, headers={"Accept": "application/json"}, timeout=10)
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def fill_enquiry(page: Page, email: str) -> None:
+    page.locator("#enq-first_name").fill("Sam")
+    page.locator("#enq-last_name").fill("Browser")
+    page.locator("#enq-email").fill(email)
+    page.locator("#enq-message").fill("I would like an appointment in the evening, please.")
+    page.locator("#enq-consent").check()
+
+
+def mail_for(stack: LocalStack, reference: str, want: int, timeout_s: float = 20) -> list[dict[str, Any]]:
+    """The local outbox's e-mails naming the enquiry's reference, once `want` of them are there."""
+    deadline = time.monotonic() + timeout_s
+    mine: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        outbox = requests.get(f"{stack.api_url}/_local/outbox", timeout=10).json()
+        mine = [mail for mail in outbox if reference in mail["subject"] or reference in mail["text"]]
+        if len(mine) >= want:
+            break
+        time.sleep(0.25)
+    return mine
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    """Nothing wider than the window: the page does not scroll sideways."""
+    scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert scroll_width <= inner_width, (scroll_width, inner_width)

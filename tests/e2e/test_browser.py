@@ -7,63 +7,18 @@ test-artifacts/browser/<test name>/.
 from __future__ import annotations
 
 import re
-import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from devstack.stack import LocalStack
-from tests.e2e.browser import DESKTOP, PHONE, Screenshots, assert_accessible, launch
+from tests.e2e.browser import Screenshots, api, assert_accessible, fill_enquiry, mail_for
 
 pytestmark = pytest.mark.e2e
 
 ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 expect.set_options(timeout=15_000)  # two shared cores: a search can take seconds under load
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-def _open(chromium: Browser, stack: LocalStack, viewport: ViewportSize) -> Iterator[Page]:
-    context = chromium.new_context(viewport=viewport, base_url=stack.api_url)
-    page = context.new_page()
-    script_errors: list[str] = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not script_errors, script_errors
-
-
-@pytest.fixture
-def page(chromium: Browser, stack: LocalStack) -> Iterator[Page]:
-    yield from _open(chromium, stack, DESKTOP)
-
-
-@pytest.fixture
-def phone(chromium: Browser, stack: LocalStack) -> Iterator[Page]:
-    yield from _open(chromium, stack, PHONE)
-
-
-@pytest.fixture
-def shots(request: pytest.FixtureRequest) -> Screenshots:
-    return Screenshots(request.node.name)
-
-
-def api(stack: LocalStack, path: str, **params: str) -> dict[str, Any]:
-    response = requests.get(f"{stack.api_url}{path}", params=params, timeout=10)
-    response.raise_for_status()
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def shown_total(page: Page) -> int:
@@ -416,26 +371,6 @@ def test_given_words_that_find_nobody_then_the_page_offers_ways_on(
     assert shown_total(page) > 0
 
 
-def _fill_enquiry(page: Page, email: str) -> None:
-    page.locator("#enq-first_name").fill("Sam")
-    page.locator("#enq-last_name").fill("Browser")
-    page.locator("#enq-email").fill(email)
-    page.locator("#enq-message").fill("I would like an appointment in the evening, please.")
-    page.locator("#enq-consent").check()
-
-
-def _mail_for(stack: LocalStack, reference: str, want: int, timeout_s: float = 20) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout_s
-    mine: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        outbox = requests.get(f"{stack.api_url}/_local/outbox", timeout=10).json()
-        mine = [mail for mail in outbox if reference in mail["subject"] or reference in mail["text"]]
-        if len(mine) >= want:
-            break
-        time.sleep(0.25)
-    return mine
-
-
 def test_given_the_enquiry_form_when_the_e_mail_is_bad_then_its_error_shows_and_a_good_one_gets_a_reference(
     page: Page, stack: LocalStack, shots: Screenshots
 ) -> None:
@@ -443,7 +378,7 @@ def test_given_the_enquiry_form_when_the_e_mail_is_bad_then_its_error_shows_and_
     page.goto("/?q=Kay+Rowlands")
     page.get_by_role("link", name="Enquire about Mrs Kay Rowlands").click()
     expect(page.locator("#enquiry-heading")).to_be_focused()
-    _fill_enquiry(page, "sam-at-example")
+    fill_enquiry(page, "sam-at-example")
 
     page.get_by_role("button", name="Send enquiry").click()
 
@@ -467,7 +402,7 @@ def test_given_the_enquiry_form_when_the_e_mail_is_bad_then_its_error_shows_and_
     shots.take(page, "confirmation")
     assert_accessible(page, shots, "confirmation")
 
-    mail = _mail_for(stack, reference.inner_text(), want=2)
+    mail = mail_for(stack, reference.inner_text(), want=2)
     assert sorted(str(m["to"]) for m in mail) == sorted(["enquiries.beaumont@hospitals.example", patient]), mail
 
 
@@ -530,13 +465,14 @@ def test_given_only_a_keyboard_then_focus_moves_in_reading_order_and_shows(
     page.goto("/")
     expect(page.locator(".card").first).to_be_visible()
     order: list[str] = []
-    for _ in range(6):
+    for _ in range(8):
         page.keyboard.press("Tab")
         order.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
         if len(order) == 1:
             shots.take(page, "skip-link", full_page=False)
 
-    assert order == ["Skip to main content", "Find a specialist", "q", "near", "Search", "Filters"]
+    header = ["Skip to main content", "Find a specialist", "Treatments A\N{EN DASH}Z", "Hospitals"]
+    assert order == [*header, "q", "near", "Search", "Filters"]
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     assert outline == "3px"
     shots.take(page, "focus-on-filters", full_page=False)
