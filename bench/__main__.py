@@ -20,9 +20,10 @@ from typing import Any
 from opensearchpy import OpenSearch
 
 from bench import cold_start, enquiry_bench, indexer_bench, load_bench, scaling_bench, search_bench
-from bench.feeds import demo_feed
+from bench.feeds import demo_feed, demo_treatments_feed
 from devstack.opensearch_node import OpenSearchNode
 from devstack.stack import DEMO_COUNT
+from indexer.feeds import TREATMENTS
 from indexer.reindex import Options, Reindexer
 from indexer.sources import LocalFileSource
 
@@ -97,7 +98,12 @@ def _run_on_the_node(name: str, url: str, client: OpenSearch, quick: bool, resul
         if not loaded.ok:
             raise RuntimeError(f"loading the search benchmark's catalog failed: {loaded.reason}")
         results["indexed_for_search"] = loaded.indexed
-        results["search_latency"] = search_bench.latency(url, "bench-search")
+        content = Reindexer(client, "bench-treatments", Options(), feed=TREATMENTS).run(
+            LocalFileSource(demo_treatments_feed())
+        )
+        if not content.ok:
+            raise RuntimeError(f"loading the search benchmark's treatments failed: {content.reason}")
+        results["search_latency"] = search_bench.latency(url, "bench-search", "bench-treatments")
     else:
         submissions = 100 if quick else enquiry_bench.SUBMISSIONS
         print(f"enquiry handler latency and DynamoDB round trips, {submissions} submissions...", flush=True)

@@ -44,9 +44,10 @@ from indexer import demo_data
 from relevance.natural import NATURAL
 
 if TYPE_CHECKING:
-    from chalicelib.ports import SearchIndex
+    from chalicelib.ports import Corpus, SearchIndex
 
 QUERIES = 200
+SPECIALISTS: Corpus = "specialists"
 ROUNDS = 3
 PARSE_REPETITIONS = 300  # passes over the natural queries when timing query understanding
 RELEVANCE_REPORT = NATURAL.parent / "report.json"
@@ -54,6 +55,7 @@ _LAY_TERMS = ("heart doctor", "talking therapy", "skin specialist", "bone doctor
 _TYPOS = ("cardiolgy", "dermatolgy", "orthopedic", "psychiatrist", "cateract surgery", "kne replacement")
 # GET /hospitals as timed (each LIST_REPEATS times a round: two requests alone give few pairs)
 HOSPITAL_LISTS = ("/hospitals", "/hospitals?specialty=cardiology")
+TREATMENT_LISTS = ("/treatments", "/treatments?letter=c", "/treatments?specialty=psychology")
 LIST_REPEATS = 10
 _PLACES = ("Hendon", "Bolton", "Manchester", "NW4 1RP", "Bury St Edmunds", "Leeds", "Birmingham", "SW1")
 
@@ -100,6 +102,7 @@ class Call:
 
     kind: Literal["search", "msearch", "get"]
     bodies: tuple[dict[str, Any], ...]  # a get's is empty
+    corpora: tuple[Corpus, ...] | None = None  # an msearch's, when it names them
 
 
 class RecordingIndex:
@@ -117,9 +120,11 @@ class RecordingIndex:
         self.calls.append(Call("search", (body,)))
         return self._index.search(body)
 
-    def msearch(self, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        self.calls.append(Call("msearch", tuple(bodies)))
-        return self._index.msearch(bodies)
+    def msearch(
+        self, bodies: Sequence[dict[str, Any]], corpora: Sequence[Corpus] | None = None
+    ) -> list[dict[str, Any]]:
+        self.calls.append(Call("msearch", tuple(bodies), None if corpora is None else tuple(corpora)))
+        return self._index.msearch(bodies, corpora)
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         self.calls.append(Call("get", ()))
@@ -150,13 +155,14 @@ def percentiles(samples: list[float], digits: int = 2) -> dict[str, float]:
     return {"p50_ms": round(cuts[49] * 1000, digits), "p95_ms": round(cuts[94] * 1000, digits)}
 
 
-def latency(opensearch_url: str, alias: str) -> dict[str, Any]:
+def latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str, Any]:
     """The search and typeahead figures over ``alias``, each beside its baseline."""
     mix, natural = query_mix(), natural_queries()
     result = summarise(time_queries(opensearch_url, alias, [*mix, *natural], natural=len(natural)))
     result["mix"] = {"generated": len(mix), "natural": len(natural)}
     result["parsing"] = parse_times(opensearch_url, alias, [query["q"] for query in natural])
-    result["hospitals"] = hospital_latency(opensearch_url, alias)
+    result["hospitals"] = hospital_latency(opensearch_url, alias, treatments_alias)
+    result["treatments"] = treatment_latency(opensearch_url, alias, treatments_alias)
     result["relevance"] = relevance_figures()
     return result
 
@@ -203,7 +209,7 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
     os.environ.update({"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "STAGE": "local"})
     deps.reset()
     mix = query_mix() if mix is None else mix
-    raw_client = OpenSearch(hosts=[opensearch_url], timeout=10)
+    raw_client = baseline_client()
     recorder = RecordingIndex(deps.search_index())
     from chalicelib.search.service import SearchService
 
@@ -266,32 +272,70 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
 
 
 @dataclass(frozen=True)
-class HospitalTimings:
-    """Seconds per request, every counted round: the hospital pages, then the list."""
+class RouteTimings:
+    """Seconds per request of a group of paths, every counted round, and each path's round trips."""
 
-    page_handler: list[float]
-    page_raw: list[float]
-    list_handler: list[float]
-    list_raw: list[float]
-    page_trips: list[int]
-    list_trips: list[int]
-    hospitals: int
+    handler: list[float] = field(default_factory=list)
+    raw: list[float] = field(default_factory=list)
+    trips: list[int] = field(default_factory=list)
 
 
-def hospital_latency(opensearch_url: str, alias: str) -> dict[str, Any]:
+def hospital_latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str, Any]:
     """``GET /hospitals/{id}`` for every hospital of the index, and ``GET /hospitals`` (plain
     and with a specialty), each beside the requests it sent replayed raw."""
-    timings = time_hospitals(opensearch_url, alias)
-    pages = _paired_figures(timings.page_handler, timings.page_raw)
-    listed = _paired_figures(timings.list_handler, timings.list_raw)
+    from chalicelib.search.hospital_service import HospitalService
+
+    def groups(listed: dict[str, Any]) -> dict[str, list[str]]:
+        pages = [f"/hospitals/{hospital['id']}" for hospital in listed["hospitals"]]
+        return {"page": pages, "list": [path for path in HOSPITAL_LISTS for _ in range(LIST_REPEATS)]}
+
+    timings, listed = time_routes(
+        opensearch_url,
+        (alias, treatments_alias),
+        "hospital_service",
+        lambda index: HospitalService(index, deps.geocoder(), deps.vocabulary_cache()),
+        "/hospitals",
+        groups,
+    )
     return {
-        "hospitals": timings.hospitals,
+        "hospitals": len(listed["hospitals"]),
         "list_requests": list(HOSPITAL_LISTS),
         "list_repeats": LIST_REPEATS,
+        **_route_figures(timings),
+    }
+
+
+def treatment_latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str, Any]:
+    """``GET /treatments/{slug}`` for every treatment of the A-Z list (content and cards in one
+    ``msearch``), and ``GET /treatments``, each beside the ``msearch`` it sent replayed raw."""
+    from chalicelib.search.service import SearchService
+    from chalicelib.treatments.service import TreatmentService
+
+    def service(index: SearchIndex) -> TreatmentService:
+        vocabulary = deps.vocabulary_cache()
+        return TreatmentService(index, SearchService(index, deps.geocoder(), vocabulary), vocabulary)
+
+    def groups(listed: dict[str, Any]) -> dict[str, list[str]]:
+        pages = [f"/treatments/{treatment['slug']}" for treatment in listed["treatments"]]
+        return {"page": pages, "list": [path for path in TREATMENT_LISTS for _ in range(LIST_REPEATS)]}
+
+    timings, listed = time_routes(
+        opensearch_url, (alias, treatments_alias), "treatment_service", service, "/treatments", groups
+    )
+    return {
+        "treatments": len(listed["treatments"]),
+        "with_content": sum(treatment["has_content"] for treatment in listed["treatments"]),
+        "list_requests": list(TREATMENT_LISTS),
+        "list_repeats": LIST_REPEATS,
+        **_route_figures(timings),
+    }
+
+
+def _route_figures(timings: dict[str, RouteTimings]) -> dict[str, Any]:
+    return {
         "rounds": ROUNDS,
-        "page": pages,
-        "list": listed,
-        "round_trips": {"page_max": max(timings.page_trips), "list_max": max(timings.list_trips), "target": "1"},
+        **{kind: _paired_figures(group.handler, group.raw) for kind, group in timings.items()},
+        "round_trips": {**{f"{kind}_max": max(group.trips) for kind, group in timings.items()}, "target": "1"},
         "target": "<= 1.2 (median of the per-request paired ratios)",
     }
 
@@ -308,59 +352,75 @@ def _paired_figures(handler: list[float], raw: list[float]) -> dict[str, Any]:
     }
 
 
-def time_hospitals(opensearch_url: str, alias: str) -> HospitalTimings:
-    """Every hospital's page (the ids from the list's answer) and the list requests of
-    :data:`HOSPITAL_LISTS` (each ``LIST_REPEATS`` times a round), ``ROUNDS + 1`` times, as
-    :func:`time_queries` sends the search mix: through the Chalice app, the hospital service
-    on a recording adapter, beside the requests it sent replayed raw, which first alternating;
-    round 0 warms and records, and every counted round checks it sends the same."""
+def time_routes(
+    opensearch_url: str,
+    aliases: tuple[str, str],
+    service_name: str,
+    build_service: Callable[[SearchIndex], object],
+    listing: str,
+    groups_of: Callable[[dict[str, Any]], dict[str, list[str]]],
+) -> tuple[dict[str, RouteTimings], dict[str, Any]]:
+    """The paths of each group (``groups_of`` the ``listing`` route's answer), ``ROUNDS + 1``
+    times, as :func:`time_queries` sends the search mix: through the Chalice app, the service
+    (patched in for ``deps.<service_name>``) on a recording adapter, beside the requests it
+    sent replayed raw, which first alternating; round 0 warms and records, and every counted
+    round checks it sends the same."""
     from chalice.test import Client
 
     from app import app
-    from chalicelib.search.hospital_service import HospitalService
 
-    os.environ.update({"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "STAGE": "local"})
+    alias, treatments_alias = aliases
+    os.environ.update(
+        {
+            "OPENSEARCH_URL": opensearch_url,
+            "SEARCH_ALIAS": alias,
+            "TREATMENTS_ALIAS": treatments_alias,
+            "STAGE": "local",
+        }
+    )
     deps.reset()
-    raw_client = OpenSearch(hosts=[opensearch_url], timeout=10)
+    raw_client = baseline_client()
     recorder = RecordingIndex(deps.search_index())
-    service = HospitalService(recorder, deps.geocoder(), deps.vocabulary_cache())
-    timings = HospitalTimings([], [], [], [], [], [], 0)
+    service = build_service(recorder)
 
-    def recorded_service() -> HospitalService:  # deps.hospital_service, patched: the app's handlers use this one
-        return service
-
-    with mock.patch.object(deps, "hospital_service", recorded_service), Client(app, stage_name="local") as client:
-        listed = client.http.get("/hospitals")
+    with mock.patch.object(deps, service_name, return_value=service), Client(app, stage_name="local") as client:
+        listed = client.http.get(listing)
         if listed.status_code != 200:
-            raise RuntimeError(f"/hospitals: {listed.status_code}")
+            raise RuntimeError(f"{listing}: {listed.status_code}")
         recorder.take()
-        ids = [hospital["id"] for hospital in json.loads(listed.body)["hospitals"]]
-        pages = [f"/hospitals/{hospital_id}" for hospital_id in ids]
-        lists = [path for path in HOSPITAL_LISTS for _ in range(LIST_REPEATS)]
-        paths = [*pages, *lists]
+        answer = json.loads(listed.body)
+        groups = groups_of(answer)
+        paths = [(kind, path) for kind, group in groups.items() for path in group]
+        timings = {kind: RouteTimings() for kind in groups}
         sent: list[list[Call]] = []
         for round_number in range(ROUNDS + 1):
-            for position, path in enumerate(paths):
+            for position, (kind, path) in enumerate(paths):
                 if round_number == 0:
-                    answer = client.http.get(path)
+                    response = client.http.get(path)
                     sent.append(recorder.take())
-                    _raw_requests(raw_client, alias, sent[-1])()
-                    if answer.status_code != 200:
-                        raise RuntimeError(f"{path}: {answer.status_code}")
+                    _raw_requests(raw_client, alias, sent[-1], treatments_alias)()
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{path}: {response.status_code}")
                     continue
-                replay = _raw_requests(raw_client, alias, sent[position])
-                answer, handler_s, raw_s = _pair(
+                replay = _raw_requests(raw_client, alias, sent[position], treatments_alias)
+                response, handler_s, raw_s = _pair(
                     partial(client.http.get, path), replay, (position + round_number) % 2 == 0
                 )
-                if answer.status_code != 200:
-                    raise RuntimeError(f"{path}: {answer.status_code}")
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path}: {response.status_code}")
                 if recorder.take() != sent[position]:
                     raise RuntimeError(f"{path}: round {round_number} sent other requests than the warm-up")
-                is_page = position < len(pages)
-                (timings.page_handler if is_page else timings.list_handler).append(handler_s)
-                (timings.page_raw if is_page else timings.list_raw).append(raw_s)
-                (timings.page_trips if is_page else timings.list_trips).append(len(sent[position]))
-    return replace(timings, hospitals=len(ids))
+                timings[kind].handler.append(handler_s)
+                timings[kind].raw.append(raw_s)
+                timings[kind].trips.append(len(sent[position]))
+    return timings, answer
+
+
+def baseline_client() -> OpenSearch:
+    """The raw side's client: a second one built by the very function that builds the app's
+    (the same compression, connection class and timeout), with its own connection pool.
+    Read after the environment names the node, like the app's."""
+    return deps.opensearch_client.__wrapped__()
 
 
 def _pair(handle: Callable[[], Any], replay: Callable[[], None], handler_first: bool) -> tuple[Any, float, float]:
@@ -380,14 +440,22 @@ def _pair(handle: Callable[[], Any], replay: Callable[[], None], handler_first: 
     return answer, ended - middle, middle - started
 
 
-def _raw_requests(client: OpenSearch, alias: str, calls: list[Call]) -> Callable[[], None]:
+def _raw_requests(
+    client: OpenSearch, alias: str, calls: list[Call], treatments_alias: str = "treatments"
+) -> Callable[[], None]:
     """The calls as opensearch-py sends them raw, bodies (and msearch lines) built beforehand."""
+    headers: dict[Corpus, dict[str, Any]] = {
+        "specialists": {},
+        "treatments": {"index": treatments_alias, "ignore_unavailable": True},
+    }
     requests: list[tuple[str, Any]] = []
     for call in calls:
         if call.kind == "search":
             requests.append(("search", call.bodies[0]))
         elif call.kind == "msearch":
-            requests.append(("msearch", [line for body in call.bodies for line in ({}, body)]))
+            pairs = zip(call.bodies, call.corpora or [SPECIALISTS] * len(call.bodies), strict=True)
+            lines = [part for body, corpus in pairs for part in (headers[corpus], body)]
+            requests.append(("msearch", lines))
         else:
             raise RuntimeError("a search sent a get")
 
@@ -459,9 +527,12 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         "which of the two goes first alternating by query and round. Round 0 warms the caches, makes the warm "
         "container's one vocabulary read and records the requests; it is not counted, and every counted round "
         "sent the same requests (vocabulary reads in the counted rounds: "
-        f"{trips['vocabulary_reads_in_counted_rounds']}). Hospital pages and the hospital list are timed the same "
-        "way: through the app, its `HospitalService` on a recording adapter (patched in for "
-        "`deps.hospital_service`), beside the one `search` each sent replayed raw.",
+        f"{trips['vocabulary_reads_in_counted_rounds']}). Hospital and treatment pages and their lists are "
+        "timed the same way: through the app, the `HospitalService` or `TreatmentService` on a recording adapter "
+        "(patched in for `deps.hospital_service` or `deps.treatment_service`), beside the one `search` or "
+        "`msearch` each sent replayed raw (a treatment's content and its cards: one `msearch` over the two "
+        "aliases). The raw side's client is built by the function that builds the app's "
+        "(`deps.opensearch_client`: the same compression, connection class and timeout).",
         "",
         "| measure | ours | baseline | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -475,7 +546,8 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         f"vocabulary read, once per warm container, is in the warm-up) | {trips['max']} | - | - | {trips['target']} |",
         f"| OpenSearch round trips per search, mean (natural queries alone: {trips['natural_mean']}; "
         f"{trips['with_msearch']:,} searches sent the relaxation `msearch`) | {trips['mean']} | - | - | - |",
-        *_hospital_rows(search.get("hospitals")),
+        *_route_rows(search.get("hospitals"), "hospital", ("`GET /hospitals/{id}`", "`GET /hospitals`")),
+        *_route_rows(search.get("treatments"), "treatment", ("`GET /treatments/{slug}`", "`GET /treatments`")),
         f"| query understanding `understand(q, vocabulary)` p50, ms, in-process ({parsing['queries']} natural "
         f"queries x {parsing['repetitions']}; baseline: `q.split()`, same run) | {parsing['understand']['p50_ms']} | "
         f"{parsing['split']['p50_ms']} | - | - |",
@@ -488,28 +560,27 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
     return lines + _relevance_markdown(search.get("relevance"))
 
 
-def _hospital_rows(hospitals: dict[str, Any] | None) -> list[str]:
-    """The table's rows of ``GET /hospitals/{id}`` and ``GET /hospitals``."""
-    if not hospitals:
+def _route_rows(figures: dict[str, Any] | None, name: str, routes: tuple[str, str]) -> list[str]:
+    """The table's rows of a page route and its list: the hospitals' or the treatments'."""
+    if not figures:
         return []
-    trips, rows = hospitals["round_trips"], []
+    trips, rows = figures["round_trips"], []
+    lists = " and ".join(f"`{path}`" for path in figures["list_requests"])
     said = {
-        "page": ("`GET /hospitals/{id}`", f"every hospital of the index, {hospitals['hospitals']} x "
-                 f"{hospitals['rounds']} rounds"),
-        "list": ("`GET /hospitals`", f"{' and '.join(f'`{path}`' for path in hospitals['list_requests'])}, each "
-                 f"{hospitals['list_repeats']} times a round x {hospitals['rounds']} rounds"),
-    }  # fmt: skip
+        "page": (routes[0], f"every {name} of the list, {figures[name + 's']} x {figures['rounds']} rounds"),
+        "list": (routes[1], f"{lists}, each {figures['list_repeats']} times a round x {figures['rounds']} rounds"),
+    }
     for kind, (route, detail) in said.items():
-        figures = hospitals[kind]
-        ours, raw = figures["handler"], figures["raw_opensearch"]
+        paired = figures[kind]
+        ours, raw = paired["handler"], paired["raw_opensearch"]
         rows += [
             f"| {route} ({detail}), median of the per-request paired ratios (the handler over its request sent "
-            f"raw) | - | - | {figures['median_paired_ratio']} | <= 1.2 |",
+            f"raw) | - | - | {paired['median_paired_ratio']} | <= 1.2 |",
             f"| {route} p50 / p95, ms (baseline: the same request sent raw; ratio of the p50s) | "
-            f"{ours['p50_ms']} / {ours['p95_ms']} | {raw['p50_ms']} / {raw['p95_ms']} | {figures['p50_ratio']} | - |",
+            f"{ours['p50_ms']} / {ours['p95_ms']} | {raw['p50_ms']} / {raw['p95_ms']} | {paired['p50_ratio']} | - |",
         ]
     rows.append(
-        f"| OpenSearch round trips per hospital page / per hospital list, max | {trips['page_max']} / "
+        f"| OpenSearch round trips per {name} page / per {name} list, max | {trips['page_max']} / "
         f"{trips['list_max']} | - | - | {trips['target']} |"
     )
     return rows
