@@ -13,6 +13,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the shapes cost typing_extensions: see chalicelib.error_shapes
+    from collections.abc import Iterable
+
     from chalicelib.error_shapes import ErrorBody
 
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again shortly."
@@ -27,6 +29,14 @@ class InvalidParameter(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+def naming_the_nearest(message: str, wanted: str, known: Iterable[str], most: int = 3) -> str:
+    """A 404's ``message``, naming up to ``most`` of ``known`` that look most like ``wanted``."""
+    import difflib
+
+    similar = difflib.get_close_matches(wanted, list(known), n=most)
+    return f"{message} Did you mean {' or '.join(similar)}?" if similar else message
 
 
 def error_body(code: str, message: str, field: str | None = None) -> ErrorBody:

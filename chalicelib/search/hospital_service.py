@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chalicelib.errors import InvalidParameter
+from chalicelib.errors import InvalidParameter, naming_the_nearest
 from chalicelib.geo import GeoPoint, distance_miles
 from chalicelib.search.hospital_responses import HospitalList, HospitalPage, HospitalsNear
 from chalicelib.search.hospitals import (
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 HOSPITAL_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 NOT_FOUND = "There is no hospital with this id."
-MAX_SUGGESTED = 3
 
 
 class HospitalService:
@@ -74,8 +73,6 @@ class HospitalService:
     def not_found_message(self, hospital_id: str) -> str:
         """The 404's message, naming the hospital ids most like ``hospital_id`` (from the
         vocabulary each warm container keeps: a round trip at most every few minutes)."""
-        import difflib
-
         from chalicelib.ports import SearchUnavailable
 
         if not HOSPITAL_ID.fullmatch(hospital_id.lower()):
@@ -84,5 +81,4 @@ class HospitalService:
             known = list(self._vocabulary.get().hospital_ids)
         except SearchUnavailable:  # the 404 stands without suggestions
             return NOT_FOUND
-        similar = difflib.get_close_matches(hospital_id.lower(), known, n=MAX_SUGGESTED)
-        return f"{NOT_FOUND} Did you mean {' or '.join(similar)}?" if similar else NOT_FOUND
+        return naming_the_nearest(NOT_FOUND, hospital_id.lower(), known)

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from chalicelib.errors import naming_the_nearest
 from chalicelib.slugs import slugify
 from chalicelib.treatments.pages import (
     content_body,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
 NOT_FOUND = "There is no treatment with this slug."
-MAX_SUGGESTED = 3
 
 
 class TreatmentService:
@@ -63,8 +63,6 @@ class TreatmentService:
     def not_found_message(self, slug: str) -> str:
         """The 404's message, naming the treatments whose slugs are most like ``slug``: those of
         the catalog (from the vocabulary each warm container keeps) and of the content."""
-        import difflib
-
         from chalicelib.ports import SearchUnavailable
 
         wanted = slug.lower()
@@ -75,5 +73,4 @@ class TreatmentService:
             known = sorted({*self._vocabulary.get().treatments, *to_content_slugs(content)})
         except SearchUnavailable:  # the 404 stands without suggestions
             return NOT_FOUND
-        similar = difflib.get_close_matches(wanted, known, n=MAX_SUGGESTED)
-        return f"{NOT_FOUND} Did you mean {' or '.join(similar)}?" if similar else NOT_FOUND
+        return naming_the_nearest(NOT_FOUND, wanted, known)

@@ -213,7 +213,7 @@ export const ANY_HOSPITAL = "Any hospital / not sure";
 // A general enquiry: no specialist. `hospital` ({id, name}) fixes the hospital; otherwise
 // `hospitals` are offered, with "Any hospital / not sure" (the central team) first.
 // `treatment` ({slug, label}) is sent as its slug; `treatments` ([{value, label}]) are offered.
-export function renderGeneralEnquiryForm(container, { heading, intro, hospital, hospitals = [], treatment, treatments }) {
+function renderGeneralEnquiryForm(container, { heading, intro, hospital, hospitals = [], treatment, treatments }) {
   const fixed = {};
   if (hospital) fixed.hospital_id = hospital.id;
   if (treatment) fixed.treatment = treatment.slug;
@@ -235,4 +235,28 @@ export function renderGeneralEnquiryForm(container, { heading, intro, hospital, 
       teamFor: (body) => (body.hospital_id ? "The hospital team" : "Our central enquiries team"),
     }),
   );
+}
+
+// The button that opens a general enquiry form in `container` (once) and takes the patient to
+// its heading; `options` are renderGeneralEnquiryForm's.
+export function generalEnquiryButton({ id, text }, container, options) {
+  const button = el("button", {
+    type: "button",
+    id,
+    class: "button button-primary",
+    "aria-controls": container.id,
+    "aria-expanded": "false",
+    text,
+  });
+  button.addEventListener("click", () => {
+    if (container.hidden) {
+      renderGeneralEnquiryForm(container, options);
+      container.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+    }
+    const heading = document.getElementById("enquiry-heading");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus();
+  });
+  return button;
 }

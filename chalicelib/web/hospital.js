@@ -3,7 +3,7 @@
 
 import { el, clear, plural } from "./dom.js";
 import { countedLinks, internalLink, pageTitle, specialistsBlock } from "./blocks.js";
-import { renderGeneralEnquiryForm } from "./enquiry.js";
+import { generalEnquiryButton } from "./enquiry.js";
 import { treatmentHref } from "./treatment.js";
 
 export function hospitalHref(id, page = 1) {
@@ -12,28 +12,11 @@ export function hospitalHref(id, page = 1) {
 }
 
 function enquire(hospital, formContainer) {
-  const button = el("button", {
-    type: "button",
-    id: "hospital-enquiry",
-    class: "button button-primary",
-    "aria-controls": formContainer.id,
-    "aria-expanded": "false",
-    text: "Enquire",
-  });
-  button.addEventListener("click", () => {
-    if (formContainer.hidden) {
-      renderGeneralEnquiryForm(formContainer, {
-        heading: `Enquire at ${hospital.name}`,
-        intro: `Your enquiry goes to the enquiries team of ${hospital.name}.`,
-        hospital,
-        treatments: hospital.treatments,
-      });
-      formContainer.hidden = false;
-      button.setAttribute("aria-expanded", "true");
-    }
-    const heading = document.getElementById("enquiry-heading");
-    heading.scrollIntoView({ block: "start" });
-    heading.focus();
+  const button = generalEnquiryButton({ id: "hospital-enquiry", text: "Enquire" }, formContainer, {
+    heading: `Enquire at ${hospital.name}`,
+    intro: `Your enquiry goes to the enquiries team of ${hospital.name}.`,
+    hospital,
+    treatments: hospital.treatments,
   });
   return el("div", { class: "page-actions" }, button, internalLink(`/?hospital=${encodeURIComponent(hospital.id)}`, "Search its specialists"));
 }

@@ -4,7 +4,7 @@
 
 import { el, clear } from "./dom.js";
 import { countedLinks, internalLink, pageTitle, specialistsBlock, specialistsText } from "./blocks.js";
-import { renderGeneralEnquiryForm } from "./enquiry.js";
+import { generalEnquiryButton } from "./enquiry.js";
 import { richText } from "./richtext.js";
 
 export const BOOK_ONLINE = "Book your treatment online today.";
@@ -61,28 +61,11 @@ function findBox(onSearch) {
 }
 
 function generalEnquiry(page, formContainer) {
-  const button = el("button", {
-    type: "button",
-    id: "general-enquiries",
-    class: "button button-primary",
-    "aria-controls": formContainer.id,
-    "aria-expanded": "false",
-    text: "General Enquiries",
-  });
-  button.addEventListener("click", () => {
-    if (formContainer.hidden) {
-      renderGeneralEnquiryForm(formContainer, {
-        heading: "General enquiry",
-        intro: `About ${page.label}. No specialist in mind? Choose a hospital, or leave it to our central enquiries team.`,
-        hospitals: page.hospitals,
-        treatment: { slug: page.slug, label: page.label },
-      });
-      formContainer.hidden = false;
-      button.setAttribute("aria-expanded", "true");
-    }
-    const heading = document.getElementById("enquiry-heading");
-    heading.scrollIntoView({ block: "start" });
-    heading.focus();
+  const button = generalEnquiryButton({ id: "general-enquiries", text: "General Enquiries" }, formContainer, {
+    heading: "General enquiry",
+    intro: `About ${page.label}. No specialist in mind? Choose a hospital, or leave it to our central enquiries team.`,
+    hospitals: page.hospitals,
+    treatment: { slug: page.slug, label: page.label },
   });
   return el(
     "section",
