@@ -1,7 +1,8 @@
-"""The specialists index, defined once: field names, analysis, mapping, and the document
-built from a catalog record. The indexer creates each new index from :func:`index_body`
-and fills it with :func:`to_document`; the search builds its queries on the field names
-below. ``docs/search-schema.md`` explains the choices.
+"""The specialists index, defined once: field names, analysis, mapping, the document built
+from a catalog record, and that document read back. The indexer creates each new index
+from :func:`index_body` and fills it with :func:`to_document`; the search builds its
+queries on the field names below and reads what they find with :func:`from_document`,
+so no other module knows the document's keys. ``docs/search-schema.md`` explains the choices.
 
 Importing this module is cheap (the api Lambda does it on a cold start): the synonyms
 file is read, and ``importlib.resources`` imported, on the first :func:`index_body` call
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from chalicelib.geo import GeoPoint
 from chalicelib.slugs import slugify
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from chalicelib.catalog import Hospital, Specialist
 
@@ -63,7 +65,9 @@ HOSPITAL_IDS = "hospital_ids"
 HOSPITALS = "hospitals"
 HOSPITAL_ID = f"{HOSPITALS}.id"
 HOSPITAL_NAME = f"{HOSPITALS}.name"
+HOSPITAL_POSTCODE = f"{HOSPITALS}.postcode"
 HOSPITAL_LOCATION = f"{HOSPITALS}.location"
+HOSPITAL_ENQUIRIES_EMAIL = f"{HOSPITALS}.enquiries_email"  # stored only: the team's address, never shown
 LOCATIONS = "locations"  # every hospital's geo_point: geo_distance filter and sort (nearest wins)
 # "Did you mean": the words of names, specialties, treatments, conditions and hospitals,
 # folded but not stemmed (a correction must be a real word), with word pairs and
@@ -170,6 +174,131 @@ def _hospital(hospital: Hospital) -> dict[str, Any]:
         "location": _point(hospital),
         "enquiries_email": hospital.enquiries_email,
     }
+
+
+# --- The document read back --------------------------------------------------------------
+class HospitalView(NamedTuple):
+    """One of a specialist's hospitals as the index holds it. Every read returns a hospital
+    whole, but for the team's address, which a search leaves out (None then)."""
+
+    id: str
+    name: str
+    postcode: str | None
+    lat: float
+    lon: float
+    enquiries_email: str | None
+
+    @property
+    def point(self) -> GeoPoint:
+        return GeoPoint(self.lat, self.lon)
+
+
+class SpecialistSummary(NamedTuple):
+    """A search hit: the fields a result card shows (:func:`summary_from_document`), read
+    for every hit of every search, so no more than those."""
+
+    id: str
+    name: str  # "Dr Krish Nandy"
+    title: str | None
+    qualifications: str | None
+    specialties: list[str]
+    hospitals: list[HospitalView]  # primary first
+    bookable_online: bool
+    profile_url: str | None
+    booking_url: str | None
+
+
+class SpecialistView(NamedTuple):
+    """A specialist's whole document, typed (:func:`from_document`): what a profile, typeahead
+    and an enquiry's routing read; search helpers (slugs, sort name, locations) stay in the
+    index."""
+
+    id: str
+    name: str  # "Dr Krish Nandy"
+    honorific: str | None
+    first_name: str
+    last_name: str
+    title: str | None
+    qualifications: str | None
+    gender: Literal["female", "male"] | None
+    specialties: list[str]
+    treatments: list[str]
+    conditions: list[str]
+    languages: list[str]
+    insurers: list[str]
+    sees_children: bool
+    bookable_online: bool
+    hospitals: list[HospitalView]  # primary first
+    bio: str | None
+    booking_url: str | None
+    profile_url: str | None
+    photo_url: str | None
+    updated_at: str | None  # RFC 3339, as indexed
+
+
+def from_document(source: Mapping[str, Any]) -> SpecialistView:
+    """The inverse of :func:`to_document`: the document, or the part of it a request's
+    ``_source`` asked for (a field left out reads as None, "" or []), as a typed view.
+    Reads only: the index holds what :func:`to_document` wrote."""
+    get = source.get
+    return SpecialistView(
+        get(ID, ""),
+        get(NAME, ""),
+        get(HONORIFIC),
+        get(FIRST_NAME, ""),
+        get(LAST_NAME, ""),
+        get(TITLE),
+        get(QUALIFICATIONS),
+        get(GENDER),
+        get(SPECIALTIES, []),
+        get(TREATMENTS, []),
+        get(CONDITIONS, []),
+        get(LANGUAGES, []),
+        get(INSURERS, []),
+        bool(get(SEES_CHILDREN)),
+        bool(get(BOOKABLE_ONLINE)),
+        [_hospital_view(hospital) for hospital in get(HOSPITALS, ())],
+        get(BIO),
+        get(BOOKING_URL),
+        get(PROFILE_URL),
+        get(PHOTO_URL),
+        get(UPDATED_AT),
+    )
+
+
+# The card's read runs for every hit of every search: it builds its tuples with tuple.__new__
+# straight, as a NamedTuple's own constructor is one Python call more per hit and hospital.
+_new = tuple.__new__
+
+
+def summary_from_document(source: Mapping[str, Any]) -> SpecialistSummary:
+    """:func:`from_document` for a search hit: only what a result card shows."""
+    get = source.get
+    summary = (
+        get(ID, ""),
+        get(NAME, ""),
+        get(TITLE),
+        get(QUALIFICATIONS),
+        get(SPECIALTIES, []),
+        [_hospital_view(hospital) for hospital in get(HOSPITALS, ())],
+        bool(get(BOOKABLE_ONLINE)),
+        get(PROFILE_URL),
+        get(BOOKING_URL),
+    )
+    return _new(SpecialistSummary, summary)
+
+
+def _hospital_view(hospital: Mapping[str, Any]) -> HospitalView:
+    location = hospital["location"]
+    fields = (
+        hospital["id"],
+        hospital["name"],
+        hospital.get("postcode"),
+        location["lat"],
+        location["lon"],
+        hospital.get("enquiries_email"),
+    )
+    return _new(HospitalView, fields)
 
 
 # --- Mapping ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Who an enquiry goes to, read from the search index, which holds each hospital's
-``enquiries_email``.
+"""Who an enquiry goes to, read from the search index, which holds each hospital's team
+address on the documents of the specialists who work there.
 
 - A specialist enquiry: the specialist's chosen (or primary) hospital's team.
 - A general enquiry naming a hospital: that hospital's team, found on any specialist's
@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import index_schema as f
 from chalicelib.enquiries.record import Routing
+from chalicelib.index_schema import from_document
+from chalicelib.search.query import hospital_team_body, slug_label_body
 from chalicelib.slugs import slugify
 
 if TYPE_CHECKING:
+    from chalicelib.index_schema import HospitalView, SpecialistView
     from chalicelib.ports import SearchIndex
+    from chalicelib.search.query import SlugKind
 
 
 class UnknownSpecialist(Exception):
@@ -43,25 +46,22 @@ class UnknownSlug(Exception):
         self.field = field
 
 
-# The request field of each slug: the index's slug field, and the list its labels are in.
-_SLUG_FIELDS = {"treatment": (f.TREATMENT_SLUGS, f.TREATMENTS), "specialty": (f.SPECIALTY_SLUGS, f.SPECIALTIES)}
-
-
 def resolve_routing(index: SearchIndex, specialist_id: str, hospital_id: str | None, fallback_email: str) -> Routing:
     """Raises :class:`UnknownSpecialist`, :class:`NotTheirHospital`, or the index's
     ``SearchUnavailable`` when search cannot answer now."""
     source = index.get(specialist_id)
     if source is None:
         raise UnknownSpecialist(specialist_id)
-    hospitals = source.get(f.HOSPITALS, [])
-    chosen = next((h for h in hospitals if h["id"] == hospital_id), None) if hospital_id else hospitals[0]
+    specialist = from_document(source)
+    hospitals = specialist.hospitals
+    chosen = _hospital_in(hospitals, hospital_id) if hospital_id else hospitals[0]
     if chosen is None:
         raise NotTheirHospital(hospital_id)
     return Routing(
-        specialist_name=source[f.NAME],
-        hospital_id=chosen["id"],
-        hospital_name=chosen["name"],
-        team_email=chosen.get("enquiries_email") or fallback_email,
+        specialist_name=specialist.name,
+        hospital_id=chosen.id,
+        hospital_name=chosen.name,
+        team_email=chosen.enquiries_email or fallback_email,
     )
 
 
@@ -79,29 +79,31 @@ def resolve_general_routing(
     there is nothing to look up. Raises :class:`UnknownHospital`, :class:`UnknownSlug` (only
     when ``check_slugs``; otherwise an unknown slug has no label, and the e-mails show the
     slug), or the index's ``SearchUnavailable``."""
-    slugs = {name: slug for name, slug in (("treatment", treatment), ("specialty", specialty)) if slug}
+    given: tuple[tuple[SlugKind, str | None], ...] = (("treatment", treatment), ("specialty", specialty))
+    slugs = {kind: slug for kind, slug in given if slug}
     bodies: list[dict[str, Any]] = []
     if hospital_id:
-        bodies.append(_one_with(f.HOSPITAL_IDS, hospital_id, f.HOSPITALS))
-    bodies += [_one_with(_SLUG_FIELDS[name][0], slug, _SLUG_FIELDS[name][1]) for name, slug in slugs.items()]
+        bodies.append(hospital_team_body(hospital_id))
+    bodies += [slug_label_body(kind, slug) for kind, slug in slugs.items()]
     answers = iter(index.msearch(bodies) if bodies else [])
-    hospital: dict[str, Any] | None = None
+    hospital: HospitalView | None = None
     if hospital_id:
-        hospital = _hospital(next(answers), hospital_id)
+        found = _first(next(answers))
+        hospital = _hospital_in(found.hospitals, hospital_id) if found else None
         if hospital is None:
             raise UnknownHospital(hospital_id)
     labels: dict[str, str] = {}
-    for name, slug in slugs.items():
-        label = _label(next(answers), _SLUG_FIELDS[name][1], slug)
+    for kind, slug in slugs.items():
+        label = _label(_first(next(answers)), kind, slug)
         if label is not None:
-            labels[name] = label
+            labels[kind] = label
         elif check_slugs:
-            raise UnknownSlug(name)
+            raise UnknownSlug(kind)
     return Routing(
         specialist_name=None,
-        hospital_id=hospital["id"] if hospital else None,
-        hospital_name=hospital["name"] if hospital else None,
-        team_email=(hospital.get("enquiries_email") if hospital else None) or fallback_email,
+        hospital_id=hospital.id if hospital else None,
+        hospital_name=hospital.name if hospital else None,
+        team_email=(hospital.enquiries_email if hospital else None) or fallback_email,
         treatment_label=labels.get("treatment"),
         specialty_label=labels.get("specialty"),
     )
@@ -126,23 +128,16 @@ def unresolved_routing(specialist_id: str | None, hospital_id: str | None, fallb
     )
 
 
-def _one_with(field: str, value: str, source: str) -> dict[str, Any]:
-    """One document whose ``field`` holds ``value`` exactly, and only ``source`` of it."""
-    return {"size": 1, "query": {"term": {field: value}}, "_source": [source]}
+def _hospital_in(hospitals: list[HospitalView], hospital_id: str) -> HospitalView | None:
+    return next((hospital for hospital in hospitals if hospital.id == hospital_id), None)
 
 
-def _first_source(answer: dict[str, Any]) -> dict[str, Any] | None:
+def _first(answer: dict[str, Any]) -> SpecialistView | None:
+    """The one document a lookup asked for (only the part its ``_source`` names), if any."""
     hits = answer.get("hits", {}).get("hits", [])
-    return hits[0].get("_source", {}) if hits else None
+    return from_document(hits[0].get("_source", {})) if hits else None
 
 
-def _hospital(answer: dict[str, Any], hospital_id: str) -> dict[str, Any] | None:
-    source = _first_source(answer)
-    hospitals = source.get(f.HOSPITALS, []) if source else []
-    return next((hospital for hospital in hospitals if hospital.get("id") == hospital_id), None)
-
-
-def _label(answer: dict[str, Any], labels_field: str, slug: str) -> str | None:
-    source = _first_source(answer)
-    labels = source.get(labels_field, []) if source else []
+def _label(found: SpecialistView | None, kind: SlugKind, slug: str) -> str | None:
+    labels = (found.treatments if kind == "treatment" else found.specialties) if found else []
     return next((label for label in labels if slugify(label) == slug), None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 from chalicelib.geo import GeoPoint
 from chalicelib.search.hospital_responses import HospitalOffering, HospitalPage, HospitalSummary
 from chalicelib.search.parameters import Params, reject_unknown
@@ -59,9 +59,9 @@ def parse_hospital_page_request(params: Params) -> SearchRequest:
 def _about_hospital() -> dict[str, Any]:
     """Under a nested bucket of one hospital: its name, postcode and location."""
     return {
-        "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
-        "postcode": {"terms": {"field": f"{f.HOSPITALS}.postcode", "size": 1}},
-        "centre": {"geo_centroid": {"field": f.HOSPITAL_LOCATION}},
+        "name": {"terms": {"field": schema.HOSPITAL_NAME, "size": 1}},
+        "postcode": {"terms": {"field": schema.HOSPITAL_POSTCODE, "size": 1}},
+        "centre": {"geo_centroid": {"field": schema.HOSPITAL_LOCATION}},
     }
 
 
@@ -70,16 +70,16 @@ def hospitals_body(specialties: tuple[str, ...] = ()) -> dict[str, Any]:
     given: every hospital is still read, so that ``near`` may name any of them)."""
     specialists: dict[str, Any] = {"reverse_nested": {}}
     if specialties:
-        specialists["aggs"] = {"fit": {"filter": {"terms": {f.SPECIALTY_SLUGS: list(specialties)}}}}
+        specialists["aggs"] = {"fit": {"filter": {"terms": {schema.SPECIALTY_SLUGS: list(specialties)}}}}
     return {
         "size": 0,
         "track_total_hits": False,
         "aggs": {
             "hospitals": {
-                "nested": {"path": f.HOSPITALS},
+                "nested": {"path": schema.HOSPITALS},
                 "aggs": {
                     "ids": {
-                        "terms": {"field": f.HOSPITAL_ID, "size": MAX_HOSPITALS},
+                        "terms": {"field": schema.HOSPITAL_ID, "size": MAX_HOSPITALS},
                         "aggs": {**_about_hospital(), "specialists": specialists},
                     }
                 },
@@ -137,13 +137,13 @@ def hospital_page_body(request: SearchRequest) -> dict[str, Any]:
     with the hospital's own aggregations instead of the facets: one round trip."""
     (hospital_id,) = request.hospitals
     here = {
-        "filter": {"term": {f.HOSPITAL_IDS: hospital_id}},
+        "filter": {"term": {schema.HOSPITAL_IDS: hospital_id}},
         "aggs": {
-            "specialties": {"terms": {"field": f.SPECIALTY_LABELS, "size": MAX_LABELS}},
-            "treatments": {"terms": {"field": f.TREATMENT_LABELS, "size": MAX_LABELS}},
+            "specialties": {"terms": {"field": schema.SPECIALTY_LABELS, "size": MAX_LABELS}},
+            "treatments": {"terms": {"field": schema.TREATMENT_LABELS, "size": MAX_LABELS}},
             "hospital": {
-                "nested": {"path": f.HOSPITALS},
-                "aggs": {"this": {"filter": {"term": {f.HOSPITAL_ID: hospital_id}}, "aggs": _about_hospital()}},
+                "nested": {"path": schema.HOSPITALS},
+                "aggs": {"this": {"filter": {"term": {schema.HOSPITAL_ID: hospital_id}}, "aggs": _about_hospital()}},
             },
         },
     }

@@ -9,6 +9,9 @@
   ``post_filter``, and each facet's counts apply every selection but its own, so ticking
   "Psychiatry" still shows how many "Psychology" specialists there are.
 * Ties sort by name, then id, so paging neither repeats nor skips.
+
+It also holds the lookups an enquiry's routing makes (:func:`hospital_team_body`,
+:func:`slug_label_body`), so that every body sent to the specialists is written here.
 """
 
 from __future__ import annotations
@@ -16,33 +19,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 from chalicelib.geo import METRES_PER_MILE, GeoPoint
 from chalicelib.search.request import SearchRequest
 
 # facet name -> (filter field, label field, request attribute)
 FACETS: dict[str, tuple[str, str, str]] = {
-    "specialty": (f.SPECIALTY_SLUGS, f.SPECIALTY_LABELS, "specialties"),
-    "treatment": (f.TREATMENT_SLUGS, f.TREATMENT_LABELS, "treatments"),
-    "hospital": (f.HOSPITAL_IDS, f.HOSPITAL_ID, "hospitals"),
-    "gender": (f.GENDER, f.GENDER, "genders"),
-    "language": (f.LANGUAGE_SLUGS, f.LANGUAGES, "languages"),
-    "insurer": (f.INSURER_SLUGS, f.INSURERS, "insurers"),
-    "bookable_online": (f.BOOKABLE_ONLINE, f.BOOKABLE_ONLINE, "bookable_online"),
-    "sees_children": (f.SEES_CHILDREN, f.SEES_CHILDREN, "sees_children"),
+    "specialty": (schema.SPECIALTY_SLUGS, schema.SPECIALTY_LABELS, "specialties"),
+    "treatment": (schema.TREATMENT_SLUGS, schema.TREATMENT_LABELS, "treatments"),
+    "hospital": (schema.HOSPITAL_IDS, schema.HOSPITAL_ID, "hospitals"),
+    "gender": (schema.GENDER, schema.GENDER, "genders"),
+    "language": (schema.LANGUAGE_SLUGS, schema.LANGUAGES, "languages"),
+    "insurer": (schema.INSURER_SLUGS, schema.INSURERS, "insurers"),
+    "bookable_online": (schema.BOOKABLE_ONLINE, schema.BOOKABLE_ONLINE, "bookable_online"),
+    "sees_children": (schema.SEES_CHILDREN, schema.SEES_CHILDREN, "sees_children"),
 }
 FACET_SIZE = 30
 HOSPITAL_FACET_SIZE = 60
 
 # Field boosts for the free-text match (they share one analyzer, so cross_fields blends them).
 _TEXT_FIELDS = (
-    f"{f.SPECIALTIES}^4",
-    f"{f.TREATMENTS}^3",
-    f"{f.CONDITIONS}^3",
-    f"{f.TITLE}^2",
-    f"{f.HOSPITAL_NAMES}^1.5",
-    f"{f.QUALIFICATIONS}^0.5",
-    f"{f.BIO}^0.3",
+    f"{schema.SPECIALTIES}^4",
+    f"{schema.TREATMENTS}^3",
+    f"{schema.CONDITIONS}^3",
+    f"{schema.TITLE}^2",
+    f"{schema.HOSPITAL_NAMES}^1.5",
+    f"{schema.QUALIFICATIONS}^0.5",
+    f"{schema.BIO}^0.3",
 )
 # Queries of up to this many words are also tried as name words plus text words.
 MAX_SPLIT_WORDS = 4
@@ -60,7 +63,13 @@ def _nothing(_word: str) -> bool:
 
 # "Most words": up to four words, all but one; past four, three in four.
 MOST_WORDS = "1<-1 4<75%"
-_FUZZY_FIELDS = (f"{f.SPECIALTIES}^2", f"{f.TREATMENTS}^1.5", f"{f.CONDITIONS}^1.5", f.TITLE, f.HOSPITAL_NAMES)
+_FUZZY_FIELDS = (
+    f"{schema.SPECIALTIES}^2",
+    f"{schema.TREATMENTS}^1.5",
+    f"{schema.CONDITIONS}^1.5",
+    schema.TITLE,
+    schema.HOSPITAL_NAMES,
+)
 
 
 def text_query(q: str, *, need: WordsNeeded = "all", spelled: Callable[[str], bool] = _nothing) -> dict[str, Any]:
@@ -75,13 +84,17 @@ def text_query(q: str, *, need: WordsNeeded = "all", spelled: Callable[[str], bo
 
 
 def _name_clauses(q: str, fuzzy_ok: bool = True) -> list[dict[str, Any]]:
-    exact = {"match": {f.NAME: {"query": q, "operator": "and", "boost": 12}}}
+    exact = {"match": {schema.NAME: {"query": q, "operator": "and", "boost": 12}}}
     fuzzy = _fuzzy_text(q) if fuzzy_ok else None
     if fuzzy is None:
         return [exact]
     return [
         exact,
-        {"match": {f.NAME: {"query": fuzzy, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}}},
+        {
+            "match": {
+                schema.NAME: {"query": fuzzy, "fuzziness": "AUTO", "prefix_length": 1, "operator": "and", "boost": 4}
+            }
+        },
     ]
 
 
@@ -112,7 +125,7 @@ def _fuzzy_word(word: str, *, fuzzy: bool) -> dict[str, Any]:
             "query": word,
             "type": "best_fields",
             "fields": list(_FUZZY_FIELDS),
-            "analyzer": f.FUZZY_ANALYZER,
+            "analyzer": schema.FUZZY_ANALYZER,
             "fuzziness": "AUTO" if fuzzy else 0,
             "prefix_length": 0,
             "max_expansions": 20,
@@ -159,7 +172,10 @@ def _name_and_text(q: str) -> list[dict[str, Any]]:
             clauses.append(
                 {
                     "bool": {
-                        "must": [{"match": {f.NAME: {"query": name, "operator": "and"}}}, _all_text(text, boost=1)],
+                        "must": [
+                            {"match": {schema.NAME: {"query": name, "operator": "and"}}},
+                            _all_text(text, boost=1),
+                        ],
                         "boost": 1,
                     }
                 }
@@ -182,12 +198,12 @@ def _facet_aggregation(facet: str) -> dict[str, Any]:
     if facet == "hospital":
         # Nested: count specialists (reverse_nested), and carry each hospital's name.
         return {
-            "nested": {"path": f.HOSPITALS},
+            "nested": {"path": schema.HOSPITALS},
             "aggs": {
                 "values": {
                     "terms": {"field": labels, "size": HOSPITAL_FACET_SIZE},
                     "aggs": {
-                        "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
+                        "name": {"terms": {"field": schema.HOSPITAL_NAME, "size": 1}},
                         "specialists": {"reverse_nested": {}},
                     },
                 }
@@ -213,13 +229,13 @@ def build_search_body(
     should: list[dict[str, Any]] = [_all_text(boost_words, boost=1)] if boost_words else []
     filters: list[dict[str, Any]] = []
     if request.conditions:
-        filters.append({"terms": {f.CONDITION_SLUGS: list(request.conditions)}})
+        filters.append({"terms": {schema.CONDITION_SLUGS: list(request.conditions)}})
     if origin is not None and within_radius:
         filters.append(
             {
                 "geo_distance": {
                     "distance": f"{request.radius_miles * METRES_PER_MILE:.0f}m",
-                    f.LOCATIONS: origin.as_dict(),
+                    schema.LOCATIONS: origin.as_dict(),
                 }
             }
         )
@@ -242,14 +258,24 @@ def build_search_body(
         "from": request.offset,
         "size": request.page_size,
         "track_total_hits": True,
-        "_source": {"excludes": [f.BIO, f.LOCATIONS, f"{f.HOSPITALS}.enquiries_email"]},
+        "_source": {"excludes": [schema.BIO, schema.LOCATIONS, schema.HOSPITAL_ENQUIRIES_EMAIL]},
         "highlight": {
             "encoder": "html",
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
             "number_of_fragments": 1,
             "fragment_size": 120,
-            "fields": {field: {} for field in (f.NAME, f.SPECIALTIES, f.TREATMENTS, f.CONDITIONS, f.TITLE, f.BIO)},
+            "fields": {
+                field: {}
+                for field in (
+                    schema.NAME,
+                    schema.SPECIALTIES,
+                    schema.TREATMENTS,
+                    schema.CONDITIONS,
+                    schema.TITLE,
+                    schema.BIO,
+                )
+            },
         },
     }
     if selected:
@@ -262,7 +288,12 @@ def _nearer_first(query: dict[str, Any], origin: GeoPoint, radius_miles: float) 
     good matches the nearest comes first; one at the radius keeps half its score."""
     decay = {
         "gauss": {
-            f.LOCATIONS: {"origin": origin.as_dict(), "scale": f"{radius_miles:g}mi", "offset": "1mi", "decay": 0.5},
+            schema.LOCATIONS: {
+                "origin": origin.as_dict(),
+                "scale": f"{radius_miles:g}mi",
+                "offset": "1mi",
+                "decay": 0.5,
+            },
             "multi_value_mode": "min",
         }
     }
@@ -270,12 +301,38 @@ def _nearer_first(query: dict[str, Any], origin: GeoPoint, radius_miles: float) 
 
 
 def _sort(request: SearchRequest, origin: GeoPoint | None, *, nearest_first: bool = False) -> list[Any]:
-    ties: list[Any] = [{f.SORT_NAME: "asc"}, {f.ID: "asc"}]
+    ties: list[Any] = [{schema.SORT_NAME: "asc"}, {schema.ID: "asc"}]
     if request.sort == "name":
         return ties
     # With a place and no words to rank by, relevance means nearness; so it does when
     # nobody was within reach and the nearest are shown instead.
     if origin is not None and (request.sort == "distance" or not request.q or nearest_first):
-        nearest = {"_geo_distance": {f.LOCATIONS: origin.as_dict(), "order": "asc", "unit": "mi", "mode": "min"}}
+        nearest = {"_geo_distance": {schema.LOCATIONS: origin.as_dict(), "order": "asc", "unit": "mi", "mode": "min"}}
         return [nearest, "_score", *ties]
     return ["_score", *ties]
+
+
+# --- Enquiry routing's lookups ------------------------------------------------------------
+SlugKind = Literal["treatment", "specialty"]
+# The field a kind's slugs are filtered on, and the field its labels are read from.
+_SLUG_LABELS: dict[SlugKind, tuple[str, str]] = {
+    "treatment": (schema.TREATMENT_SLUGS, schema.TREATMENTS),
+    "specialty": (schema.SPECIALTY_SLUGS, schema.SPECIALTIES),
+}
+
+
+def hospital_team_body(hospital_id: str) -> dict[str, Any]:
+    """One specialist who works at the hospital, their hospitals only: among them this one,
+    with its team's address (the catalog has no hospital documents of its own)."""
+    return _one_with(schema.HOSPITAL_IDS, hospital_id, schema.HOSPITALS)
+
+
+def slug_label_body(kind: SlugKind, slug: str) -> dict[str, Any]:
+    """One specialist whose treatments (or specialties) have ``slug``, those labels only."""
+    slugs, labels = _SLUG_LABELS[kind]
+    return _one_with(slugs, slug, labels)
+
+
+def _one_with(field: str, value: str, source: str) -> dict[str, Any]:
+    """One document whose ``field`` holds ``value`` exactly, and only ``source`` of it."""
+    return {"size": 1, "query": {"term": {field: value}}, "_source": [source]}

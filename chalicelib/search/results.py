@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import index_schema as f
 from chalicelib.geo import GeoPoint, distance_miles
+from chalicelib.index_schema import HospitalView, SpecialistView, summary_from_document
 from chalicelib.search.notices import Notice
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import Card, FacetBucket, Interpreted, PageLink, Profile, Relaxed, SearchResults
@@ -17,31 +17,27 @@ _BOOLEAN_LABELS = {
 }
 
 
-def _nearest_miles(hospitals: list[dict[str, Any]], origin: GeoPoint) -> float | None:
-    distances = [
-        distance_miles(origin, GeoPoint(h["location"]["lat"], h["location"]["lon"]))
-        for h in hospitals
-        if h.get("location")
-    ]
+def _nearest_miles(hospitals: list[HospitalView], origin: GeoPoint) -> float | None:
+    distances = [distance_miles(origin, hospital.point) for hospital in hospitals]
     return round(min(distances), 1) if distances else None
 
 
 def to_card(hit: dict[str, Any], origin: GeoPoint | None) -> Card:
-    source = hit["_source"]
-    hospitals = source.get(f.HOSPITALS, [])
-    bookable = bool(source.get(f.BOOKABLE_ONLINE))
+    specialist = summary_from_document(hit["_source"])
+    hospitals = specialist.hospitals
+    bookable = specialist.bookable_online
     card: Card = {
-        "id": source[f.ID],
-        "name": source[f.NAME],
-        "title": source.get(f.TITLE),
-        "qualifications": source.get(f.QUALIFICATIONS),
-        "specialties": source.get(f.SPECIALTIES, []),
-        "hospitals": [{"id": h["id"], "name": h["name"]} for h in hospitals],
+        "id": specialist.id,
+        "name": specialist.name,
+        "title": specialist.title,
+        "qualifications": specialist.qualifications,
+        "specialties": specialist.specialties,
+        "hospitals": [{"id": hospital.id, "name": hospital.name} for hospital in hospitals],
         "more_hospitals": max(len(hospitals) - 1, 0),
         "bookable_online": bookable,
         "action": "book" if bookable else "enquire",
-        "profile_url": source.get(f.PROFILE_URL),
-        "booking_url": source.get(f.BOOKING_URL),
+        "profile_url": specialist.profile_url,
+        "booking_url": specialist.booking_url,
         "highlight": {field: fragments[0] for field, fragments in hit.get("highlight", {}).items() if fragments},
     }
     if origin is not None:
@@ -97,39 +93,38 @@ def to_search_response(
     }
 
 
-def to_profile(source: dict[str, Any]) -> Profile:
+def to_profile(specialist: SpecialistView) -> Profile:
     """Every catalog field but the internal ones (team addresses, search helpers)."""
-    bookable = bool(source.get(f.BOOKABLE_ONLINE))
     return {
-        "id": source[f.ID],
-        "name": source[f.NAME],
-        "honorific": source.get(f.HONORIFIC),
-        "first_name": source[f.FIRST_NAME],
-        "last_name": source[f.LAST_NAME],
-        "title": source.get(f.TITLE),
-        "qualifications": source.get(f.QUALIFICATIONS),
-        "gender": source.get(f.GENDER),
-        "specialties": source.get(f.SPECIALTIES, []),
-        "treatments": source.get(f.TREATMENTS, []),
-        "conditions": source.get(f.CONDITIONS, []),
-        "languages": source.get(f.LANGUAGES, []),
-        "insurers": source.get(f.INSURERS, []),
-        "sees_children": bool(source.get(f.SEES_CHILDREN)),
-        "bookable_online": bookable,
-        "booking_url": source.get(f.BOOKING_URL),
-        "profile_url": source.get(f.PROFILE_URL),
-        "photo_url": source.get(f.PHOTO_URL),
-        "bio": source.get(f.BIO),
-        "updated_at": source.get(f.UPDATED_AT),
+        "id": specialist.id,
+        "name": specialist.name,
+        "honorific": specialist.honorific,
+        "first_name": specialist.first_name,
+        "last_name": specialist.last_name,
+        "title": specialist.title,
+        "qualifications": specialist.qualifications,
+        "gender": specialist.gender,
+        "specialties": specialist.specialties,
+        "treatments": specialist.treatments,
+        "conditions": specialist.conditions,
+        "languages": specialist.languages,
+        "insurers": specialist.insurers,
+        "sees_children": specialist.sees_children,
+        "bookable_online": specialist.bookable_online,
+        "booking_url": specialist.booking_url,
+        "profile_url": specialist.profile_url,
+        "photo_url": specialist.photo_url,
+        "bio": specialist.bio,
+        "updated_at": specialist.updated_at,
         "hospitals": [
             {
-                "id": h["id"],
-                "name": h["name"],
-                "postcode": h.get("postcode"),
-                "lat": h["location"]["lat"],
-                "lon": h["location"]["lon"],
+                "id": hospital.id,
+                "name": hospital.name,
+                "postcode": hospital.postcode,
+                "lat": hospital.lat,
+                "lon": hospital.lon,
             }
-            for h in source.get(f.HOSPITALS, [])
+            for hospital in specialist.hospitals
         ],
-        "action": "book" if bookable else "enquire",
+        "action": "book" if specialist.bookable_online else "enquire",
     }

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
+from chalicelib.index_schema import from_document
 from chalicelib.search.interpretation import Near, Plan, interpreted, page_link, plan_search
 from chalicelib.search.notices import notices_for
 from chalicelib.search.query import build_search_body
@@ -121,7 +122,7 @@ class SearchService:
         if not _SPECIALIST_ID.fullmatch(specialist_id):
             return None
         source = self._index.get(specialist_id)
-        return None if source is None else to_profile(source)
+        return None if source is None else to_profile(from_document(source))
 
     def _given_near(self, request: SearchRequest, vocabulary: Vocabulary) -> Near | None:
         """Where the explicit ``near`` or ``lat``/``lon`` put the search: a hospital id first

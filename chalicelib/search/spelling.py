@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 
-_COLLATE_FIELDS = [f.SPELLING]
+_COLLATE_FIELDS = [schema.SPELLING]
 
 
 def build_spelling_body(q: str) -> dict[str, Any]:
@@ -21,18 +21,18 @@ def build_spelling_body(q: str) -> dict[str, Any]:
             "text": q,
             "did_you_mean": {
                 "phrase": {
-                    "field": f.SPELLING_SHINGLES,
+                    "field": schema.SPELLING_SHINGLES,
                     "size": 1,
                     "gram_size": 3,
                     "max_errors": 3,
                     "confidence": 0.0,
                     "direct_generator": [
-                        {"field": f.SPELLING, "suggest_mode": "always", "min_word_length": 3, "prefix_length": 0}
+                        {"field": schema.SPELLING, "suggest_mode": "always", "min_word_length": 3, "prefix_length": 0}
                     ],
                     "collate": {
                         "query": {
                             "source": {
-                                "match": {f.SPELLING: {"query": "{{suggestion}}", "operator": "and"}},
+                                "match": {schema.SPELLING: {"query": "{{suggestion}}", "operator": "and"}},
                             }
                         },
                         "prune": False,

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 from chalicelib.errors import InvalidParameter
 from chalicelib.search.parameters import Params, QueryParameter, reject_unknown, text, whole
 from chalicelib.search.responses import Suggestion, SuggestionType
@@ -83,9 +83,9 @@ def _prefix_match(field: str, q: str) -> dict[str, Any]:
 
 # kind -> (typeahead field, label field)
 _LABEL_FIELDS: dict[SuggestionType, tuple[str, str]] = {
-    "specialty": (f.SPECIALTIES_PREFIX, f.SPECIALTY_LABELS),
-    "treatment": (f.TREATMENTS_PREFIX, f.TREATMENT_LABELS),
-    "condition": (f.CONDITIONS_PREFIX, f.CONDITION_LABELS),
+    "specialty": (schema.SPECIALTIES_PREFIX, schema.SPECIALTY_LABELS),
+    "treatment": (schema.TREATMENTS_PREFIX, schema.TREATMENT_LABELS),
+    "condition": (schema.CONDITIONS_PREFIX, schema.CONDITION_LABELS),
 }
 LABEL_CANDIDATES = 50
 
@@ -101,15 +101,15 @@ def build_suggest_body(q: str) -> dict[str, Any]:
         for kind, (typeahead, label) in _LABEL_FIELDS.items()
     }
     labels["hospital"] = {
-        "filter": _prefix_match(f.HOSPITAL_NAMES_PREFIX, q),
+        "filter": _prefix_match(schema.HOSPITAL_NAMES_PREFIX, q),
         "aggs": {
             "hospitals": {
-                "nested": {"path": f.HOSPITALS},
+                "nested": {"path": schema.HOSPITALS},
                 "aggs": {
                     "labels": {
-                        "terms": {"field": f.HOSPITAL_ID, "size": LABEL_CANDIDATES},
+                        "terms": {"field": schema.HOSPITAL_ID, "size": LABEL_CANDIDATES},
                         "aggs": {
-                            "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
+                            "name": {"terms": {"field": schema.HOSPITAL_NAME, "size": 1}},
                             "specialists": {"reverse_nested": {}},
                         },
                     }
@@ -118,10 +118,10 @@ def build_suggest_body(q: str) -> dict[str, Any]:
         },
     }
     return {
-        "query": _prefix_match(f.NAME_PREFIX, q),
+        "query": _prefix_match(schema.NAME_PREFIX, q),
         "size": MAX_SUGGESTIONS,
-        "sort": ["_score", {f.SORT_NAME: "asc"}, {f.ID: "asc"}],
-        "_source": [f.ID, f.NAME, f.FIRST_NAME, f.LAST_NAME],
+        "sort": ["_score", {schema.SORT_NAME: "asc"}, {schema.ID: "asc"}],
+        "_source": [schema.ID, schema.NAME, schema.FIRST_NAME, schema.LAST_NAME],
         "aggs": {"labels": {"global": {}, "aggs": labels}},
     }
 
@@ -178,15 +178,15 @@ def to_suggestions(raw: dict[str, Any], q: str, limit: int, places: PlaceIndex |
         return []
     scored: list[tuple[float, Suggestion]] = []
     for rank, hit in enumerate(raw["hits"]["hits"]):
-        source = hit["_source"]
+        specialist = schema.from_document(hit["_source"])
         quality = max(
-            _match_quality(source[f.NAME], typed),
-            _match_quality(f"{source.get(f.FIRST_NAME, '')} {source.get(f.LAST_NAME, '')}", typed),
-            _match_quality(str(source.get(f.LAST_NAME, "")), typed),
+            _match_quality(specialist.name, typed),
+            _match_quality(f"{specialist.first_name} {specialist.last_name}", typed),
+            _match_quality(specialist.last_name, typed),
         )
         if quality:
             score = _KIND_WEIGHT["specialist"] + quality - 0.05 * rank
-            scored.append((score, {"type": "specialist", "label": source[f.NAME], "value": source[f.ID]}))
+            scored.append((score, {"type": "specialist", "label": specialist.name, "value": specialist.id}))
     for kind, label, value, count in _label_counts(raw["aggregations"]):
         quality = _match_quality(label, typed)
         if quality:

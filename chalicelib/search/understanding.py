@@ -28,7 +28,7 @@ from typing import Literal, TypeVar
 
 from chalicelib.geo import GeoPoint
 from chalicelib.geocoding.names import FULL_POSTCODE, INWARD, OUTWARD
-from chalicelib.search import phrases as p
+from chalicelib.search import phrases
 from chalicelib.slugs import fold
 
 T = TypeVar("T")
@@ -147,11 +147,11 @@ class _Reader:
         words = self._words
         if words[i] != "within" or i + 2 >= len(words) or not _NUMBER.fullmatch(words[i + 1]):
             return None
-        if words[i + 2] not in p.RADIUS_UNITS:
+        if words[i + 2] not in phrases.RADIUS_UNITS:
             return None
         radius = min(max(float(words[i + 1]), 0.1), MAX_RADIUS_MILES)
         j = i + 3
-        if j < len(words) and words[j] in p.RADIUS_JOINS:
+        if j < len(words) and words[j] in phrases.RADIUS_JOINS:
             place = self._place_at(j + 1, cued=True)
             if place is not None:
                 end, found = place
@@ -165,16 +165,16 @@ class _Reader:
             cue = " ".join(self._words[i:cue_end])
             if cue_end >= len(self._words):
                 continue
-            if cue in p.LANGUAGE_CUES and (found := self._longest(cue_end, self._v.languages)):
+            if cue in phrases.LANGUAGE_CUES and (found := self._longest(cue_end, self._v.languages)):
                 end, (slug, label) = found
                 return _Match(end, self._part("language", f"Speaks {label}", i, end, slug))
-            if cue in p.INSURER_CUES and (found := self._insurer(cue_end, cued=True)):
+            if cue in phrases.INSURER_CUES and (found := self._insurer(cue_end, cued=True)):
                 end, (slug, label) = found
                 return _Match(end, self._part("insurer", f"Covered by {label}", i, end, slug))
-            if cue in p.HOSPITAL_CUES and (hospital := self._longest(cue_end, self._v.hospitals)):
+            if cue in phrases.HOSPITAL_CUES and (hospital := self._longest(cue_end, self._v.hospitals)):
                 end, h = hospital
                 return _Match(end, self._part("hospital", f"At {h.name}", i, end, h.id))
-            if cue in p.PLACE_CUES and (place := self._place_at(cue_end, cued=True)):
+            if cue in phrases.PLACE_CUES and (place := self._place_at(cue_end, cued=True)):
                 end, found_place = place
                 return _Match(end, self._part("place", f"near {found_place.label}", i, end), found_place)
         return None
@@ -184,13 +184,13 @@ class _Reader:
         insurer = self._insurer(i, cued=True)
         if insurer is not None:
             end, (slug, label) = insurer
-            suffix_end = self._phrase(end, p.INSURER_SUFFIXES)
+            suffix_end = self._phrase(end, phrases.INSURER_SUFFIXES)
             if suffix_end is not None:
                 return _Match(suffix_end, self._part("insurer", f"Covered by {label}", i, suffix_end, slug))
         language = self._longest(i, self._v.languages)
         if language is not None:
             end, (slug, label) = language
-            suffix_end = self._phrase(end, p.LANGUAGE_SUFFIXES)
+            suffix_end = self._phrase(end, phrases.LANGUAGE_SUFFIXES)
             if suffix_end is not None:
                 return _Match(suffix_end, self._part("language", f"Speaks {label}", i, suffix_end, slug))
         return None
@@ -206,30 +206,30 @@ class _Reader:
         if found_language := self._longest(i, self._v.languages):
             end, (slug, label) = found_language
             return _Match(end, self._part("language", f"Speaks {label}", i, end, slug))
-        if (stop := self._phrase(i, p.SELF_PAY)) is not None:
+        if (stop := self._phrase(i, phrases.SELF_PAY)) is not None:
             return _Match(stop, self._part("insurer", "Self-pay", i, stop))
-        if (stop := self._phrase(i, p.NEAR_ME)) is not None:
+        if (stop := self._phrase(i, phrases.NEAR_ME)) is not None:
             return _Match(stop, None)
-        if (stop := self._phrase(i, p.BOOKING_PHRASES)) is not None:
+        if (stop := self._phrase(i, phrases.BOOKING_PHRASES)) is not None:
             return _Match(stop, self._part("booking", "Book online", i, stop, True))
-        if self._words[i] in p.GENDER_WORDS:
-            gender = p.GENDER_WORDS[self._words[i]]
+        if self._words[i] in phrases.GENDER_WORDS:
+            gender = phrases.GENDER_WORDS[self._words[i]]
             return _Match(i + 1, self._part("gender", gender.capitalize(), i, i + 1, gender))
         if (stop := self._child_age(i)) is not None:
             return _Match(stop, self._part("children", "Sees children", i, stop, True))
-        if (stop := self._phrase(i, p.CHILDREN_PHRASES)) is not None:
+        if (stop := self._phrase(i, phrases.CHILDREN_PHRASES)) is not None:
             return _Match(stop, self._part("children", "Sees children", i, stop, True))
         return None
 
     def _child_age(self, i: int) -> int | None:
         """ "7 year old", "3-year-old", "14 months old": the patient is a child."""
         words = self._words
-        if not words[i].isdigit() or i + 2 >= len(words) or words[i + 1] not in p.CHILD_AGE_UNITS:
+        if not words[i].isdigit() or i + 2 >= len(words) or words[i + 1] not in phrases.CHILD_AGE_UNITS:
             return None
         if words[i + 2] != "old":
             return None
         years = int(words[i]) if words[i + 1] in ("year", "years", "yr", "yrs") else 0
-        return i + 3 if years < p.CHILD_AGE_BELOW_YEARS else None
+        return i + 3 if years < phrases.CHILD_AGE_BELOW_YEARS else None
 
     def _bare_places(self, matches: dict[int, _Match]) -> None:
         """A place without a cue: "dermatologist Bristol", "SW19 varicose veins". Only at the
@@ -262,10 +262,10 @@ class _Reader:
                 return end, found
         return None
 
-    def _phrase(self, i: int, phrases: frozenset[str]) -> int | None:
-        """The end of the longest of ``phrases`` starting at ``i``."""
+    def _phrase(self, i: int, known: frozenset[str]) -> int | None:
+        """The end of the longest of the ``known`` phrases starting at ``i``."""
         for end in self._phrase_ends(i):
-            if " ".join(self._words[i:end]) in phrases:
+            if " ".join(self._words[i:end]) in known:
                 return end
         return None
 
@@ -287,10 +287,10 @@ class _Reader:
     def _place_span(self, start: int, end: int, *, cued: bool) -> Place | None:
         words = self._words[start:end]
         phrase = " ".join(words)
-        if not cued and phrase in p.CUE_ONLY_TOWNS:
+        if not cued and phrase in phrases.CUE_ONLY_TOWNS:
             return None
         if OUTWARD.fullmatch(phrase) or FULL_POSTCODE.fullmatch(phrase) or self._postcode_pair(words):
-            if start > 0 and self._words[start - 1] in p.NOT_POSTCODE_AFTER:
+            if start > 0 and self._words[start - 1] in phrases.NOT_POSTCODE_AFTER:
                 return None
             place = self._v.locate(phrase)
             return None if place is None else Place(place.label.upper(), place.point)
@@ -312,7 +312,7 @@ class _Reader:
 
     # --- assembling ----------------------------------------------------------------------
     def _after_honorific(self, i: int) -> bool:
-        return i > 0 and self._words[i - 1] in p.HONORIFICS
+        return i > 0 and self._words[i - 1] in phrases.HONORIFICS
 
     def _leftover(self, matches: dict[int, _Match]) -> list[int]:
         covered = _covered(matches)
@@ -320,7 +320,7 @@ class _Reader:
 
     def _is_filler(self, i: int) -> bool:
         word = self._words[i]
-        return word in p.GENERIC_WORDS or word in _FILLER_WORDS
+        return word in phrases.GENERIC_WORDS or word in _FILLER_WORDS
 
     def _part(self, kind: PartKind, label: str, start: int, end: int, value: str | bool | None = None) -> Part:
         words = self._q[self._tokens[start].start : self._tokens[end - 1].end]
@@ -349,15 +349,15 @@ class _Reader:
             if end is not None and not self._after_honorific(i):
                 i = end
                 continue
-            if self._words[i] not in p.HONORIFICS:
+            if self._words[i] not in phrases.HONORIFICS:
                 kept.append(self._tokens[i])
             i += 1
         return kept
 
     def _filler_end(self, i: int) -> int | None:
-        if self._words[i] in p.GENERIC_WORDS:
+        if self._words[i] in phrases.GENERIC_WORDS:
             return i + 1
-        return self._phrase(i, p.FILLER_PHRASES)
+        return self._phrase(i, phrases.FILLER_PHRASES)
 
 
 def _covered(matches: dict[int, _Match]) -> set[int]:
@@ -365,4 +365,4 @@ def _covered(matches: dict[int, _Match]) -> set[int]:
     return {i for start, match in matches.items() for i in range(start, match.end)}
 
 
-_FILLER_WORDS = frozenset(phrase for phrase in p.FILLER_PHRASES if " " not in phrase)
+_FILLER_WORDS = frozenset(phrase for phrase in phrases.FILLER_PHRASES if " " not in phrase)

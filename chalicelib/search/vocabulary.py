@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 from chalicelib.geo import GeoPoint
-from chalicelib.search import phrases as p
+from chalicelib.search import phrases
 from chalicelib.search.understanding import Hospital, Place, Vocabulary
 from chalicelib.slugs import fold, slugify
 
@@ -31,7 +31,11 @@ REFRESH_S = 600.0
 _TERMS = 1000
 _HOSPITALS = 5000
 _LABELS = 5000
-_LABEL_FIELDS = {"specialties": f.SPECIALTY_LABELS, "treatments": f.TREATMENT_LABELS, "conditions": f.CONDITION_LABELS}
+_LABEL_FIELDS = {
+    "specialties": schema.SPECIALTY_LABELS,
+    "treatments": schema.TREATMENT_LABELS,
+    "conditions": schema.CONDITION_LABELS,
+}
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -40,17 +44,17 @@ def vocabulary_body() -> dict[str, Any]:
         "size": 0,
         "track_total_hits": False,
         "aggs": {
-            "insurers": {"terms": {"field": f.INSURERS, "size": _TERMS}},
+            "insurers": {"terms": {"field": schema.INSURERS, "size": _TERMS}},
             **{name: {"terms": {"field": field, "size": _LABELS}} for name, field in _LABEL_FIELDS.items()},
-            "languages": {"terms": {"field": f.LANGUAGES, "size": _TERMS}},
+            "languages": {"terms": {"field": schema.LANGUAGES, "size": _TERMS}},
             "hospitals": {
-                "nested": {"path": f.HOSPITALS},
+                "nested": {"path": schema.HOSPITALS},
                 "aggs": {
                     "ids": {
-                        "terms": {"field": f.HOSPITAL_ID, "size": _HOSPITALS},
+                        "terms": {"field": schema.HOSPITAL_ID, "size": _HOSPITALS},
                         "aggs": {
-                            "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
-                            "centre": {"geo_centroid": {"field": f.HOSPITAL_LOCATION}},
+                            "name": {"terms": {"field": schema.HOSPITAL_NAME, "size": 1}},
+                            "centre": {"geo_centroid": {"field": schema.HOSPITAL_LOCATION}},
                         },
                     }
                 },
@@ -73,7 +77,7 @@ def insurer_phrases(labels: Iterable[str]) -> tuple[dict[str, tuple[str, str]], 
     "Health", "Care", "The": "covered by Allianz", never a bare "Exeter")."""
     held = {label: (slugify(label), label) for label in labels}
     bare = {_tokens(label): value for label, value in held.items()}
-    for alias, label in p.INSURER_ALIASES.items():
+    for alias, label in phrases.INSURER_ALIASES.items():
         if label in held:
             bare.setdefault(_tokens(alias), held[label])
     cued: dict[str, tuple[str, str]] = {}
@@ -82,7 +86,7 @@ def insurer_phrases(labels: Iterable[str]) -> tuple[dict[str, tuple[str, str]], 
         if words and words[0] == "the":
             words = words[1:]
         short = " ".join(words)
-        for tail in p.INSURER_LABEL_TAILS:
+        for tail in phrases.INSURER_LABEL_TAILS:
             if short.endswith(" " + tail):
                 short = short[: -len(tail) - 1]
         if short and short not in bare:
@@ -97,11 +101,11 @@ def hospital_phrases(hospitals: Iterable[Hospital]) -> tuple[dict[str, Hospital]
     short: dict[str, Hospital] = {}
     for hospital in hospitals:
         words = _tokens(hospital.name).split()
-        kept = [word for word in words if word not in p.HOSPITAL_NAME_DROPS]
+        kept = [word for word in words if word not in phrases.HOSPITAL_NAME_DROPS]
         for phrase in (words, kept, [w for w in words if w != "the"], [w for w in words if w != "bmi"]):
-            if p.HOSPITAL_WORDS & set(phrase):
+            if phrases.HOSPITAL_WORDS & set(phrase):
                 named.setdefault(" ".join(phrase), hospital)
-        bare = [word for word in kept if word not in p.HOSPITAL_WORDS]
+        bare = [word for word in kept if word not in phrases.HOSPITAL_WORDS]
         for name in (" ".join(bare), hospital.id.replace("-", " ")):
             if name:
                 short.setdefault(name, hospital)
@@ -133,7 +137,7 @@ def to_vocabulary(raw: dict[str, Any], locate: Callable[[str], Place | None]) ->
 def catalog_words(labels: Iterable[str]) -> frozenset[str]:
     """The words of the catalog's specialties, treatments and conditions and of the synonym
     rules ("cardiologist"): words typed from these are spelled right, and not fuzzed."""
-    text = " ".join([*labels, *f.synonym_rules()])
+    text = " ".join([*labels, *schema.synonym_rules()])
     return frozenset(_WORD.findall(fold(text)))
 
 

@@ -16,13 +16,13 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 from chalicelib.errors import InvalidParameter
 from chalicelib.search.parameters import Params, QueryParameter, one, reject_unknown
 from chalicelib.search.request import PAGE, PAGE_SIZE, SPECIALTY, SearchRequest, parse_search_request
 from chalicelib.search.responses import SearchResults
 from chalicelib.slugs import fold, slugify
-from chalicelib.treatments import index_schema as t
+from chalicelib.treatments import index_schema as content_schema
 from chalicelib.treatments.responses import Related, Section, TreatmentHospital, TreatmentList, TreatmentPage
 
 # More treatments or hospitals than any catalog holds: none is ever cut off.
@@ -30,7 +30,7 @@ MAX_TREATMENTS = 5000
 MAX_HOSPITALS = 5000
 # The page's own aggregation, next to the search's facets (and taken out before they are read).
 PAGE_AGGREGATION = "treatment_page"
-LETTERS = (t.DIGITS, *string.ascii_lowercase)
+LETTERS = (content_schema.DIGITS, *string.ascii_lowercase)
 
 LETTER = QueryParameter(
     "letter",
@@ -75,23 +75,25 @@ def treatments_bodies(specialties: tuple[str, ...]) -> list[dict[str, Any]]:
         "size": 0,
         "track_total_hits": False,
         "aggs": {
-            "slugs": {"terms": {"field": f.TREATMENT_SLUGS, "size": MAX_TREATMENTS}},
-            "labels": {"terms": {"field": f.TREATMENT_LABELS, "size": MAX_TREATMENTS}},
+            "slugs": {"terms": {"field": schema.TREATMENT_SLUGS, "size": MAX_TREATMENTS}},
+            "labels": {"terms": {"field": schema.TREATMENT_LABELS, "size": MAX_TREATMENTS}},
         },
     }
     if specialties:
-        offered["query"] = {"bool": {"filter": [{"terms": {f.SPECIALTY_SLUGS: list(specialties)}}]}}
+        offered["query"] = {"bool": {"filter": [{"terms": {schema.SPECIALTY_SLUGS: list(specialties)}}]}}
     content = {
         "size": MAX_TREATMENTS,
         "track_total_hits": False,
-        "_source": [t.SLUG, t.LABEL],
-        "sort": [{t.SORT_LABEL: "asc"}, {t.SLUG: "asc"}],
+        "_source": [content_schema.SLUG, content_schema.LABEL],
+        "sort": [{content_schema.SORT_LABEL: "asc"}, {content_schema.SLUG: "asc"}],
     }
     return [offered, content]
 
 
 def _content_labels(content: dict[str, Any]) -> dict[str, str]:
-    return {hit["_source"][t.SLUG]: hit["_source"][t.LABEL] for hit in content["hits"]["hits"]}
+    return {
+        hit["_source"][content_schema.SLUG]: hit["_source"][content_schema.LABEL] for hit in content["hits"]["hits"]
+    }
 
 
 def to_treatment_list(offered: dict[str, Any], content: dict[str, Any], request: TreatmentsRequest) -> TreatmentList:
@@ -106,11 +108,13 @@ def to_treatment_list(offered: dict[str, Any], content: dict[str, Any], request:
     slugs = set(counts) if request.specialties else set(counts) | set(written)
     labels = {slug: written.get(slug) or catalog.get(slug) or slug for slug in slugs}
     ordered = sorted(slugs, key=lambda slug: (fold(labels[slug]), slug))
-    listed = [slug for slug in ordered if request.letter is None or t.letter_of(labels[slug]) == request.letter]
+    listed = [
+        slug for slug in ordered if request.letter is None or content_schema.letter_of(labels[slug]) == request.letter
+    ]
     return {
         "total": len(listed),
         "letter": request.letter,
-        "letters": sorted({t.letter_of(label) for label in labels.values()}),
+        "letters": sorted({content_schema.letter_of(label) for label in labels.values()}),
         "treatments": [
             {"slug": slug, "label": labels[slug], "specialists": counts.get(slug, 0), "has_content": slug in written}
             for slug in listed
@@ -128,11 +132,11 @@ def content_body(slug: str) -> dict[str, Any]:
 
 def content_slugs_body() -> dict[str, Any]:
     """Every content document's slug (for the 404's suggestions)."""
-    return {"size": MAX_TREATMENTS, "track_total_hits": False, "_source": [t.SLUG]}
+    return {"size": MAX_TREATMENTS, "track_total_hits": False, "_source": [content_schema.SLUG]}
 
 
 def to_content_slugs(content: dict[str, Any]) -> list[str]:
-    return [hit["_source"][t.SLUG] for hit in content["hits"]["hits"]]
+    return [hit["_source"][content_schema.SLUG] for hit in content["hits"]["hits"]]
 
 
 def with_page_aggregation(search_body: dict[str, Any]) -> dict[str, Any]:
@@ -143,15 +147,19 @@ def with_page_aggregation(search_body: dict[str, Any]) -> dict[str, Any]:
         "filter": search_body["post_filter"],
         "aggs": {
             "label": {
-                "top_hits": {"size": 1, "_source": [f.TREATMENTS], "sort": [{f.SORT_NAME: "asc"}, {f.ID: "asc"}]}
+                "top_hits": {
+                    "size": 1,
+                    "_source": [schema.TREATMENTS],
+                    "sort": [{schema.SORT_NAME: "asc"}, {schema.ID: "asc"}],
+                }
             },
             "hospitals": {
-                "nested": {"path": f.HOSPITALS},
+                "nested": {"path": schema.HOSPITALS},
                 "aggs": {
                     "ids": {
-                        "terms": {"field": f.HOSPITAL_ID, "size": MAX_HOSPITALS},
+                        "terms": {"field": schema.HOSPITAL_ID, "size": MAX_HOSPITALS},
                         "aggs": {
-                            "name": {"terms": {"field": f.HOSPITAL_NAME, "size": 1}},
+                            "name": {"terms": {"field": schema.HOSPITAL_NAME, "size": 1}},
                             "specialists": {"reverse_nested": {}},
                         },
                     }
@@ -171,7 +179,7 @@ def split_answer(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _catalog_label(offering: dict[str, Any], slug: str) -> str:
     for hit in offering["label"]["hits"]["hits"]:
-        for label in hit["_source"].get(f.TREATMENTS, []):
+        for label in schema.from_document(hit["_source"]).treatments:
             if slugify(label) == slug:
                 return str(label)
     return slug
@@ -204,21 +212,23 @@ def to_treatment_page(
         return None
     sections: list[Section] = [
         {"heading": section["heading"], "body": section["body"], "html": section["html"]}
-        for section in source.get(t.SECTIONS, [])
+        for section in source.get(content_schema.SECTIONS, [])
     ]
     hospitals = _hospitals(offering)
     return {
         "slug": slug,
-        "label": source.get(t.LABEL) or _catalog_label(offering, slug),
+        "label": source.get(content_schema.LABEL) or _catalog_label(offering, slug),
         "has_content": bool(source),
-        "also_known_as": list(source.get(t.ALSO_KNOWN_AS, [])),
-        "summary": source.get(t.SUMMARY),
+        "also_known_as": list(source.get(content_schema.ALSO_KNOWN_AS, [])),
+        "summary": source.get(content_schema.SUMMARY),
         "sections": sections,
-        "related_conditions": _related(source.get(t.RELATED_CONDITIONS, []), source.get(t.RELATED_CONDITION_SLUGS, [])),
-        "related_specialties": _related(
-            source.get(t.RELATED_SPECIALTIES, []), source.get(t.RELATED_SPECIALTY_SLUGS, [])
+        "related_conditions": _related(
+            source.get(content_schema.RELATED_CONDITIONS, []), source.get(content_schema.RELATED_CONDITION_SLUGS, [])
         ),
-        "updated_at": source.get(t.UPDATED_AT),
+        "related_specialties": _related(
+            source.get(content_schema.RELATED_SPECIALTIES, []), source.get(content_schema.RELATED_SPECIALTY_SLUGS, [])
+        ),
+        "updated_at": source.get(content_schema.UPDATED_AT),
         "specialist_count": offering["doc_count"],
         "hospital_count": len(hospitals),
         "hospitals": hospitals,
