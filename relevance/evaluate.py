@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import index_schema as f
+from chalicelib import index_schema as schema
 from chalicelib.geo import METRES_PER_MILE, GeoPoint, distance_miles
 from chalicelib.search.request import parse_search_request
 from chalicelib.slugs import slugify
@@ -202,12 +202,12 @@ def baseline_body(query: Judged) -> dict[str, Any]:
     ``multi_match`` builds: the baseline is not crippled on names by an artefact.
     """
     request = parse_search_request(_request_params(query))
-    free_text = {"multi_match": {"query": request.q, "fields": list(f.FREE_TEXT_FIELDS), "analyzer": f.TEXT_ANALYZER}}
-    text = {"dis_max": {"queries": [free_text, {"match": {f.NAME: request.q}}]}}
+    free_text = {"multi_match": {"query": request.q, "fields": list(schema.FREE_TEXT_FIELDS), "analyzer": schema.TEXT_ANALYZER}}
+    text = {"dis_max": {"queries": [free_text, {"match": {schema.NAME: request.q}}]}}
     filters: list[dict[str, Any]] = []
     if query.origin is not None:
         distance = f"{request.radius_miles * METRES_PER_MILE:.0f}m"
-        filters.append({"geo_distance": {"distance": distance, f.LOCATIONS: query.origin.as_dict()}})
+        filters.append({"geo_distance": {"distance": distance, schema.LOCATIONS: query.origin.as_dict()}})
     must = [text] if request.q else [{"match_all": {}}]
     return {"query": {"bool": {"must": must, "filter": filters}}, "size": K, "track_total_hits": True, "_source": False}
 
