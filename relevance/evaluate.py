@@ -202,7 +202,9 @@ def baseline_body(query: Judged) -> dict[str, Any]:
     ``multi_match`` builds: the baseline is not crippled on names by an artefact.
     """
     request = parse_search_request(_request_params(query))
-    free_text = {"multi_match": {"query": request.q, "fields": list(schema.FREE_TEXT_FIELDS), "analyzer": schema.TEXT_ANALYZER}}
+    free_text = {
+        "multi_match": {"query": request.q, "fields": list(schema.FREE_TEXT_FIELDS), "analyzer": schema.TEXT_ANALYZER}
+    }
     text = {"dis_max": {"queries": [free_text, {"match": {schema.NAME: request.q}}]}}
     filters: list[dict[str, Any]] = []
     if query.origin is not None:
