@@ -55,7 +55,7 @@ opensearch: $(STAMP) launcher
 	$(PY) -m devstack.opensearch_node --port $${OPENSEARCH_PORT:-9200}
 
 clean:
-	rm -rf $(VENV) opensearch-node/target .local .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) devstack/opensearch-node/target .local .mypy_cache .pytest_cache .ruff_cache
 
 ## Benchmarks against same-run baselines: bench/report.md and bench/report.json
 bench: $(STAMP) launcher

@@ -3,6 +3,9 @@
 A route imports what only it needs (its parser, its service) when it first runs: a cold
 start imports this module before its first request, and should pay for little more than
 Chalice itself (``bench/cold_start.py``; ``tests/unit/test_cold_imports.py`` pins it).
+
+The local stack's own routes (the demo page, its assets, the outbox) are not here: the local
+API server adds them (``devstack/local_routes.py``), and none of them ships in the package.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 from chalice.app import Chalice, Request, Response
 
 from chalicelib import cors, deps
-from chalicelib.errors import NOT_FOUND_MESSAGE, uniform_error
+from chalicelib.errors import uniform_error
 from chalicelib.http import api_errors, body_bytes, client_ip, header, json_response, not_found, query_params
 
 app = Chalice(app_name="find-a-specialist")
@@ -40,15 +43,6 @@ def no_sniffing(event: Request, get_response: Callable[[Request], Response]) -> 
 @app.middleware("http")
 def cross_origin(event: Request, get_response: Callable[[Request], Response]) -> Response:
     return cors.with_cors_headers(get_response(event), cors.origin_of(event), cors.configured_origins())
-
-
-def _page_or(answer: Callable[[], Response]) -> Response:
-    """The demo page for a browser's navigation to a page's path on the demo stage (its
-    script then asks for the JSON); else the JSON ``answer``, its errors mapped as usual."""
-    from chalicelib.web import page_or
-
-    request = app.current_request
-    return api_errors(answer)() if request is None else page_or(request, api_errors(answer))
 
 
 @app.route("/health", methods=["GET"])
@@ -83,53 +77,41 @@ def specialist_profile(specialist_id: str) -> Response:
 @app.route("/hospitals", methods=["GET"])
 @api_errors
 def hospitals() -> Response:
-    def answer() -> Response:
-        from chalicelib.search.hospitals import parse_hospitals_request
+    from chalicelib.search.hospitals import parse_hospitals_request
 
-        request = parse_hospitals_request(query_params(app.current_request))
-        return json_response(deps.hospital_service().hospitals(request))
-
-    return _page_or(answer)
+    request = parse_hospitals_request(query_params(app.current_request))
+    return json_response(deps.hospital_service().hospitals(request))
 
 
 @app.route("/hospitals/{hospital_id}", methods=["GET"])
 @api_errors
 def hospital_page(hospital_id: str) -> Response:
-    def answer() -> Response:
-        from chalicelib.search.hospitals import parse_hospital_page_request
+    from chalicelib.search.hospitals import parse_hospital_page_request
 
-        request = parse_hospital_page_request(query_params(app.current_request))
-        service = deps.hospital_service()
-        page = service.page(hospital_id, request)
-        return json_response(page) if page is not None else not_found(service.not_found_message(hospital_id))
-
-    return _page_or(answer)
+    request = parse_hospital_page_request(query_params(app.current_request))
+    service = deps.hospital_service()
+    page = service.page(hospital_id, request)
+    return json_response(page) if page is not None else not_found(service.not_found_message(hospital_id))
 
 
 @app.route("/treatments", methods=["GET"])
 @api_errors
 def treatments() -> Response:
-    def answer() -> Response:
-        from chalicelib.treatments.pages import parse_treatments_request
+    from chalicelib.treatments.pages import parse_treatments_request
 
-        request = parse_treatments_request(query_params(app.current_request))
-        return json_response(deps.treatment_service().treatments(request))
-
-    return _page_or(answer)
+    request = parse_treatments_request(query_params(app.current_request))
+    return json_response(deps.treatment_service().treatments(request))
 
 
 @app.route("/treatments/{slug}", methods=["GET"])
 @api_errors
 def treatment_page(slug: str) -> Response:
-    def answer() -> Response:
-        from chalicelib.treatments.pages import parse_treatment_page_request
+    from chalicelib.treatments.pages import parse_treatment_page_request
 
-        request = parse_treatment_page_request(query_params(app.current_request))
-        service = deps.treatment_service()
-        page = service.page(slug, request)
-        return json_response(page) if page is not None else not_found(service.not_found_message(slug))
-
-    return _page_or(answer)
+    request = parse_treatment_page_request(query_params(app.current_request))
+    service = deps.treatment_service()
+    page = service.page(slug, request)
+    return json_response(page) if page is not None else not_found(service.not_found_message(slug))
 
 
 @app.route("/suggest", methods=["GET"])
@@ -190,37 +172,6 @@ def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if is_scheduled_event(event):
         return deps.sweeper().sweep(time_left_s)
     return handle_stream_event(event, deps.notifier(), time_left_s)
-
-
-@app.route("/_local/outbox", methods=["GET"])
-@api_errors
-def local_outbox() -> Response:
-    """The e-mails the local stack's moto server sent, newest first; 404 in every other stage."""
-    from chalicelib.config import get_settings
-    from chalicelib.enquiries.outbox import local_outbox as sent_mail
-
-    settings = get_settings()
-    if settings.stage != "local" or not settings.aws_endpoint_url:
-        return not_found(NOT_FOUND_MESSAGE)
-    return Response(body=sent_mail(settings.aws_endpoint_url), status_code=200, headers={"Cache-Control": "no-store"})
-
-
-@app.route("/", methods=["GET"])
-@api_errors
-def demo_page() -> Response:
-    """The demo search page (local stage only; 404 elsewhere): see chalicelib/web."""
-    from chalicelib.web import page_response
-
-    return page_response()
-
-
-@app.route("/assets/{name}", methods=["GET"])
-@api_errors
-def demo_asset(name: str) -> Response:
-    """The demo page's scripts and styles, from a fixed list of names."""
-    from chalicelib.web import asset_response
-
-    return asset_response(name)
 
 
 # Last: every path above gets its CORS preflight.

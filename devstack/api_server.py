@@ -3,6 +3,8 @@
 Chalice's local gateway answers an unknown path the way a bare API Gateway does
 (403 "Missing Authentication Token"). In AWS we override that gateway response;
 here the handler applies the same override from :data:`chalicelib.errors.GATEWAY_RESPONSES`.
+On the local stage it also serves the local stack's own routes (the demo page, the outbox:
+:mod:`devstack.local_routes`), which the deployed app does not have.
 Everything else is Chalice's own local server, reading ``.chalice/config.json``.
 
     python -m devstack.api_server [--host 127.0.0.1] [--port 8000] [--stage local]
@@ -24,6 +26,7 @@ from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalDevServer,
 from chalicelib.config import ConfigError, load_settings
 from chalicelib.cors import configured_origins, cors_headers
 from chalicelib.errors import GATEWAY_RESPONSES
+from devstack.local_routes import LOCAL_STAGE, with_local_routes
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,11 +52,14 @@ class GatewayResponsesHandler(ChaliceRequestHandler):
 
 
 def create_server(host: str, port: int, stage: str) -> LocalDevServer:
-    """Load the app with the stage's environment, check the settings, bind the port."""
+    """Load the app with the stage's environment, check the settings, add the local routes
+    (local stage only), bind the port."""
     factory = CLIFactory(project_dir=str(PROJECT_DIR), environ=os.environ)
     config = factory.create_config_obj(chalice_stage_name=stage)
     app = config.chalice_app  # importing app.py applies the stage's environment variables
     load_settings(os.environ)
+    if stage == LOCAL_STAGE:
+        with_local_routes(app)
     return LocalDevServer(app, config, host, port, handler_cls=GatewayResponsesHandler)
 
 

@@ -1,8 +1,8 @@
 """A real single-node OpenSearch for the tests and the local stack, run from Maven jars.
 
-The node is ``opensearch-node/`` (a pom plus one class, ``findaspecialist.LocalNode``); this
-module builds it when needed and runs it as a child JVM. Standard library only, so it works
-before the virtualenv has anything in it.
+The node is ``devstack/opensearch-node/`` (a pom plus one class, ``findaspecialist.LocalNode``);
+this module builds it when needed and runs it as a child JVM. Standard library only, so it
+works before the virtualenv has anything in it.
 
 The JVM never outlives its Python parent:
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from types import FrameType, TracebackType
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent / "opensearch-node"
+PROJECT_DIR = Path(__file__).resolve().parent / "opensearch-node"
 TARGET_DIR = PROJECT_DIR / "target"
 JAR = TARGET_DIR / "opensearch-node.jar"
 LIB_DIR = TARGET_DIR / "lib"
@@ -101,7 +101,7 @@ def _is_built(digest: str) -> bool:
 def _run_maven(offline: bool) -> subprocess.CompletedProcess[str]:
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise OpenSearchNodeError("mvn is not on PATH: it is needed once to build opensearch-node/")
+        raise OpenSearchNodeError("mvn is not on PATH: it is needed once to build devstack/opensearch-node/")
     argv = [mvn, "-B", "-q", *(["-o"] if offline else []), "package"]
     return subprocess.run(argv, cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
 

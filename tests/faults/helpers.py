@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import tables
-from chalicelib.enquiries.outbox import local_outbox
+from devstack.outbox import local_outbox
 from devstack.stack import DEMO_COUNT, DEMO_SEED, LocalStack
 
 if TYPE_CHECKING:

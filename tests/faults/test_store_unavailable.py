@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from chalicelib.enquiries.outbox import local_outbox
+from devstack.outbox import local_outbox
 from devstack.stack import LocalStack
 from tests.faults.helpers import PlannedEnquiry, mails_for, planned_enquiries, stored_patient_addresses, wait_until
 

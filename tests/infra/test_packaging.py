@@ -11,6 +11,7 @@ the unchecked-hash ``.pyc`` the build compiled (``infra/lambda_package.py``).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 import json
 import subprocess
@@ -24,6 +25,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from devstack import local_routes, outbox, web
 from devstack.stack import stage_environment
 from infra import lambda_package
 from infra.lambda_package import REPORT_NAME, UNUSED_PACKAGES, finish_package
@@ -315,6 +317,39 @@ def test_api_package_ships_unchecked_hash_bytecode_for_every_module(api_archive:
         stamps = {info.date_time for info in zipped.infolist()}
         assert stamps == {(1980, 1, 1, 0, 0, 0)}
         assert [info.filename for info in zipped.infolist()] == sorted(names)
+
+
+def _local_stack_files() -> list[Path]:
+    """The demo page and its assets, the outbox and the local routes: the local stack's only."""
+    modules = (Path(local_routes.__file__ or ""), Path(outbox.__file__ or ""))
+    return [*sorted(path for path in web.WEB_DIR.iterdir() if path.is_file()), *modules]
+
+
+def test_api_package_holds_nothing_of_the_local_stack(synthesised: Synthesised, api_archive: Path) -> None:
+    """No demo page or asset, no outbox, nothing of ``devstack/``: not by name, nor by content
+    under another name; and neither stage's API has a path of the local stack."""
+    local_files = _local_stack_files()
+    assert {path.name for path in local_files} >= {web.PAGE, *web.ASSETS, "outbox.py"}
+    assert all(path.stat().st_size > 0 for path in local_files)  # an empty file's digest is everywhere
+    local_digests = {hashlib.sha256(path.read_bytes()).hexdigest(): path.name for path in local_files}
+    with zipfile.ZipFile(api_archive) as zipped:
+        names = [info.filename for info in zipped.infolist()]
+        same_bytes = {
+            name: local_digests[digest]
+            for name in names
+            if (digest := hashlib.sha256(zipped.read(name)).hexdigest()) in local_digests
+        }
+    ours = [name for name in names if name == "app.py" or name.startswith("chalicelib/")]
+
+    assert same_bytes == {}
+    assert [name for name in names if name.partition("/")[0] == "devstack"] == []
+    assert [name for name in names if PurePosixPath(name).name == web.PAGE] == []
+    assert [name for name in ours if PurePosixPath(name).name in web.ASSETS or "outbox" in name] == []
+    for stage in synthesised.config.stages:
+        _, api = synthesised.only(stage, "AWS::Serverless::Api")
+        paths = api["Properties"]["DefinitionBody"]["paths"]
+        assert [path for path in local_routes.LOCAL_PATHS if path in paths] == [], stage
+        assert "/specialists" in paths
 
 
 def _small_chalice_zip(path: Path, when: tuple[int, int, int, int, int, int]) -> None:

@@ -16,8 +16,8 @@ from botocore.config import Config
 
 from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 from chalicelib.config import Settings, load_settings
-from chalicelib.enquiries.outbox import local_outbox
 from devstack.bootstrap import bootstrap
+from devstack.outbox import local_outbox
 from devstack.processes import free_port
 from devstack.stream_worker import StreamWorker, local_stream_worker
 from tests.enquiries import an_enquiry

@@ -23,6 +23,7 @@ from chalicelib.slugs import fold
 from chalicelib.treatments.index_schema import index_body, letter_of
 from chalicelib.treatments.pages import parse_treatment_page_request, parse_treatments_request
 from chalicelib.treatments.service import TreatmentService
+from devstack.local_routes import local_app
 from tests.conftest import BASE_ENV
 from tests.integration.test_search_api import SEED_SIX, get, profile, search
 from tests.integration.test_search_understanding import CountingIndex
@@ -103,7 +104,8 @@ def client(treatments_index: str, app_env: dict[str, str], monkeypatch: pytest.M
     monkeypatch.setenv("OPENSEARCH_URL", treatments_index)
     monkeypatch.setenv("TREATMENTS_ALIAS", TREATMENTS_ALIAS)
     deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    # As the local stack serves it: a browser's navigation to a page's path gets the demo page.
+    with Client(local_app(), stage_name="local") as chalice_client:
         yield chalice_client
 
 

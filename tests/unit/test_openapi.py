@@ -15,7 +15,7 @@ from openapi_spec_validator import validate
 from app import app
 from chalicelib.enquiries.request import EnquiryRequest, parse_enquiry
 from chalicelib.errors import InvalidParameter
-from chalicelib.openapi.document import build_document, document_text
+from chalicelib.openapi.document import build_document, document_response, document_text
 from chalicelib.search.query import FACETS
 from chalicelib.search.request import SEARCH_QUERY, parse_search_request
 from chalicelib.search.responses import FacetName
@@ -26,6 +26,7 @@ from chalicelib.treatments.pages import (
     parse_treatment_page_request,
     parse_treatments_request,
 )
+from devstack.local_routes import local_app
 from devstack.stack import PROJECT_DIR
 
 # Routes of the local stack's own tooling, not part of the public contract (404 in AWS).
@@ -34,7 +35,8 @@ LOCAL_ONLY_PREFIX = "/_local/"
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    with Client(app, stage_name="local") as client:
+    """As the local stack serves it: with the demo page's routes, which the deployed app lacks."""
+    with Client(local_app(), stage_name="local") as client:
         response = client.http.get("/openapi.json")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
@@ -50,7 +52,7 @@ def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
 def test_every_public_route_and_method_of_the_app_is_documented(document: dict[str, Any]) -> None:
     routes = {
         (path, method.lower())
-        for path, methods in app.routes.items()
+        for path, methods in local_app().routes.items()
         if not path.startswith(LOCAL_ONLY_PREFIX)
         for method in methods
     }
@@ -59,6 +61,23 @@ def test_every_public_route_and_method_of_the_app_is_documented(document: dict[s
     assert routes - documented == set(), "describe new routes in chalicelib/openapi/operations.py"
     assert documented - routes == set()
     assert not any(path.startswith(LOCAL_ONLY_PREFIX) for path in document["paths"])
+
+
+def test_the_deployed_document_is_the_local_one_without_the_demo_pages_preflights(document: dict[str, Any]) -> None:
+    """The deployed app has no demo route (the local API server adds them): its document still
+    describes them, tagged ``demo`` with their 404, but no ``OPTIONS`` for them."""
+    deployed = json.loads(document_response(app.routes).body)
+    demo = {path for path, item in document["paths"].items() if "demo" in item.get("get", {}).get("tags", [])}
+
+    assert demo == {"/", "/assets/{name}"}
+    assert all("404" in deployed["paths"][path]["get"]["responses"] for path in demo)
+    assert deployed["paths"] == {
+        path: {method: spec for method, spec in item.items() if path not in demo or method != "options"}
+        for path, item in document["paths"].items()
+    }
+    assert {key: value for key, value in deployed.items() if key != "paths"} == {
+        key: value for key, value in document.items() if key != "paths"
+    }
 
 
 def test_every_error_answer_has_the_one_error_shape(document: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""The demo page's routes: the page and its assets on the local stage, a JSON 404 elsewhere."""
+"""The demo page's routes (devstack.local_routes): the page and its assets on the local stage,
+a JSON 404 elsewhere, even were they added to the app there."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from collections.abc import Iterator
 import pytest
 from chalice.test import Client
 
-from app import app
 from chalicelib import deps
-from chalicelib.web import ASSETS, WEB_DIR
+from devstack.local_routes import local_app
+from devstack.web import ASSETS, WEB_DIR
 
 
 @pytest.fixture
 def local(app_env: dict[str, str]) -> Iterator[Client]:
-    with Client(app, stage_name="local") as client:
+    with Client(local_app(), stage_name="local") as client:
         yield client
 
 
@@ -65,7 +66,8 @@ def test_given_the_prod_stage_then_neither_page_nor_assets_are_served(
     app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENSEARCH_URL", "https://search.example:443")
-    with Client(app, stage_name="prod") as client:
+    # As if the local routes were added there: the deployed app has none (test_app_guards.py).
+    with Client(local_app(), stage_name="prod") as client:
         deps.reset()
         page = client.http.get("/")
         script = client.http.get("/assets/app.js")

@@ -2,7 +2,8 @@
 
 Read from moto's state dump (``GET /moto-api/data.json``, key ``ses``): its raw messages
 keep the whole MIME, so the outbox shows what a mail client would, Reply-To included.
-For ``GET /_local/outbox`` in the local stage only; no other stage has a moto server.
+For ``GET /_local/outbox`` (:mod:`devstack.local_routes`), and the tests that read the mail sent;
+no other stage has a moto server, and this module is in no deployed package.
 """
 
 from __future__ import annotations

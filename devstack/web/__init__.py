@@ -1,14 +1,14 @@
 """The demo search page: plain HTML, CSS and JavaScript, no build step, same origin as the API.
 
-Served on the local stage only (``make run``): in AWS the hospital group's own website is
-the front end, and a second, unreviewed enquiry form there would send real enquiries to
-real hospital teams. Files are read when asked for, never at import, and only the
-names in :data:`ASSETS` are served, so no path from the URL ever reaches the file system.
+Served by the local stack only (``make run``; the routes are in :mod:`devstack.local_routes`):
+in AWS the hospital group's own website is the front end, and a second, unreviewed enquiry
+form there would send real enquiries to real hospital teams. Nothing here is in the api
+function's package. Files are read when asked for, never at import, and only the names in
+:data:`ASSETS` are served, so no path from the URL ever reaches the file system.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from chalice.app import Request, Response
@@ -94,14 +94,7 @@ def asset_response(name: str) -> Response:
 
 def wants_page(request: Request) -> bool:
     """A browser navigating to an API path (``/treatments/psychodynamic-therapy``) on the demo
-    stage: its ``Accept`` asks for HTML, where the page's own ``fetch`` asks for JSON."""
+    stage: its ``Accept`` asks for HTML, where the page's own ``fetch`` asks for JSON.
+    Raises :class:`~chalicelib.config.ConfigError` when the settings are broken."""
     accept = request.headers.get("accept") or ""
     return "text/html" in accept and demo_enabled()
-
-
-def page_or(request: Request, answer: Callable[[], Response]) -> Response:
-    """The demo page for a browser's navigation on the demo stage, else the API's answer.
-    Either way ``Vary: Accept``: a cache must not give one to the other."""
-    response = page_response() if wants_page(request) else answer()
-    response.headers["Vary"] = "Accept"
-    return response
