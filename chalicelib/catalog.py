@@ -33,15 +33,17 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from chalicelib.patterns import CONTROL, CONTROL_BUT_LINE_BREAKS, EMAIL, ID
+
 SCHEMA_ID = "https://find-a-specialist.example/schemas/catalog.schema.json"
 
 # Patterns are written to mean the same in Python and in the ECMA-262 dialect JSON Schema uses.
-NO_CONTROL = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-_NO_CONTROL_BUT_LINE_BREAKS = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
-_ID = r"^[a-z0-9-]{1,64}$"
+NO_CONTROL = f"^[^{CONTROL}]*$"
+_NO_CONTROL_BUT_LINE_BREAKS = f"^[^{CONTROL_BUT_LINE_BREAKS}]*$"
+_ID = ID
 _POSTCODE = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
-_EMAIL = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
-_HTTPS_URL = r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][^\s\u0000-\u001F\u007F-\u009F]*)?$"
+_EMAIL = EMAIL
+_HTTPS_URL = r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][^\s" + CONTROL + r"]*)?$"
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from chalicelib.patterns import EMAIL
+
 Stage = Literal["local", "dev", "prod"]
 STAGES: tuple[Stage, ...] = ("local", "dev", "prod")
 
@@ -26,7 +28,7 @@ _SECRETS = frozenset({"RATE_LIMIT_SALT"})  # never echoed in an error
 _SALT = re.compile(r"^\S{16,256}$")
 _CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_EMAIL = re.compile(EMAIL)
 
 
 class ConfigError(Exception):

@@ -22,6 +22,7 @@ from email import policy
 from email.message import EmailMessage
 
 from chalicelib.enquiries.record import Enquiry, Routing
+from chalicelib.patterns import CONTROL_BUT_TAB_AND_NEWLINE, ONE_LINE_BREAKERS
 
 # SES wants 7-bit bodies (non-ASCII is quoted-printable or base64) and CRLF line ends.
 MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
@@ -38,9 +39,8 @@ CENTRAL_TEAM = "None chosen: for the central enquiries team"
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 _REFERENCE = re.compile(r"[A-Za-z0-9-]{1,64}")
 # Line breaks and other control characters: none in a one-line value, only "\n" in the message.
-_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029]")
-_CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINES = re.compile(f"[{CONTROL_BUT_TAB_AND_NEWLINE}]")
 
 
 class UnsafeHeaderValue(ValueError):
@@ -177,7 +177,7 @@ def _reference(enquiry_id: str) -> str:
 
 def _one_line(value: str) -> str:
     """A value for a "Label: value" line: a line break in it cannot start a line of its own."""
-    return _BREAKS_AND_CONTROLS.sub(" ", value)
+    return ONE_LINE_BREAKERS.sub(" ", value)
 
 
 def _lines(value: str) -> str:

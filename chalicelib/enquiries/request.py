@@ -20,23 +20,21 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from chalicelib.errors import InvalidParameter
+from chalicelib.patterns import CONTROL_IN_TEXT, ID, ONE_LINE_BREAKERS
 
 MAX_BODY_BYTES = 16 * 1024
 
-_ID = r"^[a-z0-9-]{1,64}$"
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # what chalicelib.slugs.slugify makes
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _one_line(value: str) -> str:
-    if _CONTROL.search(value):
+    if ONE_LINE_BREAKERS.search(value):
         raise ValueError("must not contain control characters or line breaks")
     return value
 
 
 def _text(value: str) -> str:
-    if _CONTROL_BUT_LINES.search(value):
+    if CONTROL_IN_TEXT.search(value):
         raise ValueError("must not contain control characters")
     return value
 
@@ -120,10 +118,10 @@ class EnquiryRequest(BaseModel):
         },
     )
 
-    specialist_id: Annotated[str, Field(pattern=_ID)] | None = None
+    specialist_id: Annotated[str, Field(pattern=ID)] | None = None
     """The specialist's id, as search results give it. Absent: a general enquiry, for the hospital
     `hospital_id` names, or for the group's central enquiries team when that is absent too."""
-    hospital_id: Annotated[str, Field(pattern=_ID)] | None = None
+    hospital_id: Annotated[str, Field(pattern=ID)] | None = None
     """With `specialist_id`, one of the specialist's hospitals (their primary hospital when absent);
     without, the hospital whose enquiries team the general enquiry is for."""
     treatment: Annotated[str, Field(max_length=120), AfterValidator(_one_line)] | None = None

@@ -15,6 +15,7 @@ from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
 from chalicelib.enquiries.submit import EnquiryAccepted
 from chalicelib.error_shapes import ErrorBody
 from chalicelib.health import HealthBody
+from chalicelib.patterns import ID
 from chalicelib.search.hospital_responses import HospitalList, HospitalPage
 from chalicelib.search.hospitals import HOSPITAL_PAGE_QUERY, HOSPITALS_QUERY
 from chalicelib.search.parameters import QueryParameter
@@ -61,7 +62,7 @@ _SPECIALIST_ID = {
     "in": "path",
     "required": True,
     "description": "The specialist's id, as search results give it. Any other string is a 404.",
-    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "schema": {"type": "string", "pattern": ID},
     "example": "krish-nandy",
 }
 _HOSPITAL_ID = {
@@ -69,7 +70,7 @@ _HOSPITAL_ID = {
     "in": "path",
     "required": True,
     "description": "The hospital's id, as `GET /hospitals` gives it. Any other string is a 404.",
-    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "schema": {"type": "string", "pattern": ID},
     "example": "hendon",
 }
 _TREATMENT_SLUG = {
@@ -78,7 +79,7 @@ _TREATMENT_SLUG = {
     "required": True,
     "description": "The treatment's slug, as `GET /treatments` and the `treatment` facet give it. Any other string "
     "is a 404.",
-    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"},
+    "schema": {"type": "string", "pattern": ID},
     "example": "psychodynamic-therapy",
 }
 _IDEMPOTENCY_KEY = {

@@ -3,12 +3,12 @@ OpenSearch round trip each (:mod:`chalicelib.search.hospitals` builds the bodies
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chalicelib.errors import InvalidParameter, naming_the_nearest
 from chalicelib.geo import GeoPoint, distance_miles
+from chalicelib.patterns import ID_FORMAT
 from chalicelib.search.hospital_responses import HospitalList, HospitalPage, HospitalsNear
 from chalicelib.search.hospitals import (
     by_name,
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from chalicelib.search.hospitals import HospitalRecord
     from chalicelib.search.vocabulary import VocabularyCache
 
-HOSPITAL_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 NOT_FOUND = "There is no hospital with this id."
 
 
@@ -65,7 +64,7 @@ class HospitalService:
     def page(self, hospital_id: str, request: SearchRequest) -> HospitalPage | None:
         """The hospital and a page of its specialists (``request``'s ``page`` and
         ``page_size``); None when no specialist of the catalog works there."""
-        if not HOSPITAL_ID.fullmatch(hospital_id):
+        if not ID_FORMAT.fullmatch(hospital_id):
             return None
         asked = replace(request, hospitals=(hospital_id,))
         return to_hospital_page(self._index.search(hospital_page_body(asked)), asked)
@@ -75,7 +74,7 @@ class HospitalService:
         vocabulary each warm container keeps: a round trip at most every few minutes)."""
         from chalicelib.ports import SearchUnavailable
 
-        if not HOSPITAL_ID.fullmatch(hospital_id.lower()):
+        if not ID_FORMAT.fullmatch(hospital_id.lower()):
             return NOT_FOUND
         try:
             known = list(self._vocabulary.get().hospital_ids)

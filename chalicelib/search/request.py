@@ -9,12 +9,12 @@ syntax, so quotes, ``*``, ``:``, ``OR`` or JSON in it are just words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from chalicelib.errors import InvalidParameter
+from chalicelib.patterns import ID_FORMAT
 from chalicelib.search.parameters import (
     Params,
     QueryParameter,
@@ -39,8 +39,6 @@ MAX_RADIUS_MILES = 200.0
 # Deep paging costs OpenSearch more with every page; nobody reads page 500 of a finder.
 MAX_RESULT_WINDOW = 1000
 MAX_VALUES_PER_FACET = 20
-
-_HOSPITAL_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def _gender(value: str) -> str:
 
 
 def _hospital_id(value: str) -> str:
-    if not _HOSPITAL_ID.fullmatch(value.lower()):
+    if not ID_FORMAT.fullmatch(value.lower()):
         raise InvalidParameter("hospital", "'hospital' must be hospital ids such as bmi-hendon")
     return value.lower()
 

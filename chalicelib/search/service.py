@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
 from chalicelib.index_schema import from_document
+from chalicelib.patterns import ID_FORMAT
 from chalicelib.search.interpretation import Near, Plan, interpreted, page_link, plan_search
 from chalicelib.search.notices import notices_for
 from chalicelib.search.query import build_search_body
@@ -25,7 +25,6 @@ from chalicelib.search.vocabulary import VocabularyCache
 if TYPE_CHECKING:
     from chalicelib.ports import Geocoder, SearchIndex
 
-_SPECIALIST_ID = re.compile(r"^[a-z0-9-]{1,64}$")
 # Offer "did you mean" when the patient's words find this few specialists.
 FEW_RESULTS = 3
 
@@ -119,7 +118,7 @@ class SearchService:
         return {"suggestions": to_suggestions(self._index.search(build_suggest_body(q)), q, limit)}
 
     def profile(self, specialist_id: str) -> Profile | None:
-        if not _SPECIALIST_ID.fullmatch(specialist_id):
+        if not ID_FORMAT.fullmatch(specialist_id):
             return None
         source = self._index.get(specialist_id)
         return None if source is None else to_profile(from_document(source))

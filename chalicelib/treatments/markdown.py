@@ -40,12 +40,13 @@ import re
 import string
 from dataclasses import dataclass, field
 
+from chalicelib.patterns import CONTROL_IN_TEXT
+
 ALLOWED_LINK_HOSTS: tuple[str, ...] = ("www.nhs.uk", "www.nice.org.uk", "www.hospitals.example")
 """Hosts that section links may point to, over https only."""
 
 EXTERNAL_REL = "noopener noreferrer"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _RAW_HTML = re.compile(r"<[A-Za-z/!?][A-Za-z0-9-]{0,20}")
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HEADING = re.compile(r"#+(?:[ \t]|$)")
@@ -85,7 +86,7 @@ def _render(body: str) -> str:
 
 
 def _check_characters(body: str) -> None:
-    if _CONTROL.search(body):
+    if CONTROL_IN_TEXT.search(body):
         raise _Rejected("must not contain control characters other than tabs and line breaks")
     if raw := _RAW_HTML.search(body):
         raise _Rejected(f"must not contain raw HTML (found {raw.group()})")

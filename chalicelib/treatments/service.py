@@ -5,11 +5,11 @@ the search service's own answer to ``GET /specialists?treatment={slug}``."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from chalicelib.errors import naming_the_nearest
+from chalicelib.patterns import ID_FORMAT
 from chalicelib.slugs import slugify
 from chalicelib.treatments.pages import (
     content_body,
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from chalicelib.treatments.pages import TreatmentsRequest
     from chalicelib.treatments.responses import TreatmentList, TreatmentPage
 
-SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
 NOT_FOUND = "There is no treatment with this slug."
 
 
@@ -49,7 +48,7 @@ class TreatmentService:
     def page(self, slug: str, request: SearchRequest) -> TreatmentPage | None:
         """The treatment's content, where it is offered, and ``request``'s page of its
         specialists; None when neither the catalog nor the content knows ``slug``."""
-        if not SLUG.fullmatch(slug) or slugify(slug) != slug:
+        if not ID_FORMAT.fullmatch(slug) or slugify(slug) != slug:
             return None
         asked = self._searches.ask(replace(request, treatments=(slug,)))
         content, raw = self._index.msearch(
@@ -66,7 +65,7 @@ class TreatmentService:
         from chalicelib.ports import SearchUnavailable
 
         wanted = slug.lower()
-        if not SLUG.fullmatch(wanted):
+        if not ID_FORMAT.fullmatch(wanted):
             return NOT_FOUND
         try:
             (content,) = self._index.msearch([content_slugs_body()], ["treatments"])
