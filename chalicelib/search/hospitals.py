@@ -15,11 +15,11 @@ from typing import Any
 
 from chalicelib import index_schema as schema
 from chalicelib.geo import GeoPoint
+from chalicelib.search.cards import to_card
 from chalicelib.search.hospital_responses import HospitalOffering, HospitalPage, HospitalSummary
 from chalicelib.search.parameters import Params, reject_unknown
 from chalicelib.search.query import build_search_body
 from chalicelib.search.request import LAT, LON, NEAR, PAGE, PAGE_SIZE, SPECIALTY, SearchRequest, parse_search_request
-from chalicelib.search.results import to_card
 from chalicelib.slugs import slugify
 
 # More hospitals or labels than any catalog holds: none is ever cut off.

@@ -1,6 +1,6 @@
 """The shapes of the search API's answers: search results, profiles, typeahead.
 
-:mod:`chalicelib.search.results` and :mod:`chalicelib.search.suggest` build them; the API
+:mod:`chalicelib.search.cards` and :mod:`chalicelib.search.suggest` build them; the API
 document publishes them (see :mod:`chalicelib.shapes` for the convention).
 """
 

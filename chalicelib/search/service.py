@@ -10,13 +10,13 @@ from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
 from chalicelib.index_schema import from_document
 from chalicelib.patterns import ID_FORMAT
+from chalicelib.search.cards import to_profile, to_search_response
 from chalicelib.search.interpretation import Near, Plan, interpreted, page_link, plan_search
 from chalicelib.search.notices import notices_for
 from chalicelib.search.query import build_search_body
 from chalicelib.search.relaxation import Step, ladder
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import PageLink, Profile, Relaxed, SearchResults, Suggestions
-from chalicelib.search.results import to_profile, to_search_response
 from chalicelib.search.spelling import best_correction, build_spelling_body
 from chalicelib.search.suggest import MIN_CHARS, build_suggest_body, to_suggestions
 from chalicelib.search.understanding import Understanding, Vocabulary, understand

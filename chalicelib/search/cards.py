@@ -1,4 +1,5 @@
-"""OpenSearch answers as the API's JSON: result cards, facets, profiles. Pure functions."""
+"""OpenSearch answers as the API's JSON: result cards (this module is named for them), facets,
+profiles and the search answer around them. Pure functions."""
 
 from __future__ import annotations
 
