@@ -163,7 +163,7 @@ def api_docs_asset(asset: str) -> Response:
 def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The enquiries table's stream: e-mails out, and the records to retry (partial batch response).
     A scheduled event instead sweeps up the enquiries the stream's retries did not send."""
-    from chalicelib.enquiries.notify import handle_stream_event
+    from chalicelib.adapters.dynamodb_stream import handle_stream_event
     from chalicelib.enquiries.sweep import is_scheduled_event
 
     def time_left_s() -> float:

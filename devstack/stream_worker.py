@@ -42,10 +42,11 @@ def local_stream_worker(settings: Settings, session: boto3.Session, endpoint_url
     from opensearchpy import OpenSearch
 
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
+    from chalicelib.adapters.dynamodb_stream import handle_stream_event
     from chalicelib.adapters.opensearch_index import OpenSearchIndex
     from chalicelib.adapters.ses_mailer import SesMailer
     from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
-    from chalicelib.enquiries.notify import MailSettings, Notifier, handle_stream_event
+    from chalicelib.enquiries.notify import MailSettings, Notifier
     from chalicelib.enquiries.sweep import Sweeper
 
     # moto serves DynamoDB and its streams on the plain regional endpoint only.

@@ -8,6 +8,8 @@ a crash between claim and send delays an e-mail but cannot lose it. SES throttli
 retried with backoff; a permanent refusal parks the enquiry in the dead-letter queue and
 marks it ``failed``. Either way the rest of the batch goes on, and nothing is deleted.
 
+The stream's records are decoded into enquiries at the edge
+(:mod:`chalicelib.adapters.dynamodb_stream`): this module handles domain records only.
 The stream's retries are bounded; what they could not send (search down for longer, say)
 the sweep (:mod:`chalicelib.enquiries.sweep`) sends later through :meth:`Notifier.notify`.
 An enquiry search has not routed for ``unrouted_fallback_after_s`` goes to the fallback team.
@@ -26,7 +28,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
 from chalicelib.enquiries.record import Enquiry
@@ -192,47 +194,6 @@ class Notifier:
         self._progress.mark_failed(enquiry_id, reason, self._clock())
         log.error("enquiry %s: not e-mailed (%s); parked in the dead-letter queue", enquiry_id, reason)
         return "failed"
-
-
-def handle_stream_event(
-    event: dict[str, Any], notifier: Notifier, time_left_s: Callable[[], float] | None = None
-) -> dict[str, Any]:
-    """The Lambda's answer for a batch of stream records: the partial batch response.
-
-    Only INSERTs are enquiries to send; MODIFY and REMOVE records are our own progress
-    marks and TTL expiry. ``time_left_s`` (the Lambda's remaining time) stops records after
-    the first from starting too late to finish; they are handed back like any other retry.
-    The first always runs, so a timeout set below the budget slows the stream, never stalls it.
-    """
-    failures: list[str] = []
-    started = False
-    for record in event.get("Records", []):
-        if record.get("eventName") != "INSERT":
-            continue
-        sequence = str(record["dynamodb"]["SequenceNumber"])
-        out_of_time = started and time_left_s is not None and time_left_s() < RECORD_BUDGET_S
-        if out_of_time or not _handled(record, sequence, notifier):
-            failures.append(sequence)
-        started = True
-    return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failures]}
-
-
-def _handled(record: dict[str, Any], sequence: str, notifier: Notifier) -> bool:
-    """False when the record must come again."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    deserializer = TypeDeserializer()
-    try:
-        image = record["dynamodb"]["NewImage"]
-        enquiry = Enquiry.from_item({name: deserializer.deserialize(value) for name, value in image.items()})
-    except (KeyError, TypeError, ValueError) as exc:
-        log.error("stream record %s is not an enquiry (%s)", sequence, type(exc).__name__)
-        return False
-    try:
-        return notifier.notify(enquiry) != "retry_later"
-    except Exception as exc:  # noqa: BLE001 - one enquiry must not stop the batch
-        log_not_emailed(enquiry.enquiry_id, exc)
-        return False
 
 
 def log_not_emailed(enquiry_id: str, exc: Exception) -> None:

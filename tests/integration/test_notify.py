@@ -24,11 +24,12 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.config import Config
 
 from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
+from chalicelib.adapters.dynamodb_stream import handle_stream_event
 from chalicelib.adapters.opensearch_index import OpenSearchIndex
 from chalicelib.adapters.ses_mailer import SesMailer
 from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
 from chalicelib.config import Settings, get_settings
-from chalicelib.enquiries.notify import CLAIM_LEASE_S, Backoff, MailSettings, Notifier, handle_stream_event
+from chalicelib.enquiries.notify import CLAIM_LEASE_S, Backoff, MailSettings, Notifier
 from chalicelib.enquiries.record import Enquiry, Routing
 from chalicelib.enquiries.sweep import Sweeper
 from devstack.stream_worker import lambda_event

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from chalicelib.adapters.dynamodb_stream import handle_stream_event
 from chalicelib.enquiries.notify import (
     CLAIM_LEASE_S,
     RECORD_BUDGET_S,
     Backoff,
     MailSettings,
     Notifier,
-    handle_stream_event,
 )
 from chalicelib.enquiries.record import Enquiry, Routing
 from chalicelib.ports import (
