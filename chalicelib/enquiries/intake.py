@@ -47,8 +47,9 @@ class EnquiryIntake:
         @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools types it loosely
             data_keyword_argument="submission", persistence_store=persistence, config=self._config
         )
-        def accept_once(submission: dict[str, Any]) -> EnquiryAccepted:
-            request = EnquiryRequest.model_validate(submission["body"])
+        def accept_once(submission: dict[str, Any], request: EnquiryRequest) -> EnquiryAccepted:
+            # ``submission`` is what the key's record hashes; ``request`` is the same body,
+            # parsed once already: it is not validated a second time.
             return service.submit(request, submission["ip"])
 
         self._accept_once: Callable[..., EnquiryAccepted] = accept_once
@@ -79,7 +80,7 @@ class EnquiryIntake:
             self._config.register_lambda_context(lambda_context)  # type: ignore[arg-type]
         submission = {"key": key, "body": request.model_dump(mode="json"), "ip": client_ip}
         try:
-            return self._accept_once(submission=submission)
+            return self._accept_once(submission=submission, request=request)
         except IdempotencyValidationError:
             raise KeyReusedWithOtherBody from None
         except IdempotencyAlreadyInProgressError:

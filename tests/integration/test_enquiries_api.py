@@ -221,6 +221,25 @@ def test_given_the_same_key_and_body_then_the_first_answer_again_and_one_enquiry
     assert len(stored()) == 1
 
 
+def test_given_a_key_then_the_body_is_validated_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.enquiries.request import EnquiryRequest
+
+    validated: list[object] = []
+    real = EnquiryRequest.model_validate
+
+    def counted(value: object, *args: Any, **kwargs: Any) -> EnquiryRequest:
+        validated.append(value)
+        return real(value, *args, **kwargs)
+
+    monkeypatch.setattr(EnquiryRequest, "model_validate", counted)
+
+    status, _, _ = post(client, GOOD, {"Idempotency-Key": "form-once"})
+
+    assert status == 202
+    assert len(validated) == 1
+    assert len(stored()) == 1
+
+
 def test_given_the_same_key_and_another_body_then_422(client: Client) -> None:
     post(client, GOOD, {"Idempotency-Key": "form-1234"})
 
