@@ -57,31 +57,25 @@ def error(status: int, description: str, retry_after: bool = False) -> Answer:
 
 BAD_PARAMETER = error(400, "A parameter is unknown, repeated or out of range; `field` names it.")
 SEARCH_DOWN = error(503, "Search is unavailable or slow (answered within 3 s). Try again after `Retry-After`.", True)
-_SPECIALIST_ID = {
-    "name": "specialist_id",
-    "in": "path",
-    "required": True,
-    "description": "The specialist's id, as search results give it. Any other string is a 404.",
-    "schema": {"type": "string", "pattern": ID},
-    "example": "krish-nandy",
-}
-_HOSPITAL_ID = {
-    "name": "hospital_id",
-    "in": "path",
-    "required": True,
-    "description": "The hospital's id, as `GET /hospitals` gives it. Any other string is a 404.",
-    "schema": {"type": "string", "pattern": ID},
-    "example": "hendon",
-}
-_TREATMENT_SLUG = {
-    "name": "slug",
-    "in": "path",
-    "required": True,
-    "description": "The treatment's slug, as `GET /treatments` and the `treatment` facet give it. Any other string "
-    "is a 404.",
-    "schema": {"type": "string", "pattern": ID},
-    "example": "psychodynamic-therapy",
-}
+
+
+def _path_id(name: str, description: str, example: str) -> dict[str, Any]:
+    """A path parameter holding an id or slug: anything not of that pattern is a 404."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": f"{description} Any other string is a 404.",
+        "schema": {"type": "string", "pattern": ID},
+        "example": example,
+    }
+
+
+_SPECIALIST_ID = _path_id("specialist_id", "The specialist's id, as search results give it.", "krish-nandy")
+_HOSPITAL_ID = _path_id("hospital_id", "The hospital's id, as `GET /hospitals` gives it.", "hendon")
+_TREATMENT_SLUG = _path_id(
+    "slug", "The treatment's slug, as `GET /treatments` and the `treatment` facet give it.", "psychodynamic-therapy"
+)
 _IDEMPOTENCY_KEY = {
     "name": IDEMPOTENCY_KEY_HEADER,
     "in": "header",
