@@ -21,11 +21,11 @@ from opensearchpy import OpenSearch
 
 from bench import cold_start, enquiry_bench, indexer_bench, load_bench, scaling_bench, search_bench
 from bench.feeds import demo_feed, demo_treatments_feed
+from chalicelib.adapters.file_catalog_source import LocalFileSource
 from devstack.opensearch_node import OpenSearchNode
 from devstack.stack import DEMO_COUNT
 from indexer.feeds import TREATMENTS
 from indexer.reindex import Options, Reindexer
-from indexer.sources import LocalFileSource
 
 REPORT_DIR = Path(__file__).resolve().parent
 # In the order they run: the first four share one OpenSearch node; the others start their own.

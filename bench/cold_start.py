@@ -115,8 +115,8 @@ def run(quick: bool) -> dict[str, Any]:
 def _load_catalog(opensearch_url: str) -> int:
     from opensearchpy import OpenSearch
 
+    from chalicelib.adapters.file_catalog_source import LocalFileSource
     from indexer.reindex import Options, Reindexer
-    from indexer.sources import LocalFileSource
 
     client = OpenSearch(hosts=[opensearch_url], timeout=120)
     loaded = Reindexer(client, ALIAS, Options()).run(LocalFileSource(demo_feed(DEMO_COUNT)))

@@ -40,11 +40,11 @@ from opensearchpy import OpenSearch
 from opensearchpy.helpers import bulk
 
 from bench.feeds import demo_feed
+from chalicelib.adapters.file_catalog_source import LocalFileSource
 from chalicelib.catalog import parse_line
 from chalicelib.index_schema import index_body, to_document
 from devstack.stack import PROJECT_DIR
 from indexer.reindex import Options, Reindexer
-from indexer.sources import LocalFileSource
 
 WARM_UP = 5_000
 

@@ -44,7 +44,7 @@ from indexer import demo_data
 from relevance.natural import NATURAL
 
 if TYPE_CHECKING:
-    from chalicelib.ports import Corpus, SearchIndex
+    from chalicelib.search.ports import Corpus, SearchIndex
 
 QUERIES = 200
 SPECIALISTS: Corpus = "specialists"

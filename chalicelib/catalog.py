@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -178,6 +180,22 @@ class Specialist(BaseModel):
 def parse_line(line: str | bytes) -> Specialist:
     """One feed line to a specialist; raises ``pydantic.ValidationError`` naming each broken rule."""
     return Specialist.model_validate_json(line)
+
+
+class SourceError(Exception):
+    """The feed cannot be found or opened."""
+
+
+class CatalogSource(Protocol):
+    """Where the indexer reads a feed (this catalog, or the treatments' content): JSON Lines,
+    one record a line, read as a stream. Adapters: ``chalicelib.adapters.file_catalog_source``
+    and ``s3_catalog_source``."""
+
+    @property
+    def uri(self) -> str: ...
+
+    def open_lines(self) -> AbstractContextManager[Iterator[bytes]]:
+        """The feed's lines as raw bytes, decompressed, never read whole into memory."""
 
 
 def json_schema() -> dict[str, Any]:

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.enquiries.intake import EnquiryIntake
     from chalicelib.enquiries.notify import Notifier
+    from chalicelib.enquiries.ports import DeadLetters, EnquiryProgress, EnquiryStore, Mailer
     from chalicelib.enquiries.sweep import Sweeper
-    from chalicelib.ports import DeadLetters, EnquiryProgress, EnquiryStore, Geocoder, Mailer, SearchIndex
     from chalicelib.search.hospital_service import HospitalService
+    from chalicelib.search.ports import Geocoder, SearchIndex
     from chalicelib.search.service import SearchService
     from chalicelib.search.vocabulary import VocabularyCache
     from chalicelib.treatments.service import TreatmentService
@@ -123,8 +124,8 @@ def geocoder() -> Geocoder:
     place_index = get_search_settings().place_index
     if not place_index:
         return OfflineGeocoder()
+    from chalicelib.adapters.location_geocoder import LocationServiceGeocoder, PlaceIndexClient
     from chalicelib.geocoding.chain import FirstFound
-    from chalicelib.geocoding.location_service import LocationServiceGeocoder, PlaceIndexClient
 
     client = cast("PlaceIndexClient", boto_session().client("location", config=_aws_config(1.0, attempts=1)))
     return FirstFound(OfflineGeocoder(), LocationServiceGeocoder(client, place_index))

@@ -76,8 +76,9 @@ def error_response(exc: Exception) -> Response | None:
         return json_response(error_body("invalid_parameter", exc.message, exc.field), 400)
     from chalicelib.config import ConfigError
     from chalicelib.enquiries.limits import RateLimited
+    from chalicelib.enquiries.ports import StoreUnavailable
     from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
-    from chalicelib.ports import SearchUnavailable, StoreUnavailable
+    from chalicelib.search.ports import SearchUnavailable
 
     if isinstance(exc, PayloadTooLarge):
         return json_response(error_body("payload_too_large", "The request body must be at most 16 KiB"), 413)

@@ -49,9 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("STAGE", "local")
     from chalicelib import deps
+    from chalicelib.catalog import SourceError
     from chalicelib.config import get_search_settings
     from indexer.reindex import Reindexer
-    from indexer.sources import SourceError, open_source
+    from indexer.sources import open_source
 
     try:
         settings = get_search_settings()

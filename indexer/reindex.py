@@ -29,7 +29,7 @@ from indexer.summary import Summary
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
-    from chalicelib.ports import CatalogSource
+    from chalicelib.catalog import CatalogSource
 
 
 class ReindexAborted(Exception):

@@ -52,10 +52,10 @@ def _measure(client: OpenSearch, alias: str) -> tuple[dict[str, Any], dict[str, 
 
 
 def _on_own_node(alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    from chalicelib.adapters.file_catalog_source import LocalFileSource
     from devstack.opensearch_node import OpenSearchNode
     from indexer.demo import generate, write_lines
     from indexer.reindex import Options, Reindexer
-    from indexer.sources import LocalFileSource
 
     with OpenSearchNode() as node, tempfile.TemporaryDirectory() as workdir:
         client = OpenSearch(hosts=[node.url], timeout=120)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
     from chalicelib.catalog import Specialist
-    from chalicelib.ports import SearchIndex
+    from chalicelib.search.ports import SearchIndex
     from chalicelib.search.service import SearchService
 
 JUDGMENTS = Path(__file__).resolve().parent / "judgments.json"

@@ -84,9 +84,9 @@ def demo_index(opensearch_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 
     from opensearchpy import OpenSearch
 
+    from chalicelib.adapters.file_catalog_source import LocalFileSource
     from indexer.demo import generate, write_lines
     from indexer.reindex import Options, Reindexer
-    from indexer.sources import LocalFileSource
 
     feed = tmp_path_factory.mktemp("demo") / "demo.jsonl.gz"
     with gzip.open(feed, "wb") as out:
@@ -103,10 +103,10 @@ def demo_treatments_index(opensearch_url: str, demo_index: str, tmp_path_factory
     reads (``TREATMENTS_ALIAS`` of ``BASE_ENV``), beside the demo catalog."""
     from opensearchpy import OpenSearch
 
+    from chalicelib.adapters.file_catalog_source import LocalFileSource
     from indexer import demo_treatments
     from indexer.feeds import TREATMENTS
     from indexer.reindex import Options, Reindexer
-    from indexer.sources import LocalFileSource
 
     feed = tmp_path_factory.mktemp("demo-treatments") / "treatments.jsonl"
     demo_treatments.write(feed)

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib import index_schema as schema
 from chalicelib.enquiries.limits import RateLimited
+from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim
 from chalicelib.enquiries.record import Enquiry
-from chalicelib.ports import MESSAGE_KINDS, Claim, SearchUnavailable
+from chalicelib.search.ports import SearchUnavailable
 from tests.feeds import record
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
     from chalicelib.catalog import Specialist
     from chalicelib.enquiries.limits import RateLimit
-    from chalicelib.ports import Corpus, MessageKind
+    from chalicelib.enquiries.ports import MessageKind
+    from chalicelib.search.ports import Corpus
 
 # The attributes the DynamoDB adapter adds to a stored enquiry (chalicelib.adapters.dynamodb_store).
 LEASE_HOLDER = "claim_token"

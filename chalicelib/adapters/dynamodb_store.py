@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import tables
 from chalicelib.enquiries.limits import RateLimit, RateLimited
-from chalicelib.ports import MESSAGE_KINDS, Claim, StoreUnavailable
+from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim, StoreUnavailable
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
+    from chalicelib.enquiries.ports import MessageKind
     from chalicelib.enquiries.record import Enquiry
-    from chalicelib.ports import MessageKind
 
 log = logging.getLogger(__name__)
 

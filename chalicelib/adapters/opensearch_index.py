@@ -11,12 +11,12 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.ports import SearchUnavailable
+from chalicelib.search.ports import SearchUnavailable
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
-    from chalicelib.ports import Corpus
+    from chalicelib.search.ports import Corpus
 
 log = logging.getLogger(__name__)
 

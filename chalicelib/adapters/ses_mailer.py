@@ -11,7 +11,7 @@ from __future__ import annotations
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
-from chalicelib.ports import MailRejected, MailThrottled
+from chalicelib.enquiries.ports import MailRejected, MailThrottled
 
 if TYPE_CHECKING:
     from email.message import EmailMessage

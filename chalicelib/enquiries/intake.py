@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.enquiries.ports import StoreUnavailable
 from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest, parse_enquiry
 from chalicelib.errors import InvalidParameter
-from chalicelib.ports import StoreUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
+from chalicelib.enquiries.ports import MailRejected, MailThrottled
 from chalicelib.enquiries.record import Enquiry
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
@@ -40,13 +41,14 @@ from chalicelib.enquiries.routing import (
     resolve_routing,
     unresolved_routing,
 )
-from chalicelib.ports import MailRejected, MailThrottled, SearchUnavailable
+from chalicelib.search.ports import SearchUnavailable
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+    from chalicelib.enquiries.ports import DeadLetters, EnquiryProgress, Mailer, MessageKind
     from chalicelib.enquiries.record import Routing
-    from chalicelib.ports import DeadLetters, EnquiryProgress, Mailer, MessageKind, SearchIndex
+    from chalicelib.search.ports import SearchIndex
 
 log = logging.getLogger(__name__)
 

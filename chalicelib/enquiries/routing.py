@@ -22,7 +22,7 @@ from chalicelib.slugs import slugify
 
 if TYPE_CHECKING:
     from chalicelib.index_schema import HospitalView, SpecialistView
-    from chalicelib.ports import SearchIndex
+    from chalicelib.search.ports import SearchIndex
     from chalicelib.search.query import SlugKind
 
 

@@ -27,13 +27,14 @@ from chalicelib.enquiries.routing import (
     resolve_routing,
 )
 from chalicelib.errors import InvalidParameter
-from chalicelib.ports import SearchUnavailable
+from chalicelib.search.ports import SearchUnavailable
 from chalicelib.shapes import documented
 
 if TYPE_CHECKING:
     from chalicelib.config import Settings
+    from chalicelib.enquiries.ports import EnquiryStore
     from chalicelib.enquiries.request import EnquiryRequest
-    from chalicelib.ports import EnquiryStore, SearchIndex
+    from chalicelib.search.ports import SearchIndex
 
 DAY_S = 24 * 3600
 

@@ -23,7 +23,7 @@ from chalicelib.enquiries.notify import RECORD_BUDGET_S, log_not_emailed
 
 if TYPE_CHECKING:
     from chalicelib.enquiries.notify import Notifier
-    from chalicelib.ports import UnsentEnquiries
+    from chalicelib.enquiries.ports import UnsentEnquiries
 
 log = logging.getLogger(__name__)
 

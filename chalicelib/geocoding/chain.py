@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.geo import GeoPoint
-    from chalicelib.ports import Geocoder
+    from chalicelib.search.ports import Geocoder
 
 
 class FirstFound:

@@ -21,8 +21,8 @@ from chalicelib.search.hospitals import (
 from chalicelib.search.request import SearchRequest
 
 if TYPE_CHECKING:
-    from chalicelib.ports import Geocoder, SearchIndex
     from chalicelib.search.hospitals import HospitalRecord
+    from chalicelib.search.ports import Geocoder, SearchIndex
     from chalicelib.search.vocabulary import VocabularyCache
 
 NOT_FOUND = "There is no hospital with this id."
@@ -72,7 +72,7 @@ class HospitalService:
     def not_found_message(self, hospital_id: str) -> str:
         """The 404's message, naming the hospital ids most like ``hospital_id`` (from the
         vocabulary each warm container keeps: a round trip at most every few minutes)."""
-        from chalicelib.ports import SearchUnavailable
+        from chalicelib.search.ports import SearchUnavailable
 
         if not ID_FORMAT.fullmatch(hospital_id.lower()):
             return NOT_FOUND

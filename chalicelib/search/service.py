@@ -23,7 +23,7 @@ from chalicelib.search.understanding import Understanding, Vocabulary, understan
 from chalicelib.search.vocabulary import VocabularyCache
 
 if TYPE_CHECKING:
-    from chalicelib.ports import Geocoder, SearchIndex
+    from chalicelib.search.ports import Geocoder, SearchIndex
 
 # Offer "did you mean" when the patient's words find this few specialists.
 FEW_RESULTS = 3

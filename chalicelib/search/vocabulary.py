@@ -25,7 +25,7 @@ from chalicelib.slugs import fold, slugify
 
 if TYPE_CHECKING:
     from chalicelib.geocoding.offline import Place as GazetteerPlace
-    from chalicelib.ports import SearchIndex
+    from chalicelib.search.ports import SearchIndex
 
 REFRESH_S = 600.0
 _TERMS = 1000

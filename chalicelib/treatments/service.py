@@ -23,7 +23,7 @@ from chalicelib.treatments.pages import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.ports import SearchIndex
+    from chalicelib.search.ports import SearchIndex
     from chalicelib.search.request import SearchRequest
     from chalicelib.search.service import SearchService
     from chalicelib.search.vocabulary import VocabularyCache
@@ -62,7 +62,7 @@ class TreatmentService:
     def not_found_message(self, slug: str) -> str:
         """The 404's message, naming the treatments whose slugs are most like ``slug``: those of
         the catalog (from the vocabulary each warm container keeps) and of the content."""
-        from chalicelib.ports import SearchUnavailable
+        from chalicelib.search.ports import SearchUnavailable
 
         wanted = slug.lower()
         if not ID_FORMAT.fullmatch(wanted):

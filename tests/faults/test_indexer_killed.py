@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch
 
+from chalicelib.adapters.file_catalog_source import LocalFileSource
 from indexer.lock import LOCK_ID
 from indexer.naming import lock_index_name
 from indexer.reindex import Options, Reindexer
-from indexer.sources import LocalFileSource
 from tests.faults.helpers import wait_until
 from tests.feeds import feed
 

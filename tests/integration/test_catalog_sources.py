@@ -8,7 +8,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from indexer.sources import LocalFileSource, S3ObjectSource, SourceError, open_source
+from chalicelib.adapters.file_catalog_source import LocalFileSource
+from chalicelib.adapters.s3_catalog_source import S3ObjectSource
+from chalicelib.catalog import SourceError
+from indexer.sources import open_source
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 from chalicelib.config import load_settings
-from chalicelib.ports import StoreUnavailable
+from chalicelib.enquiries.ports import StoreUnavailable
 from devstack.bootstrap import bootstrap
 from devstack.processes import free_port
 from tests.conftest import BASE_ENV

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from opensearchpy import OpenSearch
 
+from chalicelib.adapters.file_catalog_source import LocalFileSource
 from chalicelib.index_schema import index_body, to_document
 from indexer.lock import IndexerLock
 from indexer.naming import is_build_of, lock_index_name
 from indexer.reindex import Options, Reindexer
-from indexer.sources import LocalFileSource
 from tests.feeds import feed, record, write_feed
 
 pytestmark = pytest.mark.integration

@@ -15,13 +15,13 @@ import pytest
 import requests
 from opensearchpy import OpenSearch
 
+from chalicelib.adapters.file_catalog_source import LocalFileSource
 from chalicelib.treatments.index_schema import SLUG
 from devstack.stack import PROJECT_DIR
 from indexer import demo_treatments
 from indexer.feeds import TREATMENTS
 from indexer.naming import is_build_of, lock_index_name
 from indexer.reindex import Options, Reindexer
-from indexer.sources import LocalFileSource
 from tests.feeds import feed
 
 pytestmark = pytest.mark.integration

@@ -19,17 +19,17 @@ from chalicelib.enquiries.notify import (
     MailSettings,
     Notifier,
 )
-from chalicelib.enquiries.record import Enquiry, Routing
-from chalicelib.ports import (
+from chalicelib.enquiries.ports import (
     DeadLetters,
     EnquiryProgress,
     EnquiryStore,
     Mailer,
     MailRejected,
     MailThrottled,
-    SearchIndex,
     UnsentEnquiries,
 )
+from chalicelib.enquiries.record import Enquiry, Routing
+from chalicelib.search.ports import SearchIndex
 from tests.enquiries import HENDON, an_enquiry
 from tests.fakes import (
     FakeClock,

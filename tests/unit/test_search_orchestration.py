@@ -13,8 +13,8 @@ import pytest
 from chalicelib import index_schema as schema
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import METRES_PER_MILE, GeoPoint
-from chalicelib.ports import SearchIndex, SearchUnavailable
 from chalicelib.search.hospital_service import HospitalService
+from chalicelib.search.ports import SearchIndex, SearchUnavailable
 from chalicelib.search.relaxation import Step, ladder
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.service import FEW_RESULTS, SearchService

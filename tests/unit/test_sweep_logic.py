@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from chalicelib.enquiries.notify import CLAIM_LEASE_S, RECORD_BUDGET_S, Backoff, MailSettings, Notifier
+from chalicelib.enquiries.ports import UnsentEnquiries
 from chalicelib.enquiries.record import Enquiry
 from chalicelib.enquiries.sweep import SWEEP_LIMIT, Sweeper, is_scheduled_event
-from chalicelib.ports import UnsentEnquiries
 from tests.enquiries import HENDON, an_enquiry
 from tests.fakes import FakeClock, FakeEnquiryStore, RecordingDeadLetters, RecordingMailer, ScriptedIndex
 

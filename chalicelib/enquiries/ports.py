@@ -1,17 +1,16 @@
-"""The ports: what the service needs from the outside world, as small interfaces.
+"""What enquiries need from the outside world: the store, the mailer and the dead-letter
+queue, as small interfaces.
 
-Each has one production adapter in ``chalicelib.adapters``; ``chalicelib.deps``
-builds them. They grow with the features that need them.
+Each has one production adapter in ``chalicelib.adapters`` (``dynamodb_store``,
+``ses_mailer``, ``sqs_dead_letters``); ``chalicelib.deps`` builds them. The search
+index they read for routing is search's port (:mod:`chalicelib.search.ports`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-from chalicelib.geo import GeoPoint
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -19,33 +18,6 @@ if TYPE_CHECKING:
 
     from chalicelib.enquiries.limits import RateLimit
     from chalicelib.enquiries.record import Enquiry
-
-
-class SearchUnavailable(Exception):
-    """Search cannot answer now (down, slow, overloaded, or no index yet): try again soon."""
-
-
-# What a body of an ``msearch`` reads: the specialists (the default) or the treatments' content.
-Corpus = Literal["specialists", "treatments"]
-
-
-class SearchIndex(Protocol):
-    def ping(self) -> None:
-        """Return if the search engine can answer queries; raise otherwise."""
-
-    def search(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Run a search request body; :class:`SearchUnavailable` when it cannot."""
-
-    def msearch(
-        self, bodies: Sequence[dict[str, Any]], corpora: Sequence[Corpus] | None = None
-    ) -> list[dict[str, Any]]:
-        """Several search request bodies in one round trip, answers in order;
-        :class:`SearchUnavailable` when any cannot be answered. ``corpora`` names what each
-        body reads (all the specialists when None); the treatments' content may not have
-        been loaded yet, and then its bodies answer no hits rather than an error."""
-
-    def get(self, doc_id: str) -> dict[str, Any] | None:
-        """The document's source, or None when there is no such document."""
 
 
 class StoreUnavailable(Exception):
@@ -61,33 +33,7 @@ class EnquiryStore(Protocol):
         Raises ``RateLimited`` (nothing stored) when a limit is reached."""
 
 
-class CatalogSource(Protocol):
-    """A catalog feed: JSON Lines, one specialist a line, read as a stream."""
-
-    @property
-    def uri(self) -> str: ...
-
-    def open_lines(self) -> AbstractContextManager[Iterator[bytes]]:
-        """The feed's lines as raw bytes, decompressed, never read whole into memory."""
-
-
-class GeocoderUnavailable(SearchUnavailable):
-    """The geocoder cannot answer now (throttled, down, unreachable): try again soon.
-
-    A kind of :class:`SearchUnavailable`, since a search near a place cannot run without
-    it: the API answers 503, never the 400 of a place that does not exist.
-    """
-
-
-class Geocoder(Protocol):
-    def locate(self, place: str) -> GeoPoint | None:
-        """Where a postcode, outward code or town is; None when it is not a place we know.
-
-        :class:`GeocoderUnavailable` when the answer cannot be had now.
-        """
-
-
-# --- Notify: the e-mails an enquiry sends, driven by the enquiries table's stream ------
+# The e-mails an enquiry sends, driven by the enquiries table's stream.
 
 # The two e-mails of an enquiry, in the order they are sent: the team's first, so that a
 # patient is never told "the team has your enquiry" when it does not.

@@ -15,9 +15,9 @@ import pytest
 from botocore.config import Config
 from botocore.stub import Stubber
 
+from chalicelib.adapters.location_geocoder import LocationServiceGeocoder, PlaceIndexClient
 from chalicelib.geo import GeoPoint
-from chalicelib.geocoding.location_service import LocationServiceGeocoder, PlaceIndexClient
-from chalicelib.ports import GeocoderUnavailable, SearchUnavailable
+from chalicelib.search.ports import GeocoderUnavailable, SearchUnavailable
 
 PLACE_INDEX = "find-a-specialist-places"
 HENDON = GeoPoint(lat=51.5963, lon=-0.2258)

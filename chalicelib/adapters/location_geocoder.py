@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from chalicelib.geo import GeoPoint
-from chalicelib.ports import GeocoderUnavailable
+from chalicelib.search.ports import GeocoderUnavailable
 
 log = logging.getLogger(__name__)
 
