@@ -5,16 +5,20 @@ One document per treatment, keyed by its slug (the slug ``GET /specialists?treat
 takes). It is read, never searched as free text: a treatment's page fetches it by slug,
 the A-Z list reads labels and letters. The sections' HTML is rendered once, here, at
 index time (:mod:`chalicelib.treatments.markdown`), so the API never parses Markdown.
+The pages read what they fetch back with :func:`from_document` (a whole document) and
+:func:`label_from_document` (the ``_source`` of :data:`LABEL_SOURCE` or :data:`SLUG_SOURCE`),
+so no other module knows the document's keys.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.slugs import fold, slugify
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from chalicelib.treatments.content import TreatmentContent
 
@@ -33,6 +37,15 @@ RELATED_SPECIALTY_SLUGS = "related_specialty_slugs"
 UPDATED_AT = "updated_at"
 
 DIGITS = "0-9"
+
+# A request's ``_source`` lists, for :func:`label_from_document`. Tuples: a body takes a list() of one.
+LABEL_SOURCE = (SLUG, LABEL)  # the A-Z list
+SLUG_SOURCE = (SLUG,)  # a 404's suggestions
+
+# A section's keys, within SECTIONS.
+_HEADING = "heading"
+_BODY = "body"
+_HTML = "html"
 
 
 def letter_of(label: str) -> str:
@@ -86,7 +99,7 @@ def to_document(content: TreatmentContent) -> dict[str, Any]:
         ALSO_KNOWN_AS: list(content.also_known_as),
         SUMMARY: content.summary,
         SECTIONS: [
-            {"heading": section.heading, "body": section.body, "html": to_html(section.body)}
+            {_HEADING: section.heading, _BODY: section.body, _HTML: to_html(section.body)}
             for section in content.sections
         ],
         RELATED_CONDITIONS: list(content.related_conditions),
@@ -99,3 +112,67 @@ def to_document(content: TreatmentContent) -> dict[str, Any]:
 
 def _slugs(labels: Iterable[str]) -> list[str]:
     return [slugify(label) for label in labels]
+
+
+# --- The document read back --------------------------------------------------------------
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    body: str  # the feed's Markdown subset
+    html: str  # rendered at index time
+
+
+@dataclass(frozen=True)
+class RelatedView:
+    """A related condition or specialty: the label, as the catalog spells it, and its slug."""
+
+    label: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class TreatmentContentView:
+    """A treatment's content document, typed (:func:`from_document`); the A-Z helpers (sort
+    label, letter) stay in the index."""
+
+    slug: str
+    label: str
+    also_known_as: tuple[str, ...]
+    summary: str | None
+    sections: tuple[SectionView, ...]  # in page order
+    related_conditions: tuple[RelatedView, ...]
+    related_specialties: tuple[RelatedView, ...]
+    updated_at: str | None  # RFC 3339, as indexed
+
+
+def from_document(source: Mapping[str, Any]) -> TreatmentContentView:
+    """The inverse of :func:`to_document`: the document (or the part of it a request's
+    ``_source`` asked for: a field left out reads as None, "" or ()) as a typed view."""
+    get = source.get
+    return TreatmentContentView(
+        slug=get(SLUG, ""),
+        label=get(LABEL, ""),
+        also_known_as=tuple(get(ALSO_KNOWN_AS, ())),
+        summary=get(SUMMARY),
+        sections=tuple(SectionView(section[_HEADING], section[_BODY], section[_HTML]) for section in get(SECTIONS, ())),
+        related_conditions=_related(get(RELATED_CONDITIONS, ()), get(RELATED_CONDITION_SLUGS, ())),
+        related_specialties=_related(get(RELATED_SPECIALTIES, ()), get(RELATED_SPECIALTY_SLUGS, ())),
+        updated_at=get(UPDATED_AT),
+    )
+
+
+def _related(labels: Iterable[str], slugs: Iterable[str]) -> tuple[RelatedView, ...]:
+    return tuple(RelatedView(label, slug) for label, slug in zip(labels, slugs, strict=True))
+
+
+class TreatmentLabel(NamedTuple):
+    """A content document's slug and label: what the A-Z list reads of every document (a
+    NamedTuple, as it is read for each of them)."""
+
+    slug: str
+    label: str  # "" when the request's ``_source`` was SLUG_SOURCE
+
+
+def label_from_document(source: Mapping[str, Any]) -> TreatmentLabel:
+    """:func:`from_document` for a hit of a LABEL_SOURCE or SLUG_SOURCE request."""
+    return TreatmentLabel(source.get(SLUG, ""), source.get(LABEL, ""))

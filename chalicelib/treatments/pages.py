@@ -84,16 +84,15 @@ def treatments_bodies(specialties: tuple[str, ...]) -> list[dict[str, Any]]:
     content = {
         "size": MAX_TREATMENTS,
         "track_total_hits": False,
-        "_source": [content_schema.SLUG, content_schema.LABEL],
+        "_source": list(content_schema.LABEL_SOURCE),
         "sort": [{content_schema.SORT_LABEL: "asc"}, {content_schema.SLUG: "asc"}],
     }
     return [offered, content]
 
 
 def _content_labels(content: dict[str, Any]) -> dict[str, str]:
-    return {
-        hit["_source"][content_schema.SLUG]: hit["_source"][content_schema.LABEL] for hit in content["hits"]["hits"]
-    }
+    written = (content_schema.label_from_document(hit["_source"]) for hit in content["hits"]["hits"])
+    return {treatment.slug: treatment.label for treatment in written}
 
 
 def to_treatment_list(offered: dict[str, Any], content: dict[str, Any], request: TreatmentsRequest) -> TreatmentList:
@@ -132,11 +131,11 @@ def content_body(slug: str) -> dict[str, Any]:
 
 def content_slugs_body() -> dict[str, Any]:
     """Every content document's slug (for the 404's suggestions)."""
-    return {"size": MAX_TREATMENTS, "track_total_hits": False, "_source": [content_schema.SLUG]}
+    return {"size": MAX_TREATMENTS, "track_total_hits": False, "_source": list(content_schema.SLUG_SOURCE)}
 
 
 def to_content_slugs(content: dict[str, Any]) -> list[str]:
-    return [hit["_source"][content_schema.SLUG] for hit in content["hits"]["hits"]]
+    return [content_schema.label_from_document(hit["_source"]).slug for hit in content["hits"]["hits"]]
 
 
 def with_page_aggregation(search_body: dict[str, Any]) -> dict[str, Any]:
@@ -197,8 +196,8 @@ def _hospitals(offering: dict[str, Any]) -> list[TreatmentHospital]:
     return sorted(hospitals, key=lambda hospital: (hospital["name"].casefold(), hospital["id"]))
 
 
-def _related(labels: list[str], slugs: list[str]) -> list[Related]:
-    return [{"value": slug, "label": label} for label, slug in zip(labels, slugs, strict=True)]
+def _related(related: tuple[content_schema.RelatedView, ...]) -> list[Related]:
+    return [{"value": item.slug, "label": item.label} for item in related]
 
 
 def to_treatment_page(
@@ -210,25 +209,21 @@ def to_treatment_page(
     source: dict[str, Any] = hits[0]["_source"] if hits else {}
     if not source and offering["doc_count"] == 0:
         return None
+    written = content_schema.from_document(source)  # without content: "", None and ()
     sections: list[Section] = [
-        {"heading": section["heading"], "body": section["body"], "html": section["html"]}
-        for section in source.get(content_schema.SECTIONS, [])
+        {"heading": section.heading, "body": section.body, "html": section.html} for section in written.sections
     ]
     hospitals = _hospitals(offering)
     return {
         "slug": slug,
-        "label": source.get(content_schema.LABEL) or _catalog_label(offering, slug),
+        "label": written.label or _catalog_label(offering, slug),
         "has_content": bool(source),
-        "also_known_as": list(source.get(content_schema.ALSO_KNOWN_AS, [])),
-        "summary": source.get(content_schema.SUMMARY),
+        "also_known_as": list(written.also_known_as),
+        "summary": written.summary,
         "sections": sections,
-        "related_conditions": _related(
-            source.get(content_schema.RELATED_CONDITIONS, []), source.get(content_schema.RELATED_CONDITION_SLUGS, [])
-        ),
-        "related_specialties": _related(
-            source.get(content_schema.RELATED_SPECIALTIES, []), source.get(content_schema.RELATED_SPECIALTY_SLUGS, [])
-        ),
-        "updated_at": source.get(content_schema.UPDATED_AT),
+        "related_conditions": _related(written.related_conditions),
+        "related_specialties": _related(written.related_specialties),
+        "updated_at": written.updated_at,
         "specialist_count": offering["doc_count"],
         "hospital_count": len(hospitals),
         "hospitals": hospitals,

@@ -19,9 +19,11 @@ from chalicelib.treatments.pages import (
     TREATMENT_PAGE_QUERY,
     TREATMENTS_QUERY,
     TreatmentsRequest,
+    content_slugs_body,
     parse_treatment_page_request,
     parse_treatments_request,
     split_answer,
+    to_content_slugs,
     to_treatment_list,
     to_treatment_page,
     treatments_bodies,
@@ -242,6 +244,41 @@ def test_given_content_and_nobody_then_a_page_with_its_content() -> None:
     assert page["sections"] == [{"heading": "What", "body": "*Art*", "html": "<p><em>Art</em></p>"}]
     assert page["related_conditions"] == [{"value": "anxiety", "label": "Anxiety"}]
     assert page["updated_at"] == "2026-11-02T09:30:00+00:00"
+
+
+def test_given_a_demo_treatments_document_then_its_page_shows_the_feeds_content() -> None:
+    from chalicelib.slugs import slugify
+    from chalicelib.treatments.index_schema import to_document
+    from chalicelib.treatments.markdown import to_html
+    from indexer import demo_treatments
+
+    for content in demo_treatments.entries():
+        answer = {"hits": {"hits": [{"_source": to_document(content)}]}}
+
+        page = to_treatment_page(content.slug, answer, _offering(0, [], []), _SEARCH)
+
+        assert page is not None
+        assert (page["slug"], page["label"], page["has_content"]) == (content.slug, content.label, True)
+        assert (page["also_known_as"], page["summary"]) == (content.also_known_as, content.summary)
+        assert page["sections"] == [
+            {"heading": section.heading, "body": section.body, "html": to_html(section.body)}
+            for section in content.sections
+        ]
+        assert page["related_conditions"] == [
+            {"value": slugify(label), "label": label} for label in content.related_conditions
+        ]
+        assert page["related_specialties"] == [
+            {"value": slugify(label), "label": label} for label in content.related_specialties
+        ]
+        assert page["updated_at"] == content.updated_at.isoformat()
+
+
+def test_given_the_slugs_answer_then_every_content_slug_is_read_in_order() -> None:
+    body = content_slugs_body()
+    answer = {"hits": {"hits": [{"_source": {"slug": "knee-replacement"}}, {"_source": {"slug": "art-therapy"}}]}}
+
+    assert body["_source"] == ["slug"]
+    assert to_content_slugs(answer) == ["knee-replacement", "art-therapy"]
 
 
 # --- The search's link -----------------------------------------------------------------
