@@ -127,7 +127,7 @@ def suggest() -> Response:
 @api_errors
 def submit_enquiry() -> Response:
     request = app.current_request
-    answer = deps.enquiry_intake().accept(
+    answer = deps.enquiry_endpoint().accept(
         body_bytes(request),
         header(request, "idempotency-key"),
         client_ip(request),

@@ -176,7 +176,7 @@ def _handler_against_put_item(moto_url: str, submissions: int) -> dict[str, Any]
     bootstrap(settings, session, endpoint_url=moto_url)
     # Built now, from the environment above: Chalice's test client patches os.environ with
     # the stage's variables (SEARCH_ALIAS among them) only while a request runs.
-    deps.enquiry_intake()
+    deps.enquiry_endpoint()
     dynamodb = deps.dynamodb_client()
     table = settings.enquiries_table
     tag = uuid.uuid4().hex[:8]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from chalicelib.patterns import EMAIL
+from chalicelib.patterns import EMAIL_FORMAT
 
 Stage = Literal["local", "dev", "prod"]
 STAGES: tuple[Stage, ...] = ("local", "dev", "prod")
@@ -28,7 +28,6 @@ _SECRETS = frozenset({"RATE_LIMIT_SALT"})  # never echoed in an error
 _SALT = re.compile(r"^\S{16,256}$")
 _CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
-_EMAIL = re.compile(EMAIL)
 
 
 class ConfigError(Exception):
@@ -170,8 +169,8 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "idempotency_table": ("IDEMPOTENCY_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
     "rate_limit_table": ("RATE_LIMIT_TABLE", _matching(_TABLE, "a DynamoDB table name"), None),
     "dead_letter_queue": ("DEAD_LETTER_QUEUE", _matching(_QUEUE, "an SQS queue name"), None),
-    "ses_sender": ("SES_SENDER", _matching(_EMAIL, "an e-mail address"), None),
-    "fallback_team_email": ("FALLBACK_TEAM_EMAIL", _matching(_EMAIL, "an e-mail address"), None),
+    "ses_sender": ("SES_SENDER", _matching(EMAIL_FORMAT, "an e-mail address"), None),
+    "fallback_team_email": ("FALLBACK_TEAM_EMAIL", _matching(EMAIL_FORMAT, "an e-mail address"), None),
     "ses_configuration_set": (
         "SES_CONFIGURATION_SET",
         _optional(_matching(_CONFIGURATION_SET, "an SES configuration set name")),

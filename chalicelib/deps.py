@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
-    from chalicelib.enquiries.intake import EnquiryIntake
+    from chalicelib.enquiries.endpoint import EnquiryEndpoint
     from chalicelib.enquiries.notify import Notifier
     from chalicelib.enquiries.ports import DeadLetters, EnquiryProgress, EnquiryStore, Mailer
     from chalicelib.enquiries.sweep import Sweeper
@@ -175,14 +175,14 @@ def enquiry_store() -> EnquiryStore:
 
 
 @functools.cache
-def enquiry_intake() -> EnquiryIntake:
+def enquiry_endpoint() -> EnquiryEndpoint:
     from chalicelib.config import get_settings
-    from chalicelib.enquiries.intake import EnquiryIntake
+    from chalicelib.enquiries.endpoint import EnquiryEndpoint
     from chalicelib.enquiries.submit import EnquiryService
 
     settings = get_settings()
     service = EnquiryService(enquiry_store(), search_index(), settings)
-    return EnquiryIntake(service, settings.idempotency_table, dynamodb_client())
+    return EnquiryEndpoint(service, settings.idempotency_table, dynamodb_client())
 
 
 @functools.cache
@@ -256,7 +256,7 @@ def reset() -> None:
         hospital_service,
         treatment_service,
         _dynamodb_store,
-        enquiry_intake,
+        enquiry_endpoint,
         ses_client,
         sqs_client,
         mailer,

@@ -14,6 +14,7 @@ ID = r"^[a-z0-9-]{1,64}$"
 ID_FORMAT = re.compile(ID)
 # One plain addr-spec, ASCII only (SES does not support SMTPUTF8).
 EMAIL = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+EMAIL_FORMAT = re.compile(EMAIL)
 
 # Character classes, without their brackets, to build checks from.
 CONTROL = r"\u0000-\u001F\u007F-\u009F"  # C0, DEL and C1

@@ -22,7 +22,7 @@ from email import policy
 from email.message import EmailMessage
 
 from chalicelib.enquiries.record import Enquiry, Routing
-from chalicelib.patterns import CONTROL_BUT_TAB_AND_NEWLINE, ONE_LINE_BREAKERS
+from chalicelib.patterns import CONTROL_BUT_TAB_AND_NEWLINE, EMAIL_FORMAT, ONE_LINE_BREAKERS
 
 # SES wants 7-bit bodies (non-ASCII is quoted-printable or base64) and CRLF line ends.
 MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
@@ -34,9 +34,8 @@ GENERAL = "General enquiry"
 NOT_GIVEN = "Not given"
 CENTRAL_TEAM = "None chosen: for the central enquiries team"
 
-# One plain addr-spec: no display name, no list, no comment, ASCII only (SES does not
-# support SMTPUTF8).
-_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+# RFC 5321's bound on an address's local part, checked on top of the shared pattern.
+_MAX_LOCAL_PART = 64
 _REFERENCE = re.compile(r"[A-Za-z0-9-]{1,64}")
 # Line breaks and other control characters: none in a one-line value, only "\n" in the message.
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029]")
@@ -164,7 +163,9 @@ def _message(*, sender: str, to: str, reply_to: str, subject: str, text: str, ht
 
 
 def _address(value: str, header: str) -> str:
-    if not _ADDRESS.fullmatch(value):
+    """One plain addr-spec: no display name, no list, no comment, ASCII only (SES does not
+    support SMTPUTF8)."""
+    if not EMAIL_FORMAT.fullmatch(value) or len(value.partition("@")[0]) > _MAX_LOCAL_PART:
         raise UnsafeHeaderValue(f"the {header} address is not a plain e-mail address")
     return value
 

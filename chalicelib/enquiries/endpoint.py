@@ -1,4 +1,6 @@
-"""``POST /enquiries`` from raw request to answer: size, JSON, fields, then once-only.
+"""The HTTP edge of ``POST /enquiries``: it *accepts* a raw request (size, JSON, fields,
+then once-only) and hands the parsed enquiry to the domain, which *submits* it
+(:meth:`chalicelib.enquiries.submit.EnquiryService.submit`: route, count, store).
 
 With an ``Idempotency-Key`` header the submission goes through Powertools' idempotency
 utility (records in the idempotency table): the same key and body replay the first
@@ -8,6 +10,7 @@ answer with nothing new stored or sent; the same key with another body is refuse
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,9 +28,14 @@ if TYPE_CHECKING:
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
 REPLAY_WINDOW_S = 24 * 3600
+# The idempotency records' id prefix, after the Lambda's name. Powertools would derive it from
+# the decorated function's module and name, so moving or renaming this code would orphan the
+# keys still in their replay window (a retry after such a deploy would store the enquiry
+# twice). It is pinned to what it was when first deployed (the module was then ``intake``).
+RECORD_ID_PREFIX = "chalicelib.enquiries.intake.EnquiryIntake.__init__.<locals>.accept_once"
 
 
-class EnquiryIntake:
+class EnquiryEndpoint:
     def __init__(self, service: EnquiryService, idempotency_table: str, client: DynamoDBClient) -> None:
         from aws_lambda_powertools.utilities.idempotency import (
             DynamoDBPersistenceLayer,
@@ -45,7 +53,10 @@ class EnquiryIntake:
         persistence = DynamoDBPersistenceLayer(table_name=idempotency_table, boto3_client=client)
 
         @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools types it loosely
-            data_keyword_argument="submission", persistence_store=persistence, config=self._config
+            data_keyword_argument="submission",
+            persistence_store=persistence,
+            config=self._config,
+            key_prefix=f"{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', 'test-func')}.{RECORD_ID_PREFIX}",
         )
         def accept_once(submission: dict[str, Any], request: EnquiryRequest) -> EnquiryAccepted:
             # ``submission`` is what the key's record hashes; ``request`` is the same body,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.enquiries.intake import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER
+from chalicelib.enquiries.endpoint import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
 from chalicelib.enquiries.submit import EnquiryAccepted
 from chalicelib.error_shapes import ErrorBody

@@ -43,7 +43,7 @@ API_MODULES = (
     "chalicelib.deps",
     "chalicelib.adapters.opensearch_index",
     "chalicelib.adapters.dynamodb_store",
-    "chalicelib.enquiries.intake",
+    "chalicelib.enquiries.endpoint",
     "chalicelib.enquiries.notify",
     "opensearchpy",
     "pydantic_core",

@@ -221,6 +221,24 @@ def test_given_the_same_key_and_body_then_the_first_answer_again_and_one_enquiry
     assert len(stored()) == 1
 
 
+def test_given_a_key_then_its_record_id_is_the_one_first_deployed(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys taken before a deploy still replay after it, whatever the code was renamed to:
+    the record's id is the Lambda's name, the prefix as first deployed, ``#``, the key's MD5."""
+    import hashlib
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "find-a-specialist-prod-api")
+    deps.reset()
+    post(client, GOOD, {"Idempotency-Key": "form-deploy"})
+
+    table = boto3.resource("dynamodb").Table(BASE_ENV["IDEMPOTENCY_TABLE"])
+    [record] = table.scan()["Items"]
+    digest = hashlib.md5(json.dumps("form-deploy").encode(), usedforsecurity=False).hexdigest()
+    prefix = "find-a-specialist-prod-api.chalicelib.enquiries.intake.EnquiryIntake.__init__.<locals>.accept_once"
+    assert record["id"] == f"{prefix}#{digest}"
+
+
 def test_given_a_key_then_the_body_is_validated_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib.enquiries.request import EnquiryRequest
 

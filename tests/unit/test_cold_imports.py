@@ -15,7 +15,7 @@ from chalicelib.error_shapes import ErrorDetail
 from devstack.stack import PROJECT_DIR
 
 # Loaded only by the routes that need them: pydantic for the enquiry form and the API document.
-DEFERRED = ("pydantic", "pydantic_core", "chalicelib.enquiries.request", "chalicelib.enquiries.intake")
+DEFERRED = ("pydantic", "pydantic_core", "chalicelib.enquiries.request", "chalicelib.enquiries.endpoint")
 # Only the indexer reads the synonyms; a search loads it anyway (opensearch-py does).
 NOT_ON_IMPORT = "importlib.resources"
 # All that `import app` may load beyond what the benchmark's hello-world Chalice app does
@@ -65,7 +65,9 @@ def test_given_the_app_imported_and_a_search_answered_then_nothing_deferred_is_l
     assert loaded["on_import"] == []
     assert loaded["status"] == 503  # no node at that address: the whole route ran, up to the search
     assert isinstance(on_search, list)
-    assert [m for m in on_search if m != NOT_ON_IMPORT] == [], "a search needs neither pydantic nor the intake"
+    assert [m for m in on_search if m != NOT_ON_IMPORT] == [], (
+        "a search needs neither pydantic nor the enquiry endpoint"
+    )
 
 
 def _modules_on_import(directory: Path) -> set[str]:
