@@ -38,13 +38,14 @@ from opensearchpy import OpenSearch
 
 from chalicelib import deps
 from chalicelib.adapters.opensearch_index import OpenSearchIndex
+from chalicelib.search.ports import SearchIndex
 from chalicelib.search.understanding import understand
 from chalicelib.search.vocabulary import gazetteer, to_vocabulary, vocabulary_body
 from indexer import demo_data
 from relevance.natural import NATURAL
 
 if TYPE_CHECKING:
-    from chalicelib.search.ports import Corpus, SearchIndex
+    from chalicelib.search.ports import Corpus
 
 QUERIES = 200
 SPECIALISTS: Corpus = "specialists"
@@ -105,7 +106,7 @@ class Call:
     corpora: tuple[Corpus, ...] | None = None  # an msearch's, when it names them
 
 
-class RecordingIndex:
+class RecordingIndex(SearchIndex):
     """A :class:`SearchIndex` that keeps every call it passes on (a list append: nothing
     is copied while a request is timed)."""
 

@@ -25,7 +25,7 @@ from chalicelib import index_schema as schema
 from chalicelib.enquiries.limits import RateLimited
 from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim
 from chalicelib.enquiries.record import Enquiry
-from chalicelib.search.ports import SearchUnavailable
+from chalicelib.search.ports import SearchIndex, SearchUnavailable
 from tests.feeds import record
 
 if TYPE_CHECKING:
@@ -234,7 +234,7 @@ class IndexCall:
 
 
 @dataclass
-class ScriptedIndex:
+class ScriptedIndex(SearchIndex):
     """A SearchIndex answering from ``script``: a function of each body, or the answers in
     the order bodies come (an exception among them is raised). Running out of answers fails
     the test: a round trip nobody expected. ``documents`` answer ``get``; ``unavailable``

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.search.ports import SearchUnavailable
+from chalicelib.search.ports import SearchIndex, SearchUnavailable
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class OpenSearchIndex:
+class OpenSearchIndex(SearchIndex):
     def __init__(self, client: OpenSearch, alias: str, treatments_alias: str = "treatments") -> None:
         self._client = client
         self._alias = alias

@@ -49,10 +49,9 @@ class UnknownSlug(Exception):
 def resolve_routing(index: SearchIndex, specialist_id: str, hospital_id: str | None, fallback_email: str) -> Routing:
     """Raises :class:`UnknownSpecialist`, :class:`NotTheirHospital`, or the index's
     ``SearchUnavailable`` when search cannot answer now."""
-    source = index.get(specialist_id)
-    if source is None:
+    specialist = index.specialist(specialist_id)
+    if specialist is None:
         raise UnknownSpecialist(specialist_id)
-    specialist = from_document(source)
     hospitals = specialist.hospitals
     chosen = _hospital_in(hospitals, hospital_id) if hospital_id else hospitals[0]
     if chosen is None:

@@ -1,5 +1,10 @@
 """What search needs from the outside world: the index and the geocoder, as small interfaces.
 
+The index's port has its primitives (``search``, ``msearch``, ``get``: request bodies from
+:mod:`chalicelib.search.query`) and the domain reads built on them (``specialist``), which
+answer typed views from :mod:`chalicelib.index_schema`; an implementation inherits those
+by subclassing :class:`SearchIndex`, so no caller reads an index document's fields.
+
 Each has a production adapter in ``chalicelib.adapters`` (``opensearch_index``,
 ``location_geocoder``; the offline geocoder in ``chalicelib.geocoding`` needs none);
 ``chalicelib.deps`` builds them. They grow with the features that need them.
@@ -11,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from chalicelib.geo import GeoPoint
+from chalicelib.index_schema import SpecialistView, from_document
 
 
 class SearchUnavailable(Exception):
@@ -38,6 +44,12 @@ class SearchIndex(Protocol):
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The document's source, or None when there is no such document."""
+
+    def specialist(self, specialist_id: str) -> SpecialistView | None:
+        """The specialist, read from their document (one round trip); None when we list
+        no one by that id. :class:`SearchUnavailable` when it cannot be read now."""
+        source = self.get(specialist_id)
+        return None if source is None else from_document(source)
 
 
 class GeocoderUnavailable(SearchUnavailable):

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import InvalidParameter
 from chalicelib.geo import GeoPoint
-from chalicelib.index_schema import from_document
 from chalicelib.patterns import ID_FORMAT
 from chalicelib.search.cards import to_profile, to_search_response
 from chalicelib.search.interpretation import Near, Plan, interpreted, page_link, plan_search
@@ -120,8 +119,8 @@ class SearchService:
     def profile(self, specialist_id: str) -> Profile | None:
         if not ID_FORMAT.fullmatch(specialist_id):
             return None
-        source = self._index.get(specialist_id)
-        return None if source is None else to_profile(from_document(source))
+        specialist = self._index.specialist(specialist_id)
+        return None if specialist is None else to_profile(specialist)
 
     def _given_near(self, request: SearchRequest, vocabulary: Vocabulary) -> Near | None:
         """Where the explicit ``near`` or ``lat``/``lon`` put the search: a hospital id first

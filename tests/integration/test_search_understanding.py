@@ -12,6 +12,7 @@ from chalice.test import Client
 
 from chalicelib.adapters.opensearch_index import OpenSearchIndex
 from chalicelib.geocoding.offline import OfflineGeocoder
+from chalicelib.search.ports import SearchIndex
 from chalicelib.search.request import parse_search_request
 from chalicelib.search.service import SearchService
 from tests.conftest import BASE_ENV, DEMO_COUNT
@@ -191,7 +192,7 @@ def test_given_red_flag_words_then_a_notice_comes_with_the_results(client: Clien
     assert search(client, q="cardiologist")["notices"] == []
 
 
-class CountingIndex:
+class CountingIndex(SearchIndex):
     """The real index, counting round trips to OpenSearch."""
 
     def __init__(self, index: OpenSearchIndex) -> None:
