@@ -51,8 +51,8 @@ def health() -> Response:
 
     report = run_checks(
         {
-            "search": lambda: deps.search_index().ping(),
-            "enquiries_store": lambda: deps.enquiry_store().ping(),
+            "search": lambda: deps.services().search_index.ping(),
+            "enquiries_store": lambda: deps.services().store.ping(),
         }
     )
     return Response(body=report.as_body(), status_code=200 if report.ok else 503, headers={"Cache-Control": "no-store"})
@@ -64,13 +64,13 @@ def find_specialists() -> Response:
     from chalicelib.search.request import parse_search_request
 
     request = parse_search_request(query_params(app.current_request))
-    return json_response(deps.search_service().search(request))
+    return json_response(deps.services().search.search(request))
 
 
 @app.route("/specialists/{specialist_id}", methods=["GET"])
 @api_errors
 def specialist_profile(specialist_id: str) -> Response:
-    profile = deps.search_service().profile(specialist_id)
+    profile = deps.services().search.profile(specialist_id)
     return json_response(profile) if profile is not None else not_found("There is no specialist with this id.")
 
 
@@ -80,7 +80,7 @@ def hospitals() -> Response:
     from chalicelib.search.hospitals import parse_hospitals_request
 
     request = parse_hospitals_request(query_params(app.current_request))
-    return json_response(deps.hospital_service().hospitals(request))
+    return json_response(deps.services().hospitals.hospitals(request))
 
 
 @app.route("/hospitals/{hospital_id}", methods=["GET"])
@@ -89,7 +89,7 @@ def hospital_page(hospital_id: str) -> Response:
     from chalicelib.search.hospitals import parse_hospital_page_request
 
     request = parse_hospital_page_request(query_params(app.current_request))
-    service = deps.hospital_service()
+    service = deps.services().hospitals
     page = service.page(hospital_id, request)
     return json_response(page) if page is not None else not_found(service.not_found_message(hospital_id))
 
@@ -100,7 +100,7 @@ def treatments() -> Response:
     from chalicelib.treatments.pages import parse_treatments_request
 
     request = parse_treatments_request(query_params(app.current_request))
-    return json_response(deps.treatment_service().treatments(request))
+    return json_response(deps.services().treatments.treatments(request))
 
 
 @app.route("/treatments/{slug}", methods=["GET"])
@@ -109,7 +109,7 @@ def treatment_page(slug: str) -> Response:
     from chalicelib.treatments.pages import parse_treatment_page_request
 
     request = parse_treatment_page_request(query_params(app.current_request))
-    service = deps.treatment_service()
+    service = deps.services().treatments
     page = service.page(slug, request)
     return json_response(page) if page is not None else not_found(service.not_found_message(slug))
 
@@ -120,14 +120,14 @@ def suggest() -> Response:
     from chalicelib.search.suggest import parse_suggest_request
 
     q, limit = parse_suggest_request(query_params(app.current_request))
-    return json_response(deps.search_service().suggest(q, limit))
+    return json_response(deps.services().search.suggest(q, limit))
 
 
 @app.route("/enquiries", methods=["POST"], content_types=["application/json"])
 @api_errors
 def submit_enquiry() -> Response:
     request = app.current_request
-    answer = deps.enquiry_endpoint().accept(
+    answer = deps.services().enquiry_endpoint.accept(
         body_bytes(request),
         header(request, "idempotency-key"),
         client_ip(request),
@@ -170,8 +170,8 @@ def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return float(context.get_remaining_time_in_millis()) / 1000
 
     if is_scheduled_event(event):
-        return deps.sweeper().sweep(time_left_s)
-    return handle_stream_event(event, deps.notifier(), time_left_s)
+        return deps.services().sweeper.sweep(time_left_s)
+    return handle_stream_event(event, deps.services().notifier, time_left_s)
 
 
 # Last: every path above gets its CORS preflight.

@@ -1,7 +1,7 @@
 """The enquiry API's benchmarks (issue: Enquiries).
 
 * ``POST /enquiries`` in-process through the Chalice app with warm clients, against a moto
-  server with the tables bootstrapped and the real OpenSearch node (demo catalog) for the
+  server with the tables provisioned and the real OpenSearch node (demo catalog) for the
   routing snapshot; baselines, interleaved in the same run: a bare ``put_item`` of a
   comparable item on the same moto server, and the handler's own I/O sent raw (the routing
   GET and the same transaction). Also the DynamoDB round trips per accepted enquiry, without
@@ -169,22 +169,22 @@ def _handler_against_put_item(moto_url: str, submissions: int) -> dict[str, Any]
     from app import app
     from chalicelib.config import get_settings
     from chalicelib.enquiries.submit import new_enquiry_id
-    from devstack.bootstrap import bootstrap
+    from devstack.provision import provision
 
     settings = get_settings()
     session = boto3.Session(region_name=settings.region)
-    bootstrap(settings, session, endpoint_url=moto_url)
+    provision(settings, session, endpoint_url=moto_url)
     # Built now, from the environment above: Chalice's test client patches os.environ with
     # the stage's variables (SEARCH_ALIAS among them) only while a request runs.
-    deps.enquiry_endpoint()
-    dynamodb = deps.dynamodb_client()
+    deps.services().enquiry_endpoint  # noqa: B018 - built here, not in the first timed request
+    dynamodb = deps.clients().dynamodb
     table = settings.enquiries_table
     tag = uuid.uuid4().hex[:8]
     handler: list[float] = []
     with_key: list[float] = []
     put: list[float] = []
     raw_io: list[float] = []
-    opensearch = deps.opensearch_client()
+    opensearch = deps.clients().opensearch
     trips_plain: list[list[str]] = []
     trips_keyed: list[list[str]] = []
     trips_replay: list[list[str]] = []
@@ -206,7 +206,7 @@ def _handler_against_put_item(moto_url: str, submissions: int) -> dict[str, Any]
         for number in range(WARM_UP + submissions):  # the first WARM_UP warm every cache and are not counted
             if number and number % MOTO_RESET_EVERY == 0:
                 _reset_moto(moto_url)
-                bootstrap(settings, session, endpoint_url=moto_url)
+                provision(settings, session, endpoint_url=moto_url)
             plain_s, plain_ops, enquiry_id = post(enquiry_body(2 * number, tag), None)
             keyed_body = enquiry_body(2 * number + 1, tag)
             key = f"bench-{tag}-{number}"

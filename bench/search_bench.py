@@ -45,6 +45,7 @@ from indexer import demo_data
 from relevance.natural import NATURAL
 
 if TYPE_CHECKING:
+    from chalicelib.bootstrap import Services
     from chalicelib.search.ports import Corpus
 
 QUERIES = 200
@@ -207,23 +208,14 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
 
     from app import app
 
-    os.environ.update({"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "STAGE": "local"})
-    deps.reset()
+    recorder, services, raw_client = recording({"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias})
     mix = query_mix() if mix is None else mix
-    raw_client = baseline_client()
-    recorder = RecordingIndex(deps.search_index())
-    from chalicelib.search.service import SearchService
-
-    service = SearchService(recorder, deps.geocoder())
     vocabulary = vocabulary_body()
     sent: list[list[Call]] = []
     timings = Timings(handler=[], raw=[], typeahead=[])
     vocabulary_reads = 0
 
-    def recorded_service() -> SearchService:  # deps.search_service, patched: the app's handlers use this one
-        return service
-
-    with mock.patch.object(deps, "search_service", recorded_service), Client(app, stage_name="local") as client:
+    with mock.patch.object(deps, "services", return_value=services), Client(app, stage_name="local") as client:
         for round_number in range(ROUNDS + 1):
             for position, params in enumerate(mix):
                 path = f"/specialists?{urlencode(params)}"
@@ -284,20 +276,12 @@ class RouteTimings:
 def hospital_latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str, Any]:
     """``GET /hospitals/{id}`` for every hospital of the index, and ``GET /hospitals`` (plain
     and with a specialty), each beside the requests it sent replayed raw."""
-    from chalicelib.search.hospital_service import HospitalService
 
     def groups(listed: dict[str, Any]) -> dict[str, list[str]]:
         pages = [f"/hospitals/{hospital['id']}" for hospital in listed["hospitals"]]
         return {"page": pages, "list": [path for path in HOSPITAL_LISTS for _ in range(LIST_REPEATS)]}
 
-    timings, listed = time_routes(
-        opensearch_url,
-        (alias, treatments_alias),
-        "hospital_service",
-        lambda index: HospitalService(index, deps.geocoder(), deps.vocabulary_cache()),
-        "/hospitals",
-        groups,
-    )
+    timings, listed = time_routes(opensearch_url, (alias, treatments_alias), "/hospitals", groups)
     return {
         "hospitals": len(listed["hospitals"]),
         "list_requests": list(HOSPITAL_LISTS),
@@ -309,20 +293,12 @@ def hospital_latency(opensearch_url: str, alias: str, treatments_alias: str) -> 
 def treatment_latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str, Any]:
     """``GET /treatments/{slug}`` for every treatment of the A-Z list (content and cards in one
     ``msearch``), and ``GET /treatments``, each beside the ``msearch`` it sent replayed raw."""
-    from chalicelib.search.service import SearchService
-    from chalicelib.treatments.service import TreatmentService
-
-    def service(index: SearchIndex) -> TreatmentService:
-        vocabulary = deps.vocabulary_cache()
-        return TreatmentService(index, SearchService(index, deps.geocoder(), vocabulary), vocabulary)
 
     def groups(listed: dict[str, Any]) -> dict[str, list[str]]:
         pages = [f"/treatments/{treatment['slug']}" for treatment in listed["treatments"]]
         return {"page": pages, "list": [path for path in TREATMENT_LISTS for _ in range(LIST_REPEATS)]}
 
-    timings, listed = time_routes(
-        opensearch_url, (alias, treatments_alias), "treatment_service", service, "/treatments", groups
-    )
+    timings, listed = time_routes(opensearch_url, (alias, treatments_alias), "/treatments", groups)
     return {
         "treatments": len(listed["treatments"]),
         "with_content": sum(treatment["has_content"] for treatment in listed["treatments"]),
@@ -356,14 +332,12 @@ def _paired_figures(handler: list[float], raw: list[float]) -> dict[str, Any]:
 def time_routes(
     opensearch_url: str,
     aliases: tuple[str, str],
-    service_name: str,
-    build_service: Callable[[SearchIndex], object],
     listing: str,
     groups_of: Callable[[dict[str, Any]], dict[str, list[str]]],
 ) -> tuple[dict[str, RouteTimings], dict[str, Any]]:
     """The paths of each group (``groups_of`` the ``listing`` route's answer), ``ROUNDS + 1``
     times, as :func:`time_queries` sends the search mix: through the Chalice app, the service
-    (patched in for ``deps.<service_name>``) on a recording adapter, beside the requests it
+    (the app's, from :func:`chalicelib.bootstrap.bootstrap`) on a recording adapter, beside the requests it
     sent replayed raw, which first alternating; round 0 warms and records, and every counted
     round checks it sends the same."""
     from chalice.test import Client
@@ -371,20 +345,10 @@ def time_routes(
     from app import app
 
     alias, treatments_alias = aliases
-    os.environ.update(
-        {
-            "OPENSEARCH_URL": opensearch_url,
-            "SEARCH_ALIAS": alias,
-            "TREATMENTS_ALIAS": treatments_alias,
-            "STAGE": "local",
-        }
-    )
-    deps.reset()
-    raw_client = baseline_client()
-    recorder = RecordingIndex(deps.search_index())
-    service = build_service(recorder)
+    env = {"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "TREATMENTS_ALIAS": treatments_alias}
+    recorder, services, raw_client = recording(env)
 
-    with mock.patch.object(deps, service_name, return_value=service), Client(app, stage_name="local") as client:
+    with mock.patch.object(deps, "services", return_value=services), Client(app, stage_name="local") as client:
         listed = client.http.get(listing)
         if listed.status_code != 200:
             raise RuntimeError(f"{listing}: {listed.status_code}")
@@ -417,11 +381,21 @@ def time_routes(
     return timings, answer
 
 
-def baseline_client() -> OpenSearch:
-    """The raw side's client: a second one built by the very function that builds the app's
-    (the same compression, connection class and timeout), with its own connection pool.
-    Read after the environment names the node, like the app's."""
-    return deps.opensearch_client.__wrapped__()
+def recording(env: dict[str, str]) -> tuple[RecordingIndex, Services, OpenSearch]:
+    """The app's services as :func:`chalicelib.bootstrap.bootstrap` builds them from ``env`` (the
+    local stage), their search index wrapped to record what it is sent (patched in for
+    ``deps.services``: the app's handlers use them); and the raw side's client, a second one
+    built by the very function that builds the app's (the same compression, connection class
+    and timeout) with its own connection pool."""
+    from chalicelib.bootstrap import Clients, bootstrap
+    from chalicelib.config import load_search_settings
+
+    os.environ.update({**env, "STAGE": "local"})
+    deps.reset()
+    settings = load_search_settings(os.environ)
+    clients = Clients(settings)
+    recorder = RecordingIndex(bootstrap(settings, clients).search_index)
+    return recorder, bootstrap(settings, clients, index=recorder), clients.new_opensearch()
 
 
 def _pair(handle: Callable[[], Any], replay: Callable[[], None], handler_first: bool) -> tuple[Any, float, float]:
@@ -522,18 +496,18 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         f"The mix: {mix['generated']} generated queries (names, specialties, treatments, conditions, lay terms, "
         f"typos, filters, places) and the {mix['natural']} natural one-box queries of `relevance/natural.json` "
         "(their `q` and `params`). Ours: `GET /specialists` in-process through the Chalice app with warm clients, "
-        "its `SearchService` built on a recording adapter around the real search index (patched in for "
-        "`deps.search_service`). Baseline: the very requests it sent (the `search`, and the `msearch` of "
+        "its services built by `chalicelib.bootstrap.bootstrap` with a recording adapter around the real search "
+        "index in place of the index (patched in for `deps.services`). Baseline: the very requests it sent "
+        "(the `search`, and the `msearch` of "
         "relaxation steps and spelling when it sent one) replayed raw with opensearch-py, in the same round, "
         "which of the two goes first alternating by query and round. Round 0 warms the caches, makes the warm "
         "container's one vocabulary read and records the requests; it is not counted, and every counted round "
         "sent the same requests (vocabulary reads in the counted rounds: "
         f"{trips['vocabulary_reads_in_counted_rounds']}). Hospital and treatment pages and their lists are "
-        "timed the same way: through the app, the `HospitalService` or `TreatmentService` on a recording adapter "
-        "(patched in for `deps.hospital_service` or `deps.treatment_service`), beside the one `search` or "
+        "timed the same way: through the app, the same services on the recording adapter, beside the one `search` or "
         "`msearch` each sent replayed raw (a treatment's content and its cards: one `msearch` over the two "
         "aliases). The raw side's client is built by the function that builds the app's "
-        "(`deps.opensearch_client`: the same compression, connection class and timeout).",
+        "(`Clients.new_opensearch`: the same compression, connection class and timeout).",
         "",
         "| measure | ours | baseline | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",

@@ -1,5 +1,5 @@
 """Key schema and TTL attribute of each DynamoDB table, shared by the store adapters,
-the local bootstrap and the CDK stack so that all three describe the same tables."""
+the local provisioning and the CDK stack so that all three describe the same tables."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ class LocalStack:
             self._index_demo_catalog()
             self._index_demo_treatments()
             self._start_moto()
-            self._bootstrap()
+            self._provision()
             self._start_worker()
             self._start_api()
         except BaseException:
@@ -209,10 +209,10 @@ class LocalStack:
             region_name=self.settings().region,
         )
 
-    def _bootstrap(self) -> None:
-        from devstack.bootstrap import bootstrap
+    def _provision(self) -> None:
+        from devstack.provision import provision
 
-        bootstrap(self.settings(), self._session(), endpoint_url=self.moto_url)
+        provision(self.settings(), self._session(), endpoint_url=self.moto_url)
 
     def _start_worker(self) -> None:
         """New enquiries to e-mails, as the notify Lambda does from the table's stream."""

@@ -36,43 +36,26 @@ SWEEP_EVERY_S = 2.0
 
 
 def local_stream_worker(settings: Settings, session: boto3.Session, endpoint_url: str) -> StreamWorker:
-    """The worker the local stack runs: the real notify handler, wired to the moto server
-    at ``endpoint_url`` and to the OpenSearch node the settings name."""
+    """The worker the local stack runs: the real notify handler and sweep, built by the
+    composition root on clients of the moto server at ``endpoint_url`` and of the
+    OpenSearch node the settings name."""
     from botocore.config import Config
-    from opensearchpy import OpenSearch
 
-    from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.adapters.dynamodb_stream import handle_stream_event
-    from chalicelib.adapters.opensearch_index import OpenSearchIndex
-    from chalicelib.adapters.ses_mailer import SesMailer
-    from chalicelib.adapters.sqs_dead_letters import SqsDeadLetters
-    from chalicelib.enquiries.notify import MailSettings, Notifier
-    from chalicelib.enquiries.sweep import Sweeper
+    from chalicelib.bootstrap import Clients, bootstrap
 
-    # moto serves DynamoDB and its streams on the plain regional endpoint only.
+    clients = Clients(settings, session=session, endpoint_url=endpoint_url)
+    services = bootstrap(settings, clients)
+    notifier = services.notifier
+    # moto serves DynamoDB streams on the plain regional endpoint only.
     config = Config(account_id_endpoint_mode="disabled")
-    dynamodb = session.client("dynamodb", endpoint_url=endpoint_url, config=config)
-    store = DynamoDBEnquiryStore(dynamodb, settings.enquiries_table, settings.rate_limit_table)
-    notifier = Notifier(
-        store,
-        SesMailer(session.client("sesv2", endpoint_url=endpoint_url, config=Config(retries={"max_attempts": 1}))),
-        SqsDeadLetters(session.client("sqs", endpoint_url=endpoint_url), settings.dead_letter_queue),
-        OpenSearchIndex(OpenSearch(hosts=[settings.opensearch_url], timeout=5), settings.search_alias),
-        MailSettings(
-            settings.ses_sender,
-            settings.fallback_team_email,
-            settings.ses_configuration_set or None,
-            settings.unrouted_fallback_after_s,
-        ),
-    )
-    sweeper = Sweeper(store, notifier, after_s=settings.sweep_after_s)
     streams = session.client("dynamodbstreams", endpoint_url=endpoint_url, config=config)
     return StreamWorker(
-        dynamodb,
+        clients.dynamodb,
         streams,
         settings.enquiries_table,
         lambda event: handle_stream_event(event, notifier),
-        sweep=sweeper.sweep,
+        sweep=services.sweeper.sweep,
     )
 
 

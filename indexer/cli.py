@@ -64,12 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         options, dry_run=args.dry_run, force=args.force, keep=options.keep if args.keep is None else args.keep
     )
     feed = feed_named(args.feed)
-    reindexer = Reindexer(deps.indexing_client(), feed.alias(settings), options, feed=feed)
+    reindexer = Reindexer(deps.clients().indexing_opensearch, feed.alias(settings), options, feed=feed)
     if args.rollback:
         summary = reindexer.rollback()
     else:
         try:
-            source = open_source(args.source, lambda: deps.boto_session().client("s3"))
+            source = open_source(args.source, lambda: deps.clients().s3)
         except SourceError as exc:
             print(exc, file=sys.stderr)
             return 2

@@ -84,9 +84,9 @@ def handler(event: dict[str, Any], context: object) -> dict[str, object]:
     feed = feed_named(feed_name(event))
     uri = feed_uri(event, os.environ, feed.name)
     reindexer = Reindexer(
-        deps.indexing_client(), feed.alias(get_search_settings()), options_from_env(os.environ), feed=feed
+        deps.clients().indexing_opensearch, feed.alias(get_search_settings()), options_from_env(os.environ), feed=feed
     )
-    summary = reindexer.run(open_source(uri, lambda: deps.boto_session().client("s3")))
+    summary = reindexer.run(open_source(uri, lambda: deps.clients().s3))
     result = summary.as_dict()
     log.info("indexer run %s", json.dumps(result))
     if not summary.ok:

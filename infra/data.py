@@ -1,7 +1,7 @@
 """The DynamoDB tables (enquiries, idempotency, rate limits) and notify's dead-letter queue.
 
 Key schemas, TTL attributes and the enquiries' sparse "unsent" index come from
-:mod:`chalicelib.tables`, the same place the store adapters and the local bootstrap read
+:mod:`chalicelib.tables`, the same place the store adapters and the local provisioning read
 them from.
 """
 

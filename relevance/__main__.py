@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alias", default=ALIAS, help=f"the alias the catalog is behind (default {ALIAS})")
     args = parser.parse_args(argv)
     if args.opensearch_url:
-        report, natural_report = _measure(OpenSearch(hosts=[args.opensearch_url], timeout=30), args.alias)
+        report, natural_report = _measure(args.opensearch_url, args.alias)
     else:
         report, natural_report = _on_own_node(args.alias)
     missed = evaluate.missed_targets(report)
@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if missed or missed_natural else 0
 
 
-def _measure(client: OpenSearch, alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    return evaluate.measure(client, alias), natural.measure(client, alias)
+def _measure(opensearch_url: str, alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return evaluate.measure(opensearch_url, alias), natural.measure(opensearch_url, alias)
 
 
 def _on_own_node(alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -66,7 +66,7 @@ def _on_own_node(alias: str) -> tuple[dict[str, Any], dict[str, Any]]:
         summary = Reindexer(client, alias, Options()).run(LocalFileSource(feed))
         if summary.outcome != "swapped":
             raise SystemExit(f"indexing the demo catalog failed: {summary.reason}")
-        return _measure(client, alias)
+        return _measure(node.url, alias)
 
 
 def _targets() -> dict[str, float]:

@@ -35,8 +35,6 @@ from chalicelib.search.request import parse_search_request
 from chalicelib.slugs import slugify
 
 if TYPE_CHECKING:
-    from opensearchpy import OpenSearch
-
     from chalicelib.catalog import Specialist
     from chalicelib.search.ports import SearchIndex
     from chalicelib.search.service import SearchService
@@ -44,6 +42,8 @@ if TYPE_CHECKING:
 JUDGMENTS = Path(__file__).resolve().parent / "judgments.json"
 DEMO_COUNT = 2000
 DEMO_SEED = 1
+# Thousands of queries on a busy machine: not a patient waiting.
+MEASURE_TIMEOUT_S = 30.0
 K = 10
 CATEGORIES = (
     "name", "partial_name", "misspelling", "lay_term", "specialty", "treatment", "condition", "place", "combination",
@@ -305,14 +305,13 @@ def missed_targets(report: Mapping[str, Any]) -> list[str]:
     return missed
 
 
-def measure(client: OpenSearch, alias: str) -> dict[str, Any]:
+def measure(opensearch_url: str, alias: str) -> dict[str, Any]:
     """The report for the demo catalog, indexed behind ``alias``."""
-    from chalicelib.adapters.opensearch_index import OpenSearchIndex
-    from chalicelib.geocoding.offline import OfflineGeocoder
-    from chalicelib.search.service import SearchService
+    from chalicelib.bootstrap import Clients, bootstrap
+    from chalicelib.config import load_search_settings
     from indexer.demo import generate
 
-    index = OpenSearchIndex(client, alias)
-    geocoder = OfflineGeocoder()
+    settings = load_search_settings({"STAGE": "local", "OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias})
+    services = bootstrap(settings, Clients(settings, search_timeout_s=MEASURE_TIMEOUT_S))
     catalog = list(generate(DEMO_COUNT, DEMO_SEED))
-    return evaluate(index, SearchService(index, geocoder), catalog, geocoder.locate)
+    return evaluate(services.search_index, services.search, catalog, services.geocoder.locate)

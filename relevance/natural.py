@@ -29,8 +29,6 @@ from relevance import evaluate
 from relevance.evaluate import Judged, Locate, Ranking, Rules, baseline_body, means, run_ours
 
 if TYPE_CHECKING:
-    from opensearchpy import OpenSearch
-
     from chalicelib.catalog import Specialist
     from chalicelib.search.ports import SearchIndex
     from chalicelib.search.service import SearchService
@@ -178,14 +176,13 @@ def targets() -> dict[str, float]:
     }
 
 
-def measure(client: OpenSearch, alias: str) -> dict[str, Any]:
+def measure(opensearch_url: str, alias: str) -> dict[str, Any]:
     """The natural set's report for the demo catalog, indexed behind ``alias``."""
-    from chalicelib.adapters.opensearch_index import OpenSearchIndex
-    from chalicelib.geocoding.offline import OfflineGeocoder
-    from chalicelib.search.service import SearchService
+    from chalicelib.bootstrap import Clients, bootstrap
+    from chalicelib.config import load_search_settings
     from indexer.demo import generate
 
-    index = OpenSearchIndex(client, alias)
-    geocoder = OfflineGeocoder()
+    settings = load_search_settings({"STAGE": "local", "OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias})
+    services = bootstrap(settings, Clients(settings, search_timeout_s=evaluate.MEASURE_TIMEOUT_S))
     catalog = list(generate(evaluate.DEMO_COUNT, evaluate.DEMO_SEED))
-    return evaluate_natural(index, SearchService(index, geocoder), catalog, geocoder.locate)
+    return evaluate_natural(services.search_index, services.search, catalog, services.geocoder.locate)

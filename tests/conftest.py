@@ -44,8 +44,8 @@ def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def aws(app_env: dict[str, str]) -> Iterator[None]:
-    """moto in-process, with the tables, queue and identity bootstrapped."""
-    with bootstrapped_moto():
+    """moto in-process, with the tables, queue and identity provisioned."""
+    with provisioned_moto():
         yield
 
 
@@ -58,18 +58,18 @@ def use_base_env(env: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def bootstrapped_moto() -> Iterator[None]:
+def provisioned_moto() -> Iterator[None]:
     """moto in-process with the tables, queue and identity the current environment names."""
     import boto3
     from moto import mock_aws
 
     from chalicelib.config import load_settings
-    from devstack.bootstrap import bootstrap
+    from devstack.provision import provision
 
     # Not get_settings(): a test may still change the environment before the app reads it.
     settings = load_settings(os.environ)
     with mock_aws():
-        bootstrap(settings, boto3.Session(region_name=settings.region))
+        provision(settings, boto3.Session(region_name=settings.region))
         yield
 
 

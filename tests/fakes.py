@@ -172,7 +172,6 @@ class RecordingMailer:
 
     def __init__(self) -> None:
         self.sent: list[EmailMessage] = []
-        self.configuration_sets: list[str | None] = []
         self.attempts = 0
         self.before_send: Callable[[EmailMessage], None] | None = None
         self._script: deque[Exception | None] = deque()
@@ -183,7 +182,7 @@ class RecordingMailer:
     def script(self, *outcomes: Exception | None) -> None:
         self._script.extend(outcomes)
 
-    def send(self, message: EmailMessage, configuration_set: str | None) -> str:
+    def send(self, message: EmailMessage) -> str:
         self.attempts += 1
         if self.before_send is not None:
             self.before_send(message)
@@ -191,7 +190,6 @@ class RecordingMailer:
         if error is not None:
             raise error
         self.sent.append(message)
-        self.configuration_sets.append(configuration_set)
         return f"message-{len(self.sent)}"
 
     @property

@@ -1,6 +1,6 @@
 """The geocoder port on Amazon Location Service (a place index), for production.
 
-The client is built elsewhere (``chalicelib.deps``), lazily, and passed in. moto 5.2.5
+The client is built elsewhere (``chalicelib.bootstrap``), lazily, and passed in. moto 5.2.5
 does not implement Location Service (``create_place_index`` answers "Not yet
 implemented"), so this adapter is tested with botocore's ``Stubber`` on a real boto3
 client, which checks the request and response shapes against the service model, and

@@ -24,10 +24,14 @@ THROTTLING_CODES = frozenset({"TooManyRequestsException", "ThrottlingException",
 
 
 class SesMailer:
-    def __init__(self, client: SESV2Client) -> None:
-        self._client = client
+    """``configuration_set`` names the SES configuration set every message goes through (its
+    bounce and complaint events); None: none."""
 
-    def send(self, message: EmailMessage, configuration_set: str | None) -> str:
+    def __init__(self, client: SESV2Client, configuration_set: str | None = None) -> None:
+        self._client = client
+        self._configuration_set = configuration_set
+
+    def send(self, message: EmailMessage) -> str:
         from botocore.exceptions import ClientError, HTTPClientError
         from botocore.exceptions import ConnectionError as NetworkError
 
@@ -36,8 +40,8 @@ class SesMailer:
             "Destination": {"ToAddresses": _addresses(message, "To")},
             "Content": {"Raw": {"Data": message.as_bytes()}},
         }
-        if configuration_set:
-            request["ConfigurationSetName"] = configuration_set
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
         try:
             return self._client.send_email(**request)["MessageId"]
         except ClientError as exc:

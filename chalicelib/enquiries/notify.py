@@ -80,7 +80,6 @@ class Backoff:
 class MailSettings:
     sender: str  # the verified SES identity every e-mail comes from
     fallback_team_email: str  # for a hospital without its own enquiries address
-    configuration_set: str | None = None
     # An enquiry search has not routed for this long goes to the fallback team; None: never.
     unrouted_fallback_after_s: int | None = None
 
@@ -182,7 +181,7 @@ class Notifier:
         retry = 0
         while True:
             try:
-                return self._mailer.send(message, self._mail.configuration_set)
+                return self._mailer.send(message)
             except MailThrottled as exc:
                 retry += 1
                 if retry >= self._backoff.attempts:

@@ -2,7 +2,7 @@
 queue, as small interfaces.
 
 Each has one production adapter in ``chalicelib.adapters`` (``dynamodb_store``,
-``ses_mailer``, ``sqs_dead_letters``); ``chalicelib.deps`` builds them. The search
+``ses_mailer``, ``sqs_dead_letters``); ``chalicelib.bootstrap`` builds them. The search
 index they read for routing is search's port (:mod:`chalicelib.search.ports`).
 """
 
@@ -65,7 +65,7 @@ class MailRejected(Exception):
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage, configuration_set: str | None) -> str:
+    def send(self, message: EmailMessage) -> str:
         """Send a complete MIME message to its ``To`` addresses; the service's message id.
 
         :class:`MailThrottled` or :class:`MailRejected` when it is not sent.

@@ -7,7 +7,7 @@ by subclassing :class:`SearchIndex`, so no caller reads an index document's fiel
 
 Each has a production adapter in ``chalicelib.adapters`` (``opensearch_index``,
 ``location_geocoder``; the offline geocoder in ``chalicelib.geocoding`` needs none);
-``chalicelib.deps`` builds them. They grow with the features that need them.
+``chalicelib.bootstrap`` builds them. They grow with the features that need them.
 """
 
 from __future__ import annotations

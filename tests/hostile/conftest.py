@@ -1,5 +1,5 @@
 """The app in-process (chalice.test) against the real OpenSearch node holding the demo
-catalog, with moto for DynamoDB, SES and SQS (tables bootstrapped as by the ``aws``
+catalog, with moto for DynamoDB, SES and SQS (tables provisioned as by the ``aws``
 fixture). One per module: building boto3 clients and the moto tables again for each of
 hundreds of rows would cost minutes, and no row depends on another's state (the rate
 limits are raised; rows compare what they stored, not totals)."""
@@ -13,7 +13,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib import deps
-from tests.conftest import bootstrapped_moto, use_base_env
+from tests.conftest import provisioned_moto, use_base_env
 from tests.hostile.support import ALLOWED_ORIGIN
 
 
@@ -28,7 +28,7 @@ def client(demo_index: str) -> Iterator[Client]:
         env.setenv("IP_RATE_PER_HOUR", "100000")
         deps.reset()
         try:
-            with bootstrapped_moto(), Client(app, stage_name="local") as chalice_client:
+            with provisioned_moto(), Client(app, stage_name="local") as chalice_client:
                 yield chalice_client
         finally:
             deps.reset()

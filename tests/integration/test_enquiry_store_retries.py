@@ -16,8 +16,8 @@ from moto.server import ThreadedMotoServer
 from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 from chalicelib.config import load_settings
 from chalicelib.enquiries.ports import StoreUnavailable
-from devstack.bootstrap import bootstrap
 from devstack.processes import free_port
+from devstack.provision import provision
 from tests.conftest import BASE_ENV
 from tests.enquiries import an_enquiry
 
@@ -33,7 +33,7 @@ def store_client() -> Iterator[Any]:
     requests.post(f"{url}/moto-api/reset", timeout=10)  # moto's state is per process, not per server
     settings = load_settings(BASE_ENV)
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=settings.region)
-    bootstrap(settings, session, endpoint_url=url)
+    provision(settings, session, endpoint_url=url)
     yield session.client("dynamodb", endpoint_url=url, config=Config(account_id_endpoint_mode="disabled"))
     server.stop()
 

@@ -8,18 +8,13 @@ from typing import Any
 
 import pytest
 from chalice.test import Client
-from opensearchpy import OpenSearch
 
-from chalicelib.adapters.opensearch_index import OpenSearchIndex
 from chalicelib.geo import GeoPoint, distance_miles
-from chalicelib.geocoding.offline import OfflineGeocoder
 from chalicelib.search.hospital_service import HospitalService
 from chalicelib.search.hospitals import parse_hospital_page_request, parse_hospitals_request
-from chalicelib.search.vocabulary import VocabularyCache
 from indexer.demo_data import HOSPITALS, HOSPITALS_BY_ID
-from tests.conftest import BASE_ENV
 from tests.integration.test_search_api import client, get, search
-from tests.integration.test_search_understanding import CountingIndex
+from tests.integration.test_search_understanding import CountingIndex, counted_services
 
 pytestmark = pytest.mark.integration
 __all__ = ["client"]  # the Chalice client fixture of the search API tests, on the same node
@@ -235,8 +230,8 @@ def test_given_a_bad_page_parameter_then_400_names_it(client: Client, params: di
 
 @pytest.fixture
 def counted(demo_index: str) -> tuple[CountingIndex, HospitalService]:
-    counting = CountingIndex(OpenSearchIndex(OpenSearch(hosts=[demo_index]), BASE_ENV["SEARCH_ALIAS"]))
-    return counting, HospitalService(counting, OfflineGeocoder(), VocabularyCache(counting))
+    counting, services = counted_services(demo_index)
+    return counting, services.hospitals
 
 
 @pytest.mark.parametrize(

@@ -93,12 +93,10 @@ class World:
         settings = self.settings
         return Notifier(
             self.store,
-            SesMailer(self.ses),
+            SesMailer(self.ses, configuration_set),
             SqsDeadLetters(self.session.client("sqs"), settings.dead_letter_queue),
             OpenSearchIndex(OpenSearch(hosts=[search_url], timeout=5), settings.search_alias),
-            MailSettings(
-                settings.ses_sender, settings.fallback_team_email, configuration_set, unrouted_fallback_after_s
-            ),
+            MailSettings(settings.ses_sender, settings.fallback_team_email, unrouted_fallback_after_s),
             backoff=Backoff(sleep=self.sleeps.append),
             clock=self.clock,
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from opensearchpy import OpenSearch
 
 from relevance import natural
 from tests.conftest import BASE_ENV
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def report(demo_index: str) -> dict[str, Any]:
-    return natural.measure(OpenSearch(hosts=[demo_index], timeout=30), BASE_ENV["SEARCH_ALIAS"])
+    return natural.measure(demo_index, BASE_ENV["SEARCH_ALIAS"])
 
 
 def _worst(report: dict[str, Any]) -> list[tuple[str, str, float, int, list[str]]]:

@@ -496,7 +496,7 @@ def test_given_a_town_with_a_hospital_of_its_name_then_both_are_suggested(client
 
 
 def test_given_typing_then_suggest_asks_the_index_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    index = deps.search_index()
+    index = deps.services().search_index
     requests: list[dict[str, Any]] = []
     ask = index.search
 

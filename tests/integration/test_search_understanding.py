@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib.adapters.opensearch_index import OpenSearchIndex
-from chalicelib.geocoding.offline import OfflineGeocoder
+from chalicelib.bootstrap import Services, bootstrap
+from chalicelib.config import load_search_settings
 from chalicelib.search.ports import SearchIndex
 from chalicelib.search.request import parse_search_request
-from chalicelib.search.service import SearchService
 from tests.conftest import BASE_ENV, DEMO_COUNT
 from tests.integration.test_search_api import client, get, search
 
@@ -195,7 +194,7 @@ def test_given_red_flag_words_then_a_notice_comes_with_the_results(client: Clien
 class CountingIndex(SearchIndex):
     """The real index, counting round trips to OpenSearch."""
 
-    def __init__(self, index: OpenSearchIndex) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self.round_trips = 0
 
@@ -215,6 +214,14 @@ class CountingIndex(SearchIndex):
         return self.index.get(doc_id)
 
 
+def counted_services(opensearch_url: str, **env: str) -> tuple[CountingIndex, Services]:
+    """The app's services as the composition root builds them for the node at
+    ``opensearch_url`` (and any other ``env``), their index counting round trips."""
+    settings = load_search_settings({**BASE_ENV, "OPENSEARCH_URL": opensearch_url, **env})
+    counting = CountingIndex(bootstrap(settings).search_index)
+    return counting, bootstrap(settings, index=counting)
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -230,10 +237,8 @@ class CountingIndex(SearchIndex):
 def test_given_any_search_then_at_most_two_round_trips_once_the_vocabulary_is_read(
     demo_index: str, params: dict[str, str]
 ) -> None:
-    from opensearchpy import OpenSearch
-
-    counting = CountingIndex(OpenSearchIndex(OpenSearch(hosts=[demo_index]), BASE_ENV["SEARCH_ALIAS"]))
-    service = SearchService(counting, OfflineGeocoder())
+    counting, services = counted_services(demo_index)
+    service = services.search
     service.search(parse_search_request({"q": ["warm up"]}))
     counting.round_trips = 0
 

@@ -16,9 +16,9 @@ from botocore.config import Config
 
 from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
 from chalicelib.config import Settings, load_settings
-from devstack.bootstrap import bootstrap
 from devstack.outbox import local_outbox
 from devstack.processes import free_port
+from devstack.provision import provision
 from devstack.stream_worker import StreamWorker, local_stream_worker
 from tests.enquiries import an_enquiry
 
@@ -57,7 +57,7 @@ def moto_url(app_env: dict[str, str]) -> Iterator[str]:
 @pytest.fixture
 def settings(moto_url: str) -> Settings:
     settings = load_settings(os.environ)
-    bootstrap(settings, _session(settings), endpoint_url=moto_url)
+    provision(settings, _session(settings), endpoint_url=moto_url)
     return settings
 
 
@@ -155,7 +155,7 @@ def test_given_the_moto_server_is_reset_under_it_then_the_worker_finds_the_new_s
     try:
         put_and_wait_for_mail()
         urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"), timeout=5).close()
-        bootstrap(settings, _session(settings), endpoint_url=moto_url)
+        provision(settings, _session(settings), endpoint_url=moto_url)
         put_and_wait_for_mail()
     finally:
         worker.stop()

@@ -15,18 +15,13 @@ from opensearchpy import OpenSearch
 
 from app import app
 from chalicelib import deps
-from chalicelib.adapters.opensearch_index import OpenSearchIndex
-from chalicelib.geocoding.offline import OfflineGeocoder
-from chalicelib.search.service import SearchService
-from chalicelib.search.vocabulary import VocabularyCache
 from chalicelib.slugs import fold
 from chalicelib.treatments.index_schema import index_body, letter_of
 from chalicelib.treatments.pages import parse_treatment_page_request, parse_treatments_request
 from chalicelib.treatments.service import TreatmentService
 from devstack.local_routes import local_app
-from tests.conftest import BASE_ENV
 from tests.integration.test_search_api import SEED_SIX, get, profile, search
-from tests.integration.test_search_understanding import CountingIndex
+from tests.integration.test_search_understanding import CountingIndex, counted_services
 
 pytestmark = pytest.mark.integration
 
@@ -342,12 +337,10 @@ def test_given_no_treatments_index_then_pages_and_list_come_from_the_catalog(
 
 @pytest.fixture
 def counted(treatments_index: str) -> tuple[CountingIndex, TreatmentService]:
-    index = OpenSearchIndex(OpenSearch(hosts=[treatments_index]), BASE_ENV["SEARCH_ALIAS"], TREATMENTS_ALIAS)
-    counting = CountingIndex(index)
-    vocabulary = VocabularyCache(counting)
-    vocabulary.get()  # read once per warm container, as every search does
+    counting, services = counted_services(treatments_index, TREATMENTS_ALIAS=TREATMENTS_ALIAS)
+    services.vocabulary.get()  # read once per warm container, as every search does
     counting.round_trips = 0
-    return counting, TreatmentService(counting, SearchService(counting, OfflineGeocoder(), vocabulary), vocabulary)
+    return counting, services.treatments
 
 
 @pytest.mark.parametrize("params", [{}, {"specialty": ["psychiatry"]}, {"letter": ["k"]}])

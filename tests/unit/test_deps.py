@@ -20,9 +20,9 @@ def test_given_the_api_module_is_imported_then_no_client_library_is_loaded() -> 
 
 
 def test_given_two_calls_then_the_same_clients_are_reused(app_env: dict[str, str]) -> None:
-    assert deps.opensearch_client() is deps.opensearch_client()
-    assert deps.search_index() is deps.search_index()
-    assert deps.dynamodb_client() is deps.dynamodb_client()
+    assert deps.clients().opensearch is deps.clients().opensearch
+    assert deps.services().search_index is deps.services().search_index
+    assert deps.clients().dynamodb is deps.clients().dynamodb
 
 
 def test_given_a_deployed_stage_then_search_requests_are_signed(
@@ -34,7 +34,7 @@ def test_given_a_deployed_stage_then_search_requests_are_signed(
     monkeypatch.setenv("OPENSEARCH_URL", "https://search-domain.eu-west-2.es.amazonaws.com")
     deps.reset()
 
-    connection = deps.opensearch_client().transport.get_connection()
+    connection = deps.clients().opensearch.transport.get_connection()
 
     assert isinstance(connection.http_auth, Urllib3AWSV4SignerAuth)
     assert connection.use_ssl
@@ -43,7 +43,7 @@ def test_given_a_deployed_stage_then_search_requests_are_signed(
 def test_given_no_place_index_then_near_uses_the_offline_table_alone(app_env: dict[str, str]) -> None:
     from chalicelib.geocoding.offline import OfflineGeocoder
 
-    assert isinstance(deps.geocoder(), OfflineGeocoder)
+    assert isinstance(deps.services().geocoder, OfflineGeocoder)
 
 
 def test_given_a_place_index_then_the_table_is_asked_first_and_the_service_second(
@@ -54,7 +54,7 @@ def test_given_a_place_index_then_the_table_is_asked_first_and_the_service_secon
     monkeypatch.setenv("PLACE_INDEX", "find-a-specialist-places")
     deps.reset()
 
-    chain = deps.geocoder()
+    chain = deps.services().geocoder
 
     assert isinstance(chain, FirstFound)
     assert chain.locate("NW4 1RP") is not None  # the table answers: no call to the service

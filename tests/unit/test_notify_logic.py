@@ -78,13 +78,13 @@ class World:
     index: ScriptedIndex
     sleeps: list[float]
 
-    def notifier(self, configuration_set: str | None = None, unrouted_fallback_after_s: int | None = None) -> Notifier:
+    def notifier(self, unrouted_fallback_after_s: int | None = None) -> Notifier:
         return Notifier(
             self.store,
             self.mailer,
             self.dead_letters,
             self.index,
-            MailSettings(SENDER, FALLBACK, configuration_set, unrouted_fallback_after_s),
+            MailSettings(SENDER, FALLBACK, unrouted_fallback_after_s),
             backoff=Backoff(sleep=self.sleeps.append),
             clock=self.clock,
         )
@@ -147,11 +147,10 @@ def test_the_fakes_are_the_ports() -> None:
 def test_given_a_new_enquiry_when_its_record_arrives_then_the_team_and_the_patient_each_get_one_email(
     world: World,
 ) -> None:
-    response = handle_stream_event(world.put(an_enquiry()), world.notifier(configuration_set="enquiry-mail"))
+    response = handle_stream_event(world.put(an_enquiry()), world.notifier())
 
     assert failures(response) == []
     assert world.mailer.recipients == [HENDON.team_email, an_enquiry().email]
-    assert world.mailer.configuration_sets == ["enquiry-mail", "enquiry-mail"]
     item = world.store.items[an_enquiry().enquiry_id]
     assert item["status"] == "sent"
     assert (item["team_message_id"], item["patient_message_id"]) == ("message-1", "message-2")

@@ -34,7 +34,7 @@ class World:
             self.mailer,
             self.dead_letters,
             self.index,
-            MailSettings("find@hospitals.example", "central@hospitals.example", None, unrouted_fallback_after_s),
+            MailSettings("find@hospitals.example", "central@hospitals.example", unrouted_fallback_after_s),
             backoff=Backoff(sleep=lambda _s: None),
             clock=self.clock,
         )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     )
 
 
-def bootstrap(settings: Settings, session: boto3.Session, endpoint_url: str | None = None) -> None:
+def provision(settings: Settings, session: boto3.Session, endpoint_url: str | None = None) -> None:
     """``endpoint_url`` names a moto server; leave it out under in-process ``mock_aws``."""
     from botocore.config import Config
 

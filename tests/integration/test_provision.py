@@ -1,4 +1,4 @@
-"""The bootstrap creates what the code expects, under moto, and is safe to repeat.
+"""Provisioning creates what the code expects, under moto, and is safe to repeat.
 
 The expected names are written out here rather than read from :mod:`chalicelib.tables`:
 Powertools finds its records under ``id`` and ``expiration``, the sweep queries the
@@ -10,12 +10,12 @@ import boto3
 import pytest
 
 from chalicelib.config import Settings, get_settings
-from devstack.bootstrap import bootstrap
+from devstack.provision import provision
 
 pytestmark = pytest.mark.integration
 
 
-def assert_bootstrapped(settings: Settings, session: boto3.Session) -> None:
+def assert_provisioned(settings: Settings, session: boto3.Session) -> None:
     """Each table with its key, TTL attribute, stream and index; the queue; the sender verified."""
     dynamodb = session.client("dynamodb")
     enquiries = dynamodb.describe_table(TableName=settings.enquiries_table)["Table"]
@@ -47,7 +47,7 @@ def assert_bootstrapped(settings: Settings, session: boto3.Session) -> None:
 
     ses = session.client("sesv2")
     assert ses.get_email_identity(EmailIdentity=settings.ses_sender)["IdentityType"] == "EMAIL_ADDRESS"
-    # SES refuses to send from an unverified identity: sending proves the bootstrap verified it.
+    # SES refuses to send from an unverified identity: sending proves provisioning verified it.
     sent = ses.send_email(
         FromEmailAddress=settings.ses_sender,
         Destination={"ToAddresses": ["team@hospital.example"]},
@@ -56,13 +56,13 @@ def assert_bootstrapped(settings: Settings, session: boto3.Session) -> None:
     assert sent["MessageId"]
 
 
-def test_given_bootstrap_ran_then_tables_queue_and_sender_exist(aws: None) -> None:
+def test_given_provisioning_ran_then_tables_queue_and_sender_exist(aws: None) -> None:
     settings = get_settings()
 
-    assert_bootstrapped(settings, boto3.Session(region_name=settings.region))
+    assert_provisioned(settings, boto3.Session(region_name=settings.region))
 
 
-def test_given_bootstrap_ran_when_run_again_then_nothing_fails_and_nothing_is_lost(aws: None) -> None:
+def test_given_provisioning_ran_when_run_again_then_nothing_fails_and_nothing_is_lost(aws: None) -> None:
     settings = get_settings()
     session = boto3.Session(region_name=settings.region)
     dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
@@ -70,9 +70,9 @@ def test_given_bootstrap_ran_when_run_again_then_nothing_fails_and_nothing_is_lo
     queue_url = sqs.get_queue_url(QueueName=settings.dead_letter_queue)["QueueUrl"]
     sqs.send_message(QueueUrl=queue_url, MessageBody='{"enquiry_id": "parked"}')
 
-    bootstrap(settings, session)
+    provision(settings, session)
 
-    assert_bootstrapped(settings, session)
+    assert_provisioned(settings, session)
     kept = dynamodb.get_item(TableName=settings.enquiries_table, Key={"enquiry_id": {"S": "kept"}}, ConsistentRead=True)
     assert kept["Item"] == {"enquiry_id": {"S": "kept"}}
     [parked] = sqs.receive_message(QueueUrl=queue_url)["Messages"]
