@@ -132,10 +132,10 @@ class RecordingIndex(SearchIndex):
         self.calls.append(Call("get", ()))
         return self._index.get(doc_id)
 
-    def take(self) -> list[Call]:
-        """The calls since the last take."""
+    def take(self, but: dict[str, Any] | None = None) -> list[Call]:
+        """The calls since the last take, leaving out a search of the body ``but``."""
         calls, self.calls = self.calls, []
-        return calls
+        return [call for call in calls if but is None or call.bodies != (but,)]
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
                 path = f"/specialists?{urlencode(params)}"
                 if round_number == 0:
                     answer = client.http.get(path)
-                    sent.append([call for call in recorder.take() if call.bodies != (vocabulary,)])
+                    sent.append(recorder.take(but=vocabulary))
                     replay = _raw_requests(raw_client, alias, sent[-1])
                     replay()
                 else:
@@ -347,6 +347,7 @@ def time_routes(
     alias, treatments_alias = aliases
     env = {"OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": alias, "TREATMENTS_ALIAS": treatments_alias}
     recorder, services, raw_client = recording(env)
+    vocabulary = vocabulary_body()  # read once per warm container: not a page's request
 
     with mock.patch.object(deps, "services", return_value=services), Client(app, stage_name="local") as client:
         listed = client.http.get(listing)
@@ -362,7 +363,7 @@ def time_routes(
             for position, (kind, path) in enumerate(paths):
                 if round_number == 0:
                     response = client.http.get(path)
-                    sent.append(recorder.take())
+                    sent.append(recorder.take(but=vocabulary))
                     _raw_requests(raw_client, alias, sent[-1], treatments_alias)()
                     if response.status_code != 200:
                         raise RuntimeError(f"{path}: {response.status_code}")
@@ -373,7 +374,7 @@ def time_routes(
                 )
                 if response.status_code != 200:
                     raise RuntimeError(f"{path}: {response.status_code}")
-                if recorder.take() != sent[position]:
+                if recorder.take(but=vocabulary) != sent[position]:
                     raise RuntimeError(f"{path}: round {round_number} sent other requests than the warm-up")
                 timings[kind].handler.append(handler_s)
                 timings[kind].raw.append(raw_s)
