@@ -136,6 +136,23 @@ def submit_enquiry() -> Response:
     return json_response(answer, 202)
 
 
+@app.route("/enquiry-actions/{action}/{token}", methods=["GET"])
+@api_errors
+def enquiry_action(action: str, token: str) -> Response:
+    """What a link in the team's e-mail records, and what is recorded: it changes nothing."""
+    return json_response(deps.services().team_follow_up.preview(action, token))
+
+
+@app.route(
+    "/enquiry-actions/{action}/{token}",
+    methods=["POST"],
+    content_types=["application/json", "application/x-www-form-urlencoded"],
+)
+@api_errors
+def record_enquiry_action(action: str, token: str) -> Response:
+    return json_response(deps.services().team_follow_up.record(action, token))
+
+
 @app.route("/openapi.json", methods=["GET"])
 def openapi_document() -> Response:
     """The OpenAPI 3.1 document of every public route, built on first request."""

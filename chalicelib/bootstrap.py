@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.adapters.location_geocoder import PlaceIndexClient
+    from chalicelib.adapters.secretsmanager_link_keys import SecretValueClient
     from chalicelib.config import SearchSettings
     from chalicelib.enquiries.endpoint import EnquiryEndpoint
+    from chalicelib.enquiries.followup import TeamFollowUp, TeamLinks
     from chalicelib.enquiries.notify import Notifier
-    from chalicelib.enquiries.ports import DeadLetters, Mailer
+    from chalicelib.enquiries.ports import DeadLetters, LinkKeys, Mailer
     from chalicelib.enquiries.sweep import Sweeper
     from chalicelib.search.hospital_service import HospitalService
     from chalicelib.search.ports import Geocoder, SearchIndex
@@ -131,6 +133,13 @@ class Clients:
     def location(self) -> PlaceIndexClient:
         client = self.session.client("location", config=_aws_config(LOCATION_READ_TIMEOUT_S, 1))
         return cast("PlaceIndexClient", client)
+
+    @cached_property
+    def secretsmanager(self) -> SecretValueClient:
+        client = self.session.client(
+            "secretsmanager", endpoint_url=self._endpoint_url, config=_aws_config(AWS_READ_TIMEOUT_S, 3)
+        )
+        return cast("SecretValueClient", client)
 
     @cached_property
     def s3(self) -> S3Client:
@@ -266,7 +275,31 @@ class Services:
 
         settings = self.app_settings
         mail = MailSettings(settings.ses_sender, settings.fallback_team_email, settings.unrouted_fallback_after_s)
-        return Notifier(self.store, self.mailer, self.dead_letters, self.search_index, mail)
+        return Notifier(self.store, self.mailer, self.dead_letters, self.search_index, mail, links=self.team_links)
+
+    @cached_property
+    def link_keys(self) -> LinkKeys:
+        """The team links' keys: the local stage's own, or the secret read at run time."""
+        settings = self.app_settings
+        if settings.enquiry_link_key:
+            from chalicelib.enquiries.links import FixedKeys
+
+            return FixedKeys(settings.enquiry_link_key.encode())
+        from chalicelib.adapters.secretsmanager_link_keys import SecretsManagerLinkKeys
+
+        return SecretsManagerLinkKeys(self.clients.secretsmanager, settings.enquiry_link_secret)
+
+    @cached_property
+    def team_links(self) -> TeamLinks:
+        from chalicelib.enquiries.followup import TeamLinks
+
+        return TeamLinks(self.link_keys, self.app_settings.enquiry_link_base_url)
+
+    @cached_property
+    def team_follow_up(self) -> TeamFollowUp:
+        from chalicelib.enquiries.followup import TeamFollowUp
+
+        return TeamFollowUp(self.store, self.link_keys)
 
     @cached_property
     def sweeper(self) -> Sweeper:

@@ -24,10 +24,12 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _QUEUE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,254}$")
-_SECRETS = frozenset({"RATE_LIMIT_SALT"})  # never echoed in an error
+_SECRETS = frozenset({"RATE_LIMIT_SALT", "ENQUIRY_LINK_KEY"})  # never echoed in an error
 _SALT = re.compile(r"^\S{16,256}$")
 _CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
+_SECRET_ID = re.compile(r"^[A-Za-z0-9/_+=.@:-]{1,2048}$")
+_LINK_KEY = re.compile(r"^\S{32,256}$")
 
 
 class ConfigError(Exception):
@@ -79,6 +81,12 @@ class Settings(SearchSettings):
     aws_endpoint_url: str
     # Web origins whose pages may call the API from the browser; empty: none but the API's own.
     cors_allowed_origins: tuple[str, ...]
+    # The page the team e-mail's acknowledge and outcome links open (it reads ``?action=&token=``).
+    enquiry_link_base_url: str
+    # Where the links' signing keys are: a Secrets Manager secret in AWS (read at run time; the
+    # CDK app sets only this), or the local stage's own key. Exactly one is set.
+    enquiry_link_secret: str
+    enquiry_link_key: str
 
 
 def _stage(value: str) -> Stage:
@@ -121,6 +129,21 @@ def _opensearch_url(value: str) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
         raise ValueError("must be scheme, host and port only")
     return value.rstrip("/")
+
+
+def _page_url(value: str) -> str:
+    """An absolute http(s) URL of a page, without query or fragment (the links add theirs)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+        raise ValueError("must be an absolute http(s) URL of a page, without query or fragment")
+    return value
+
+
+def _link_key_problems(values: Mapping[str, object]) -> list[str]:
+    """The links' keys come from one place: the secret in AWS, the local key locally."""
+    if bool(values["enquiry_link_secret"]) == bool(values["enquiry_link_key"]):
+        return ["exactly one of ENQUIRY_LINK_SECRET and ENQUIRY_LINK_KEY must be set"]
+    return []
 
 
 def _origins(value: str) -> tuple[str, ...]:
@@ -184,6 +207,13 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "rate_limit_salt": ("RATE_LIMIT_SALT", _matching(_SALT, "at least 16 characters, no spaces"), None),
     "aws_endpoint_url": ("AWS_ENDPOINT_URL", _optional(_opensearch_url), ""),
     "cors_allowed_origins": ("CORS_ALLOWED_ORIGINS", _origins, ""),
+    "enquiry_link_base_url": ("ENQUIRY_LINK_BASE_URL", _page_url, None),
+    "enquiry_link_secret": (
+        "ENQUIRY_LINK_SECRET",
+        _optional(_matching(_SECRET_ID, "a Secrets Manager secret name or ARN")),
+        "",
+    ),
+    "enquiry_link_key": ("ENQUIRY_LINK_KEY", _optional(_matching(_LINK_KEY, "32 to 256 characters, no spaces")), ""),
 }
 
 
@@ -212,6 +242,8 @@ def _load(fields: Mapping[str, tuple[str, Parser, str | None]], environ: Mapping
     values["region"] = region
     if not problems and values["stage"] != "local" and not str(values["opensearch_url"]).startswith("https://"):
         problems.append("OPENSEARCH_URL must use https outside the local stage")
+    if not problems and fields is _APP_FIELDS:
+        problems += _link_key_problems(values)
     if problems:
         raise ConfigError("Configuration error: " + "; ".join(problems))
     return values

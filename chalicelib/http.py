@@ -115,9 +115,38 @@ def error_response(exc: Exception) -> Response | None:
             503,
             {"Retry-After": str(RETRY_AFTER_S)},
         )
+    follow_up = _follow_up_error(exc)
+    if follow_up is not None:
+        return follow_up
     if isinstance(exc, ConfigError):
         log.error("%s", exc)
         return json_response(
             error_body("unavailable", "The service is unavailable just now."), 503, {"Retry-After": "30"}
+        )
+    return None
+
+
+def _follow_up_error(exc: Exception) -> Response | None:
+    """The team links' refusals: a link that is not one we sent (or not for this action) is
+    not found, whatever is wrong with it; an expired one is gone; nothing recorded on a 503."""
+    from chalicelib.enquiries.followup import EnquiryGone, FollowUpUnavailable, UnknownAction
+    from chalicelib.enquiries.links import LinkExpired, LinkInvalid, LinkWrongPurpose
+    from chalicelib.enquiries.ports import LinkKeysUnavailable
+
+    if isinstance(exc, (UnknownAction, LinkInvalid, LinkWrongPurpose)):
+        return json_response(
+            error_body("link_invalid", "This link is not valid: use the links in the enquiry e-mail as sent."), 404
+        )
+    if isinstance(exc, LinkExpired):
+        return json_response(
+            error_body("link_expired", "This link has expired: reply to the patient from the enquiry e-mail."), 410
+        )
+    if isinstance(exc, EnquiryGone):
+        return json_response(error_body("enquiry_gone", "We no longer hold this enquiry."), 404)
+    if isinstance(exc, (FollowUpUnavailable, LinkKeysUnavailable)):
+        return json_response(
+            error_body("unavailable", "We cannot record this just now. Nothing was recorded; please try again."),
+            503,
+            {"Retry-After": str(RETRY_AFTER_S)},
         )
     return None

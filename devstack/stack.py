@@ -87,6 +87,8 @@ class LocalStack:
             # The demo page's origin: the API serves it, under either name of this machine. Set
             # here, not in .chalice/config.json (whose values would override it), as the port varies.
             "CORS_ALLOWED_ORIGINS": f"{self.api_url},http://localhost:{self.api_port}",
+            # The team's links open the demo page, which shows their confirmation pages.
+            "ENQUIRY_LINK_BASE_URL": f"{self.api_url}/",
         }
 
     def settings(self) -> Settings:

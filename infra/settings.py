@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -60,6 +61,10 @@ class ApiConfig(_Strict):
     p99_latency_alarm_ms: Annotated[int, Field(ge=100)]
     error_rate_alarm: Ratio
     place_index: str
+    # The public site's page that the hospital team's acknowledge and outcome links open
+    # (``ENQUIRY_LINK_BASE_URL``): https, without query or fragment (the links add theirs),
+    # on one of the origins above, as it calls the API from the browser.
+    enquiry_link_page: str
     # API Gateway's CloudWatch role is one setting per account and region: leave it to
     # the stack that owns it when several stacks share an account.
     manage_api_gateway_logging_role: bool
@@ -69,6 +74,11 @@ class ApiConfig(_Strict):
         for origin in self.cors_allowed_origins:
             if origin.path not in (None, "/") or origin.query or origin.fragment or origin.username:
                 raise ValueError(f"{origin} is not an origin: scheme, host and port only")
+        page = urlsplit(self.enquiry_link_page)
+        if page.scheme != "https" or not page.hostname or page.query or page.fragment or page.username:
+            raise ValueError("enquiry_link_page must be an https URL of a page, without query or fragment")
+        if f"{page.scheme}://{page.netloc.lower()}" not in self.origins:
+            raise ValueError("enquiry_link_page must be on one of cors_allowed_origins (it calls the API)")
         return self
 
     @property

@@ -31,6 +31,8 @@ RATE_LIMIT_ACTIONS = ("dynamodb:UpdateItem",)
 # notify reads the enquiry and marks its progress.
 PROGRESS_ACTIONS = ("dynamodb:GetItem", "dynamodb:UpdateItem")
 DEAD_LETTER_ACTIONS = ("sqs:GetQueueUrl", "sqs:SendMessage")
+# The api and notify read the link keys' secret (no DescribeSecret, no other secret).
+LINK_KEY_ACTIONS = ("secretsmanager:GetSecretValue",)
 
 
 def chalice_config() -> dict[str, Any]:
@@ -86,6 +88,22 @@ class BackendStack(Stack):
             ),
             removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
         )
+        # The keys of the team e-mail's links, read by the functions at run time (their
+        # environment names the secret, never its value): notify signs links, the api verifies
+        # them. Rotation: chalicelib/adapters/secretsmanager_link_keys.py.
+        link_keys = secretsmanager.Secret(
+            self,
+            "EnquiryLinkKeys",
+            description='Signs the enquiry e-mail links: {"current": key, "previous": key still accepted}',
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template="{}",  # noqa: S106 - an empty JSON object, not a password
+                generate_string_key="current",
+                password_length=64,
+                exclude_punctuation=True,
+                include_space=False,
+            ),
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
 
         _grant(api.role, data.enquiries.table_arn, ENQUIRY_ACTIONS)
         _grant(api.role, data.idempotency.table_arn, IDEMPOTENCY_ACTIONS)
@@ -93,6 +111,8 @@ class BackendStack(Stack):
         _grant(notify.role, data.enquiries.table_arn, PROGRESS_ACTIONS)
         _grant(notify.role, data.dead_letters.queue_arn, DEAD_LETTER_ACTIONS)
         mail.grant_send(notify.role)
+        for role in (api.role, notify.role):
+            _grant(role, link_keys.secret_arn, LINK_KEY_ACTIONS)
         if config.api.place_index:
             place_index_arn = (
                 f"arn:{Aws.PARTITION}:geo:{Aws.REGION}:{Aws.ACCOUNT_ID}:place-index/{config.api.place_index}"
@@ -119,6 +139,9 @@ class BackendStack(Stack):
                 # A CloudFormation dynamic reference, resolved at deploy time: the
                 # template and the synthesised files never hold the value.
                 "RATE_LIMIT_SALT": salt.secret_value.unsafe_unwrap(),
+                # The ARN only: the functions read the keys themselves (never resolved here).
+                "ENQUIRY_LINK_SECRET": link_keys.secret_arn,
+                "ENQUIRY_LINK_BASE_URL": config.api.enquiry_link_page,
             },
         )
         api_name = f"{app_name}-{stage}"

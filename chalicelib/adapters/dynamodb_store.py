@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from chalicelib import tables
 from chalicelib.enquiries.limits import RateLimit, RateLimited
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
+    from chalicelib.enquiries.followup import FollowUpState, Outcome
     from chalicelib.enquiries.ports import MessageKind
     from chalicelib.enquiries.record import Enquiry
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # The lease on an enquiry's e-mails: who holds it, and until when (epoch seconds).
 LEASE_HOLDER = "claim_token"
@@ -215,6 +217,77 @@ class DynamoDBEnquiryStore:
             return None
         deserializer = TypeDeserializer()
         return Enquiry.from_item({name: deserializer.deserialize(value) for name, value in found["Item"].items()})
+
+    # --- After the e-mail: what the team records (FollowUps) ---------------------------------
+
+    def follow_up(self, enquiry_id: str) -> FollowUpState | None:
+        from chalicelib.enquiries.followup import FollowUpState
+
+        found = self._guarded(
+            lambda: self._client.get_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                ConsistentRead=True,
+                ProjectionExpression="created_at, acknowledged_at, outcome, outcome_at",
+            )
+        )
+        item = found.get("Item")
+        if item is None:
+            return None
+        text = {name: value["S"] for name, value in item.items() if "S" in value}
+        return FollowUpState(
+            created_at=text["created_at"],
+            acknowledged_at=text.get("acknowledged_at"),
+            outcome=cast("Outcome | None", text.get("outcome")),
+            outcome_at=text.get("outcome_at"),
+        )
+
+    def acknowledge(self, enquiry_id: str, at: str, after_s: int) -> bool:
+        return self._follow_up_update(
+            enquiry_id,
+            "SET acknowledged_at = :at, acknowledge_s = :after",
+            "attribute_exists(#id) AND attribute_not_exists(acknowledged_at)",
+            {":at": {"S": at}, ":after": {"N": str(after_s)}},
+        )
+
+    def record_outcome(self, enquiry_id: str, outcome: Outcome, at: str, after_s: int) -> bool:
+        return self._follow_up_update(
+            enquiry_id,
+            "SET outcome = :outcome, outcome_at = :at, acknowledged_at = if_not_exists(acknowledged_at, :at), "
+            "acknowledge_s = if_not_exists(acknowledge_s, :after)",
+            "attribute_exists(#id) AND (attribute_not_exists(outcome) OR outcome <> :outcome)",
+            {":outcome": {"S": outcome}, ":at": {"S": at}, ":after": {"N": str(after_s)}},
+        )
+
+    def _follow_up_update(self, enquiry_id: str, update: str, condition: str, values: dict[str, Any]) -> bool:
+        """True when the update was made; False when its condition did not hold."""
+        try:
+            self._guarded(
+                lambda: self._client.update_item(
+                    TableName=self._table_name,
+                    Key=self._key(enquiry_id),
+                    UpdateExpression=update,
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#id": tables.ENQUIRIES.partition_key},
+                    ExpressionAttributeValues=values,
+                )
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def _guarded(self, call: Callable[[], _T]) -> _T:
+        """The call's answer; :class:`StoreUnavailable` when the store cannot give one (a
+        condition that does not hold is the caller's to catch)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return call()
+        except self._client.exceptions.ConditionalCheckFailedException:
+            raise
+        except (BotoCoreError, ClientError) as exc:
+            log.warning("enquiry store: %s", type(exc).__name__)
+            raise StoreUnavailable(type(exc).__name__) from None
 
     def _if_claimed(
         self, enquiry_id: str, token: str, update: str, names: dict[str, str], values: dict[str, str]

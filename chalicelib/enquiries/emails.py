@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 
@@ -33,6 +34,7 @@ PATIENT_SUBJECT = "We have received your enquiry {reference}"
 GENERAL = "General enquiry"
 NOT_GIVEN = "Not given"
 CENTRAL_TEAM = "None chosen: for the central enquiries team"
+LINKS_INTRO = "Let us know where it stands (one click each; each link asks you to confirm):"
 
 # RFC 5321's bound on an address's local part, checked on top of the shared pattern.
 _MAX_LOCAL_PART = 64
@@ -49,8 +51,11 @@ class UnsafeHeaderValue(ValueError):
     """
 
 
-def team_notification(enquiry: Enquiry, routing: Routing, sender: str) -> EmailMessage:
-    """To the hospital's enquiries team: every field, ``Reply-To`` the patient."""
+def team_notification(
+    enquiry: Enquiry, routing: Routing, sender: str, links: Sequence[tuple[str, str]] = ()
+) -> EmailMessage:
+    """To the hospital's enquiries team: every field, ``Reply-To`` the patient, and ``links``
+    (label, URL) to acknowledge the enquiry and record its outcome."""
     rows = [(label, _one_line(value)) for label, value in _team_rows(enquiry, routing)]
     message = _lines(enquiry.message or "(no message)")
     kind = "a general enquiry (no specialist chosen)" if enquiry.is_general else "an enquiry"
@@ -62,6 +67,10 @@ def team_notification(enquiry: Enquiry, routing: Routing, sender: str) -> EmailM
         f"<p>{_h(intro)}</p><table cellpadding='4'>{table}</table>"
         f"<h3>Message</h3><div style='white-space:pre-wrap'>{_h(message)}</div>"
     )
+    if links:
+        text += "\n\n" + "\n".join([LINKS_INTRO, *(f"- {label}: {url}" for label, url in links)])
+        items = "".join(f"<li><a href='{_h(url)}'>{_h(label)}</a></li>" for label, url in links)
+        page += f"<h3>{_h(LINKS_INTRO)}</h3><ul>{items}</ul>"
     return _message(
         sender=sender,
         to=_address(routing.team_email, "To"),

@@ -40,6 +40,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
 Purpose = Literal["acknowledge", "booked", "not_suitable", "could_not_reach_patient"]
@@ -213,3 +214,13 @@ def _decode(token: object) -> bytes:
     if _encode(raw) != token:
         raise LinkInvalid()
     return raw
+
+
+@dataclass(frozen=True)
+class FixedKeys:
+    """The link keys port on one key given in the settings: the local stage's (and tests')."""
+
+    key: bytes
+
+    def keys(self) -> Sequence[bytes]:
+        return (self.key,)

@@ -31,7 +31,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
-from chalicelib.enquiries.ports import MailRejected, MailThrottled
+from chalicelib.enquiries.links import LinkError
+from chalicelib.enquiries.ports import LinkKeysUnavailable, MailRejected, MailThrottled
 from chalicelib.enquiries.record import Enquiry
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
@@ -46,6 +47,7 @@ from chalicelib.search.ports import SearchUnavailable
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+    from chalicelib.enquiries.followup import TeamLinks
     from chalicelib.enquiries.ports import DeadLetters, EnquiryProgress, Mailer, MessageKind
     from chalicelib.enquiries.record import Routing
     from chalicelib.search.ports import SearchIndex
@@ -100,8 +102,10 @@ class Notifier:
         backoff: Backoff = Backoff(),
         lease_s: int = CLAIM_LEASE_S,
         clock: Callable[[], datetime] = _utc_now,
+        links: TeamLinks | None = None,
     ) -> None:
         self._progress = progress
+        self._links = links
         self._mailer = mailer
         self._dead_letters = dead_letters
         self._index = index
@@ -156,9 +160,22 @@ class Notifier:
         routing = enquiry.routing or self._route(enquiry)
         sender = self._mail.sender
         return {
-            "team": team_notification(enquiry, routing, sender),
+            "team": team_notification(enquiry, routing, sender, self._team_links(enquiry.enquiry_id)),
             "patient": patient_acknowledgement(enquiry, routing, sender),
         }
+
+    def _team_links(self, enquiry_id: str) -> list[tuple[str, str]]:
+        """The team's acknowledge and outcome links; none when their key cannot be read now:
+        the enquiry matters more than the links, so it goes without them."""
+        if self._links is None:
+            return []
+        try:
+            return self._links.for_enquiry(enquiry_id)
+        except (LinkKeysUnavailable, LinkError) as exc:
+            log.warning(
+                "enquiry %s: no team links (%s); the team e-mail goes without them", enquiry_id, type(exc).__name__
+            )
+            return []
 
     def _route(self, enquiry: Enquiry) -> Routing:
         fallback = self._mail.fallback_team_email

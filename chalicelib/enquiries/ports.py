@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from email.message import EmailMessage
 
+    from chalicelib.enquiries.followup import FollowUpState, Outcome
     from chalicelib.enquiries.limits import RateLimit
     from chalicelib.enquiries.record import Enquiry
 
@@ -121,3 +122,29 @@ class UnsentEnquiries(Protocol):
 
     def load(self, enquiry_id: str) -> Enquiry | None:
         """The enquiry as stored now; None once it is gone (expired)."""
+
+
+class FollowUps(Protocol):
+    """What the team records after the e-mail, each a conditional update of the stored enquiry
+    that keeps every other field; :class:`StoreUnavailable` when the store cannot answer."""
+
+    def follow_up(self, enquiry_id: str) -> FollowUpState | None:
+        """What is recorded now (a consistent read); None once the enquiry is gone."""
+
+    def acknowledge(self, enquiry_id: str, at: str, after_s: int) -> bool:
+        """Record the acknowledgement at ``at``, ``after_s`` seconds after the enquiry came;
+        False when it was recorded already (or the enquiry is gone): nothing changed."""
+
+    def record_outcome(self, enquiry_id: str, outcome: Outcome, at: str, after_s: int) -> bool:
+        """Record the outcome (and the acknowledgement, unless recorded already); False when
+        this outcome was recorded already (or the enquiry is gone): nothing changed."""
+
+
+class LinkKeysUnavailable(Exception):
+    """The keys that sign the team's links cannot be read now: try again."""
+
+
+class LinkKeys(Protocol):
+    def keys(self) -> Sequence[bytes]:
+        """The keys of the team's links: the current one (which signs) first, then any older
+        one still accepted. :class:`LinkKeysUnavailable` when they cannot be read now."""

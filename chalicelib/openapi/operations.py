@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.enquiries.endpoint import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER
+from chalicelib.enquiries.followup import EnquiryAction, EnquiryActionDone
+from chalicelib.enquiries.links import PURPOSES
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
 from chalicelib.enquiries.submit import EnquiryAccepted
 from chalicelib.error_shapes import ErrorBody
@@ -84,6 +86,29 @@ _IDEMPOTENCY_KEY = {
     "and nothing is stored or sent twice.",
     "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
 }
+_LINK_PARAMETERS = (
+    {
+        "name": "action",
+        "in": "path",
+        "required": True,
+        "description": "What the link records; it must be the action its token was signed for.",
+        "schema": {"type": "string", "enum": list(PURPOSES)},
+    },
+    {
+        "name": "token",
+        "in": "path",
+        "required": True,
+        "description": "The signed token of the link in the team's e-mail (its `token` query parameter).",
+        "schema": {"type": "string"},
+    },
+)
+_LINK_REFUSALS = (
+    error(
+        404, "Not a link we sent for this action (`link_invalid`), or the enquiry is no longer held (`enquiry_gone`)."
+    ),
+    error(410, "The link has expired (`link_expired`)."),
+    error(503, "The store or the links' keys cannot be read just now. Nothing was recorded.", True),
+)
 _DEMO = "The local stage only (`make run`); 404 in every other stage."
 _BROWSER = (
     " On the local stage a browser's navigation here (`Accept` naming `text/html`) gets the demo page instead, "
@@ -209,6 +234,28 @@ OPERATIONS: tuple[Operation, ...] = (
             error(429, "Too many enquiries from this address or e-mail just now. Nothing was stored.", True),
             error(503, "Enquiries cannot be stored just now. Nothing was stored or sent.", True),
         ),
+    ),
+    Operation(
+        "GET",
+        "/enquiry-actions/{action}/{token}",
+        "enquiries",
+        "What a team link records",
+        description="For the confirmation page a link in the hospital team's e-mail opens: the enquiry's "
+        "reference, what the link records, and what is recorded so far. Changes nothing (mail scanners and link "
+        "previews fetch links).",
+        parameters=_LINK_PARAMETERS,
+        answers=(Answer(200, "What the link records, and whether it is done.", EnquiryAction), *_LINK_REFUSALS),
+    ),
+    Operation(
+        "POST",
+        "/enquiry-actions/{action}/{token}",
+        "enquiries",
+        "Record a team link's action",
+        description="The team confirms: records the acknowledgement or the outcome. Conditional: a second "
+        "click records nothing more (`changed` false). An outcome also acknowledges; a different outcome "
+        "replaces the first. No body is needed.",
+        parameters=_LINK_PARAMETERS,
+        answers=(Answer(200, "Recorded, or recorded already.", EnquiryActionDone), *_LINK_REFUSALS),
     ),
     Operation(
         "GET",

@@ -132,6 +132,7 @@ _RESOLVED = {
     "DEAD_LETTER_QUEUE": "stack-dead-letters-1",
     "SES_CONFIGURATION_SET": "find-a-specialist-dev",
     "RATE_LIMIT_SALT": "s" * 48,
+    "ENQUIRY_LINK_SECRET": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:EnquiryLinkKeys-AbCdEf",
 }
 
 
@@ -152,7 +153,8 @@ def test_chalice_functions_get_every_setting_config_reads(
 def test_rate_limit_salt_is_generated_by_secrets_manager_and_never_written(
     synthesised: Synthesised, stage: StageName, template: Template
 ) -> None:
-    secret, properties = synthesised.only(stage, "AWS::SecretsManager::Secret")
+    (secret,) = [key for key in synthesised.resources(stage, "AWS::SecretsManager::Secret") if "RateLimitSalt" in key]
+    properties = synthesised.templates[stage]["Resources"][secret]
     assert "SecretString" not in properties["Properties"]
     assert properties["Properties"]["GenerateSecretString"]["PasswordLength"] >= 16
     template.has_resource_properties(

@@ -42,6 +42,9 @@ def test_the_stage_file_describes_dev_and_prod() -> None:
         ),
         ({"search": {"data_nodes": 2, "availability_zones": 3}}, "multiple of availability_zones"),
         ({"mail": {"sender": "no-reply@other.example"}}, "sender must be the identity"),
+        ({"api": {"enquiry_link_page": "http://dev.find-a-specialist.example/l"}}, "must be an https URL"),
+        ({"api": {"enquiry_link_page": "https://dev.find-a-specialist.example/l?x=1"}}, "without query"),
+        ({"api": {"enquiry_link_page": "https://elsewhere.example/l"}}, "on one of cors_allowed_origins"),
     ],
 )
 def test_a_bad_stage_file_stops_the_synth_naming_the_problem(
