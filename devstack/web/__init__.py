@@ -36,6 +36,7 @@ ASSETS = {
     "atoz.js": "text/javascript; charset=utf-8",
     "hospital.js": "text/javascript; charset=utf-8",
     "pages.js": "text/javascript; charset=utf-8",
+    "teamlink.js": "text/javascript; charset=utf-8",
 }
 
 # Same origin only; no inline script or style, so injected markup cannot run.

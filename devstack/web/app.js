@@ -1,6 +1,7 @@
 // The demo page: the URL holds the state (/?q=…&specialty=…&page=2, or /?specialist=id; the
 // pages /treatments?letter=p, /treatments/{slug}, /hospitals and /hospitals/{id}), so back,
 // forward, reload and shared links all work. Search parameters are the API's own.
+// /?action=…&token=… is a link from the hospital team's e-mail: its confirmation view.
 
 import { ApiError, getJson } from "./api.js";
 import { clear, el, isPlainClick, setFieldError } from "./dom.js";
@@ -21,6 +22,7 @@ import {
   statusText,
   withoutWords,
 } from "./results.js";
+import { createTeamLink } from "./teamlink.js";
 import { treatmentHref } from "./treatment.js";
 import { attachTypeahead } from "./typeahead.js";
 
@@ -277,7 +279,7 @@ async function showProfile(id, enquire) {
 
 // ---- views ------------------------------------------------------------------------------
 
-const VIEWS = ["search-view", "profile-view", "page-view"];
+const VIEWS = ["search-view", "profile-view", "page-view", "team-link-view"];
 
 function showView(name) {
   for (const view of VIEWS) $(view).hidden = view !== name;
@@ -287,6 +289,7 @@ function showView(name) {
     clear($("enquiry"));
   }
   if (name !== "page-view") clear($("page-view"));
+  if (name !== "team-link-view") teamLink.leave();
 }
 
 const pages = createPages({
@@ -296,6 +299,11 @@ const pages = createPages({
   named: (name) => {
     viewName = name;
   },
+});
+
+const teamLink = createTeamLink({
+  container: $("team-link-view"),
+  enter: () => showView("team-link-view"),
 });
 
 // ---- routing and wiring ----------------------------------------------------------------
@@ -311,6 +319,12 @@ function route() {
     return;
   }
   pages.leave(path);
+  const action = params.get("action");
+  const token = params.get("token");
+  if (action && token) {
+    teamLink.show(action, token); // reads only: nothing is recorded until Confirm
+    return;
+  }
   const specialist = params.get("specialist");
   if (specialist) {
     showProfile(specialist, params.get("enquire") === "1");
