@@ -6,6 +6,13 @@ With an ``Idempotency-Key`` header the submission goes through Powertools' idemp
 utility (records in the idempotency table): the same key and body replay the first
 answer with nothing new stored or sent; the same key with another body is refused
 (422); the same key still being processed is refused (409).
+
+A key is scoped to the patient: the record's identity is ``<key>#<digest>``, the digest an
+HMAC-SHA256 of the normalised e-mail address under the rate-limit salt
+(:meth:`EnquiryService.address_digest`). So a front end's predictable keys ("1", "form-1")
+never make one patient's enquiry a replay of, or a 422 against, another's: the same key from
+another address is a new enquiry. Keys taken before scoping was deployed do not replay after
+it (their records were keyed on the bare key).
 """
 
 from __future__ import annotations
@@ -44,8 +51,9 @@ class EnquiryEndpoint:
         )
 
         self._service = service
+        self._scope_digest: Callable[[str], str] = service.address_digest
         self._config = IdempotencyConfig(
-            event_key_jmespath="key",
+            event_key_jmespath="scope",  # the key scoped to the patient's address, not the bare key
             payload_validation_jmespath="body",
             raise_on_no_idempotency_key=True,
             expires_after_seconds=REPLAY_WINDOW_S,
@@ -59,8 +67,8 @@ class EnquiryEndpoint:
             key_prefix=f"{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', 'test-func')}.{RECORD_ID_PREFIX}",
         )
         def accept_once(submission: dict[str, Any], request: EnquiryRequest) -> EnquiryAccepted:
-            # ``submission`` is what the key's record hashes; ``request`` is the same body,
-            # parsed once already: it is not validated a second time.
+            # ``submission`` is what the key's record hashes (its ``scope``, and its ``body`` for
+            # validation); ``request`` is the same body, parsed once already: not validated again.
             return service.submit(request, submission["ip"])
 
         self._accept_once: Callable[..., EnquiryAccepted] = accept_once
@@ -89,7 +97,12 @@ class EnquiryEndpoint:
         if lambda_context is not None:
             # A crashed call then frees its key when the Lambda's time is up, not at expiry.
             self._config.register_lambda_context(lambda_context)  # type: ignore[arg-type]
-        submission = {"key": key, "body": request.model_dump(mode="json"), "ip": client_ip}
+        submission = {
+            "key": key,
+            "scope": f"{key}#{self._scope_digest(request.email)}",
+            "body": request.model_dump(mode="json"),
+            "ip": client_ip,
+        }
         try:
             return self._accept_once(submission=submission, request=request)
         except IdempotencyValidationError:

@@ -2,7 +2,11 @@
 
 Counters live in DynamoDB under a salted hash of the address or IP (never the value
 itself) and the hour they count, and expire with the table's TTL. The limit on a
-network is generous: a hospital or an office shares one address among many patients.
+network is generous: a hospital or an office shares one address among many patients. An
+address is counted in its normalised form (:func:`chalicelib.enquiries.addresses.normalised`),
+so one mailbox gets one allowance however many aliases (``+tag``, Gmail's dots) it is typed as.
+
+The same salt keys :func:`address_digest`, which scopes an ``Idempotency-Key`` to the patient.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+
+from chalicelib.enquiries.addresses import normalised
 
 WINDOW_S = 3600
 
@@ -37,3 +43,10 @@ def rate_limit(kind: str, value: str, limit: int, salt: str, now: float) -> Rate
         expires_at=(window + 2) * WINDOW_S,
         retry_after_s=(window + 1) * WINDOW_S - int(now),
     )
+
+
+def address_digest(email: str, salt: str) -> str:
+    """HMAC-SHA256 (hex) of the normalised address with the rate-limit salt: the part of an
+    idempotency record's identity that ties a key to one patient. Its own prefix keeps it
+    apart from the counters' digests."""
+    return hmac.new(salt.encode(), f"idempotency-scope:{normalised(email)}".encode(), hashlib.sha256).hexdigest()

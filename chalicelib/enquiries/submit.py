@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 
 from typing_extensions import TypedDict
 
-from chalicelib.enquiries.limits import rate_limit
+from chalicelib.enquiries.addresses import normalised
+from chalicelib.enquiries.limits import address_digest, rate_limit
 from chalicelib.enquiries.record import Enquiry, Routing
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
@@ -77,7 +78,8 @@ class EnquiryService:
         now = self._clock()
         settings = self._settings
         limits = [
-            rate_limit("email", request.email, settings.email_rate_per_hour, settings.rate_limit_salt, now),
+            # One mailbox, one allowance: counted on the normalised address, stored as typed.
+            rate_limit("email", normalised(request.email), settings.email_rate_per_hour, settings.rate_limit_salt, now),
             rate_limit("ip", client_ip, settings.ip_rate_per_hour, settings.rate_limit_salt, now),
         ]
         enquiry = Enquiry(
@@ -100,6 +102,11 @@ class EnquiryService:
         )
         self._store.put_new(enquiry, limits)
         return accepted
+
+    def address_digest(self, email: str) -> str:
+        """The normalised address's HMAC under the rate-limit salt: what scopes an
+        ``Idempotency-Key`` to one patient (see :mod:`chalicelib.enquiries.endpoint`)."""
+        return address_digest(email, self._settings.rate_limit_salt)
 
     def _routing(self, request: EnquiryRequest) -> Routing | None:
         fallback = self._settings.fallback_team_email

@@ -203,6 +203,25 @@ def test_given_six_enquiries_from_one_address_in_an_hour_then_the_sixth_is_429(c
     assert all("example" not in str(item["counter_key"]).lower() for item in counters)  # hashes only
 
 
+def test_given_aliases_of_one_mailbox_then_they_share_its_hourly_allowance(client: Client) -> None:
+    aliases = [
+        "Jane.Doe@gmail.com",
+        "jane.doe+1@gmail.com",
+        "janedoe+enquiry@googlemail.com",
+        "J.A.N.E.D.O.E@gmail.com",
+        "Jane.Doe+2@gmail.com",
+    ]
+    statuses = [post(client, {**GOOD, "email": alias})[0] for alias in aliases]
+
+    status, answer, headers = post(client, {**GOOD, "email": "Jane.Doe+6@gmail.com"})
+
+    assert statuses == [202] * 5
+    assert (status, answer["error"]["code"]) == (429, "rate_limited")
+    assert 0 < int(headers["Retry-After"]) <= 3600
+    assert sorted(item["email"] for item in stored()) == sorted(aliases)  # kept as typed
+    assert post(client, {**GOOD, "email": "jane.doe@example.com"})[0] == 202  # another mailbox, its own allowance
+
+
 def test_given_a_busy_shared_network_then_the_ip_limit_applies(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IP_RATE_PER_HOUR", "3")
     deps.reset()
@@ -221,12 +240,46 @@ def test_given_the_same_key_and_body_then_the_first_answer_again_and_one_enquiry
     assert len(stored()) == 1
 
 
+def test_given_one_key_from_two_addresses_then_two_enquiries_each_replayed_to_its_own_patient(
+    client: Client,
+) -> None:
+    other = {**GOOD, "first_name": "Bea", "email": "bea@example.com"}
+
+    first = post(client, GOOD, {"Idempotency-Key": "1"})
+    second = post(client, other, {"Idempotency-Key": "1"})
+    first_again = post(client, GOOD, {"Idempotency-Key": "1"})
+    second_again = post(client, other, {"Idempotency-Key": "1"})
+
+    assert [first[0], second[0], first_again[0], second_again[0]] == [202] * 4
+    assert first[1]["enquiry_id"] != second[1]["enquiry_id"]
+    assert (first_again[1], second_again[1]) == (first[1], second[1])
+    by_id = {item["enquiry_id"]: item for item in stored()}
+    assert len(by_id) == 2
+    assert (by_id[first[1]["enquiry_id"]]["email"], by_id[second[1]["enquiry_id"]]["email"]) == (
+        "aoife@example.com",
+        "bea@example.com",
+    )
+
+
+def test_given_one_key_from_an_alias_with_another_body_then_422_as_from_the_address_itself(client: Client) -> None:
+    post(client, GOOD, {"Idempotency-Key": "form-1"})
+
+    status, answer, _ = post(client, {**GOOD, "email": "Aoife+x@example.com"}, {"Idempotency-Key": "form-1"})
+
+    assert (status, answer["error"]["field"]) == (422, "Idempotency-Key")
+    assert [item["email"] for item in stored()] == ["aoife@example.com"]
+
+
 def test_given_a_key_then_its_record_id_is_the_one_first_deployed(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Keys taken before a deploy still replay after it, whatever the code was renamed to:
-    the record's id is the Lambda's name, the prefix as first deployed, ``#``, the key's MD5."""
+    the record's id is the Lambda's name, the prefix as first deployed, ``#``, the MD5 of the
+    scoped key. The hashed data is the scoped key, ``<key>#<HMAC of the normalised address>``,
+    not the bare key (so keys taken before scoping was deployed do not replay after it)."""
     import hashlib
+
+    from chalicelib.enquiries.limits import address_digest
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "find-a-specialist-prod-api")
     deps.reset()
@@ -234,7 +287,8 @@ def test_given_a_key_then_its_record_id_is_the_one_first_deployed(
 
     table = boto3.resource("dynamodb").Table(BASE_ENV["IDEMPOTENCY_TABLE"])
     [record] = table.scan()["Items"]
-    digest = hashlib.md5(json.dumps("form-deploy").encode(), usedforsecurity=False).hexdigest()
+    scoped = f"form-deploy#{address_digest(GOOD['email'], BASE_ENV['RATE_LIMIT_SALT'])}"
+    digest = hashlib.md5(json.dumps(scoped).encode(), usedforsecurity=False).hexdigest()
     prefix = "find-a-specialist-prod-api.chalicelib.enquiries.intake.EnquiryIntake.__init__.<locals>.accept_once"
     assert record["id"] == f"{prefix}#{digest}"
 
