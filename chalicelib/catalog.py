@@ -29,6 +29,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     StrictBool,
     StrictFloat,
+    StrictInt,
     StringConstraints,
     field_validator,
 )
@@ -121,6 +122,20 @@ class Hospital(BaseModel):
     enquiries_email: Email = Field(
         description="Where patient enquiries for this hospital are sent.",
         examples=["enquiries.hendon@hospitals.example"],
+    )
+    escalation_email: Email | None = Field(
+        default=None,
+        description="Where an enquiry the team has not acknowledged by its reply deadline is escalated; "
+        "the central enquiries team when absent.",
+        examples=["matron.hendon@hospitals.example"],
+    )
+    reply_working_hours: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=168,
+        description="The team's reply deadline in working hours (weekends and England and Wales bank holidays "
+        "do not count); the service's default (36) when absent.",
+        examples=[24],
     )
 
 

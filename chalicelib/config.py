@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from chalicelib.patterns import EMAIL_FORMAT
 
 Stage = Literal["local", "dev", "prod"]
+ReplyCalendar = Literal["england-and-wales", "every-day"]
+REPLY_CALENDARS: tuple[ReplyCalendar, ...] = ("england-and-wales", "every-day")
 STAGES: tuple[Stage, ...] = ("local", "dev", "prod")
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
@@ -30,6 +32,8 @@ _CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PLACE_INDEX = re.compile(r"^[-._\w]{1,100}$")
 _SECRET_ID = re.compile(r"^[A-Za-z0-9/_+=.@:-]{1,2048}$")
 _LINK_KEY = re.compile(r"^\S{32,256}$")
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"^(?=.{{4,253}}$)(?:{_LABEL}\.)+{_LABEL}$")  # dotted: never a bare top-level domain
 
 
 class ConfigError(Exception):
@@ -48,6 +52,11 @@ class SearchSettings:
     treatments_alias: str
     # Amazon Location Service place index for "near"; empty: the offline table only.
     place_index: str
+    # The domains a hospital's enquiry addresses in the catalog feed may use, each allowing
+    # itself and its subdomains (``ENQUIRY_EMAIL_DOMAINS``). Read by the indexer, which
+    # refuses to run the catalog with none outside the local stage (``indexer.options``);
+    # empty on the local stage: any domain.
+    enquiry_email_domains: tuple[str, ...]
 
     @property
     def signs_search_requests(self) -> bool:
@@ -87,6 +96,10 @@ class Settings(SearchSettings):
     # CDK app sets only this), or the local stage's own key. Exactly one is set.
     enquiry_link_secret: str
     enquiry_link_key: str
+    # The team's reply deadline in working hours, unless the hospital has its own; and which
+    # days count ("every-day" lets the local stack's tests compress the clock over a weekend).
+    reply_working_hours: float
+    reply_calendar: ReplyCalendar
 
 
 def _stage(value: str) -> Stage:
@@ -131,6 +144,23 @@ def _opensearch_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _hours(value: str) -> float:
+    """Working hours: more than 0 and at most a fortnight's; fractions for the local stack's tests."""
+    try:
+        hours = float(value)
+    except ValueError:
+        raise ValueError("must be a number of hours") from None
+    if not 0 < hours <= 336:
+        raise ValueError("must be more than 0 and at most 336 hours")
+    return hours
+
+
+def _calendar(value: str) -> ReplyCalendar:
+    if value not in REPLY_CALENDARS:
+        raise ValueError(f"must be one of {', '.join(REPLY_CALENDARS)}")
+    return value
+
+
 def _page_url(value: str) -> str:
     """An absolute http(s) URL of a page, without query or fragment (the links add theirs)."""
     parts = urlsplit(value)
@@ -173,6 +203,18 @@ def _is_origin(text: str) -> bool:
     )
 
 
+def _domains(value: str) -> tuple[str, ...]:
+    """Comma-separated lower-case domain names, each with a dot (``hospitals.example``)."""
+    domains = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            raise ValueError(
+                "must be comma-separated lower-case domain names such as hospitals.example "
+                "(each with a dot; no @, wildcard or trailing dot)"
+            )
+    return domains
+
+
 Parser = Callable[[str], object]
 # attribute: (variable, parser, default)
 _SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
@@ -185,6 +227,7 @@ _SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
         "treatments",
     ),
     "place_index": ("PLACE_INDEX", _optional(_matching(_PLACE_INDEX, "an Amazon Location place index name")), ""),
+    "enquiry_email_domains": ("ENQUIRY_EMAIL_DOMAINS", _domains, ""),
 }
 _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     **_SEARCH_FIELDS,
@@ -213,6 +256,8 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
         _optional(_matching(_SECRET_ID, "a Secrets Manager secret name or ARN")),
         "",
     ),
+    "reply_working_hours": ("REPLY_WORKING_HOURS", _hours, "36"),
+    "reply_calendar": ("REPLY_CALENDAR", _calendar, "england-and-wales"),
     "enquiry_link_key": ("ENQUIRY_LINK_KEY", _optional(_matching(_LINK_KEY, "32 to 256 characters, no spaces")), ""),
 }
 

@@ -68,6 +68,11 @@ HOSPITAL_NAME = f"{HOSPITALS}.name"
 HOSPITAL_POSTCODE = f"{HOSPITALS}.postcode"
 HOSPITAL_LOCATION = f"{HOSPITALS}.location"
 HOSPITAL_ENQUIRIES_EMAIL = f"{HOSPITALS}.enquiries_email"  # stored only: the team's address, never shown
+# Stored only, for an enquiry's reply deadline: where it is escalated, and the hospital's own deadline.
+HOSPITAL_ESCALATION_EMAIL = f"{HOSPITALS}.escalation_email"
+HOSPITAL_REPLY_WORKING_HOURS = f"{HOSPITALS}.reply_working_hours"
+# What a search's hits leave out of each hospital: read only for routing an enquiry.
+HOSPITAL_STORED_ONLY = (HOSPITAL_ENQUIRIES_EMAIL, HOSPITAL_ESCALATION_EMAIL, HOSPITAL_REPLY_WORKING_HOURS)
 LOCATIONS = "locations"  # every hospital's geo_point: geo_distance filter and sort (nearest wins)
 # "Did you mean": the words of names, specialties, treatments, conditions and hospitals,
 # folded but not stemmed (a correction must be a real word), with word pairs and
@@ -173,6 +178,8 @@ def _hospital(hospital: Hospital) -> dict[str, Any]:
         "postcode": hospital.postcode,
         "location": _point(hospital),
         "enquiries_email": hospital.enquiries_email,
+        "escalation_email": hospital.escalation_email,
+        "reply_working_hours": hospital.reply_working_hours,
     }
 
 
@@ -187,6 +194,8 @@ class HospitalView(NamedTuple):
     lat: float
     lon: float
     enquiries_email: str | None
+    escalation_email: str | None = None
+    reply_working_hours: int | None = None
 
     @property
     def point(self) -> GeoPoint:
@@ -297,6 +306,8 @@ def _hospital_view(hospital: Mapping[str, Any]) -> HospitalView:
         location["lat"],
         location["lon"],
         hospital.get("enquiries_email"),
+        hospital.get("escalation_email"),
+        hospital.get("reply_working_hours"),
     )
     return _new(HospitalView, fields)
 
@@ -361,6 +372,8 @@ def _properties() -> dict[str, Any]:
                 "postcode": _keyword(),
                 "location": {"type": "geo_point"},
                 "enquiries_email": _stored_only(),
+                "escalation_email": _stored_only(),
+                "reply_working_hours": {"type": "integer", "index": False, "doc_values": False},
             },
         },
         HOSPITAL_IDS: _keyword(),

@@ -17,7 +17,7 @@ import sys
 
 from chalicelib.config import ConfigError
 from indexer.feeds import FEEDS, feed_named
-from indexer.options import options_from_env
+from indexer.options import enquiry_email_domains, options_from_env
 from indexer.progress import ProgressLine
 from indexer.summary import peak_rss_mib
 
@@ -54,16 +54,21 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.reindex import Reindexer
     from indexer.sources import open_source
 
+    feed = feed_named(args.feed)
     try:
         settings = get_search_settings()
         options = options_from_env(os.environ)
+        domains = None if args.rollback else enquiry_email_domains(settings, feed)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
     options = dataclasses.replace(
-        options, dry_run=args.dry_run, force=args.force, keep=options.keep if args.keep is None else args.keep
+        options,
+        dry_run=args.dry_run,
+        force=args.force,
+        keep=options.keep if args.keep is None else args.keep,
+        enquiry_email_domains=domains,
     )
-    feed = feed_named(args.feed)
     reindexer = Reindexer(deps.clients().indexing_opensearch, feed.alias(settings), options, feed=feed)
     if args.rollback:
         summary = reindexer.rollback()

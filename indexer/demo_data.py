@@ -18,7 +18,13 @@ PHOTOS = "https://images.hospitals.example"
 Training = Literal["medical", "psychology", "therapy", "dental"]
 
 
+# A few hospitals set their own reply deadline (working hours) and an escalation address;
+# the rest take the service's default deadline and escalate to the central team.
+_OWN_DEADLINES = {"blackheath": 24, "sloane": 48}
+
+
 def _hospital(hospital_id: str, name: str, postcode: str, lat: float, lon: float) -> Hospital:
+    hours = _OWN_DEADLINES.get(hospital_id)
     return Hospital(
         id=hospital_id,
         name=name,
@@ -26,6 +32,8 @@ def _hospital(hospital_id: str, name: str, postcode: str, lat: float, lon: float
         lat=lat,
         lon=lon,
         enquiries_email=f"enquiries.{hospital_id.replace('-', '')}@hospitals.example",
+        escalation_email=f"matron.{hospital_id.replace('-', '')}@hospitals.example" if hours else None,
+        reply_working_hours=hours,
     )
 
 

@@ -43,6 +43,9 @@ class Feed(Generic[R]):
     id_field: str  # the line's field that is its id, to name an invalid line in the report
     alias_of: Callable[[SearchSettings], str]
     load: Callable[[], Codec[R]]
+    # Its lines give hospitals' enquiry addresses (``indexer.routing``): checked against
+    # ``ENQUIRY_EMAIL_DOMAINS``, one per hospital, compared with the live index's.
+    routes_enquiries: bool = False
 
     def codec(self) -> Codec[R]:
         """Imported at each run's start, not cached: after the first run an import is a lookup."""
@@ -71,6 +74,7 @@ SPECIALISTS: Feed[Specialist] = Feed(
     id_field="id",
     alias_of=attrgetter("search_alias"),
     load=_specialists,
+    routes_enquiries=True,
 )
 TREATMENTS: Feed[TreatmentContent] = Feed(
     name="treatments",

@@ -14,6 +14,7 @@ A run that did not swap raises, so the Lambda's error metric (and its alarm) see
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -77,15 +78,16 @@ def handler(event: dict[str, Any], context: object) -> dict[str, object]:
     from chalicelib import deps
     from chalicelib.config import get_search_settings
     from indexer.feeds import feed_named
-    from indexer.options import options_from_env
+    from indexer.options import enquiry_email_domains, options_from_env
     from indexer.reindex import Reindexer
     from indexer.sources import open_source
 
     feed = feed_named(feed_name(event))
     uri = feed_uri(event, os.environ, feed.name)
-    reindexer = Reindexer(
-        deps.clients().indexing_opensearch, feed.alias(get_search_settings()), options_from_env(os.environ), feed=feed
-    )
+    settings = get_search_settings()
+    options = options_from_env(os.environ)
+    options = dataclasses.replace(options, enquiry_email_domains=enquiry_email_domains(settings, feed))
+    reindexer = Reindexer(deps.clients().indexing_opensearch, feed.alias(settings), options, feed=feed)
     summary = reindexer.run(open_source(uri, lambda: deps.clients().s3))
     result = summary.as_dict()
     log.info("indexer run %s", json.dumps(result))

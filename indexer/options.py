@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import ConfigError
 from indexer.reindex import Options
+
+if TYPE_CHECKING:
+    from chalicelib.config import SearchSettings
+    from indexer.feeds import Feed
 
 
 def _ratio(environ: Mapping[str, str], variable: str, default: float) -> float:
@@ -36,4 +41,22 @@ def options_from_env(environ: Mapping[str, str]) -> Options:
         max_drop_ratio=_ratio(environ, "INDEXER_MAX_DROP_RATIO", Options.max_drop_ratio),
         keep=_count(environ, "INDEXER_KEEP", Options.keep),
         replicas=_count(environ, "INDEX_REPLICAS", Options.replicas),
+    )
+
+
+def enquiry_email_domains(settings: SearchSettings, feed: Feed[Any]) -> tuple[str, ...] | None:
+    """The domains a run of ``feed`` allows hospitals' enquiry addresses at; None: any.
+
+    ``ENQUIRY_EMAIL_DOMAINS`` empty allows any domain on the local stage only; a catalog run
+    on any other stage refuses to start without it (where enquiries go is not left open).
+    """
+    if not feed.routes_enquiries:
+        return None
+    if settings.enquiry_email_domains:
+        return settings.enquiry_email_domains
+    if settings.stage == "local":
+        return None
+    raise ConfigError(
+        f"Configuration error: ENQUIRY_EMAIL_DOMAINS is not set (the {settings.stage} stage's catalog "
+        "runs need the domains hospitals' enquiry addresses may use, such as hospitals.example)"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydantic import ValidationError
 
@@ -46,17 +46,30 @@ class ReadReport:
             self.samples.append(problem)
 
 
+# After the model: the reason a parsed record is invalid, or None (see indexer.routing).
+Check = Callable[[int, R], str | None]
+
+
 @overload
 def valid_records(lines: Iterable[bytes], report: ReadReport) -> Iterator[tuple[int, Specialist]]: ...
 @overload
 def valid_records(
-    lines: Iterable[bytes], report: ReadReport, parse: Callable[[bytes], R], id_field: str = "id"
+    lines: Iterable[bytes],
+    report: ReadReport,
+    parse: Callable[[bytes], R],
+    id_field: str = "id",
+    check: Check[R] | None = None,
 ) -> Iterator[tuple[int, R]]: ...
 def valid_records(
-    lines: Iterable[bytes], report: ReadReport, parse: Callable[[bytes], object] | None = None, id_field: str = "id"
+    lines: Iterable[bytes],
+    report: ReadReport,
+    parse: Callable[[bytes], object] | None = None,
+    id_field: str = "id",
+    check: Check[Any] | None = None,
 ) -> Iterator[tuple[int, object]]:
     """Yield ``(line_number, record)`` for each line ``parse`` (by default the catalog's)
-    accepts; blank lines are ignored. An invalid line is named by its ``id_field``."""
+    accepts and then ``check``, if any, passes; blank lines are ignored. An invalid line is
+    named by its ``id_field``."""
     if parse is None:
         from chalicelib.catalog import parse_line
 
@@ -69,6 +82,10 @@ def valid_records(
             record = parse(line)
         except ValidationError as exc:
             report.reject(InvalidLine(number, _record_id(line, id_field), _reason(exc)))
+            continue
+        problem = check(number, record) if check is not None else None
+        if problem is not None:
+            report.reject(InvalidLine(number, _record_id(line, id_field), problem))
             continue
         report.valid += 1
         yield number, record

@@ -23,7 +23,8 @@ from indexer.feeds import SPECIALISTS, Codec, Feed
 from indexer.lock import IndexerLock, LockHeld
 from indexer.naming import is_build_of, new_index_name
 from indexer.read_ahead import read_ahead
-from indexer.records import InvalidLine, ReadReport, valid_records
+from indexer.records import Check, InvalidLine, ReadReport, valid_records
+from indexer.routing import HospitalRouting, live_addresses
 from indexer.summary import Summary
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ class Options:
     replicas: int = 0
     chunk_size: int = 500
     lock_ttl_s: float = 20 * 60  # longer than the Lambda's 15-minute limit
+    # The domains hospitals' enquiry addresses may use (``ENQUIRY_EMAIL_DOMAINS``, see
+    # indexer.routing); None: any domain (the local stage only, see indexer.options).
+    enquiry_email_domains: tuple[str, ...] | None = None
 
 
 Progress = Callable[[int], None]
@@ -78,11 +82,12 @@ class Reindexer:
             codec = self._feed.codec()
             summary.old_index = self._live_index()
             summary.live_count = None if summary.old_index is None else self._count(summary.old_index)
+            routing = self._routing(summary.old_index)
             if self._options.dry_run:
-                self._dry_run(codec, source, summary)
+                self._dry_run(codec, source, summary, routing)
                 return
             summary.deleted = self._prune(only_incomplete=True)  # left by a killed run
-            self._build_and_swap(codec, source, summary, progress)
+            self._build_and_swap(codec, source, summary, progress, routing)
             summary.deleted += self._prune()
 
         return self._locked(summary, body)
@@ -122,17 +127,31 @@ class Reindexer:
 
     # ----------------------------------------------------------------- the build
 
-    def _dry_run(self, codec: Codec[Any], source: CatalogSource, summary: Summary) -> None:
+    def _routing(self, live_index: str | None) -> _Routing | None:
+        """The run's check of hospitals' addresses, and the live index's, for a feed that has them."""
+        if not self._feed.routes_enquiries:
+            return None
+        live = {} if live_index is None else live_addresses(self._client, live_index)
+        return _Routing(HospitalRouting(self._options.enquiry_email_domains), live)
+
+    def _dry_run(self, codec: Codec[Any], source: CatalogSource, summary: Summary, routing: _Routing | None) -> None:
         report = ReadReport()
+        check = None if routing is None else routing.check.check
         with source.open_lines() as lines:
-            for _ in valid_records(lines, report, codec.parse, self._feed.id_field):
+            for _ in valid_records(lines, report, codec.parse, self._feed.id_field, check):
                 pass
         summary.take(report)
+        _take_routing(summary, routing)
         self._check_guards(summary)
         summary.outcome = "dry-run"
 
     def _build_and_swap(
-        self, codec: Codec[Any], source: CatalogSource, summary: Summary, progress: Progress | None
+        self,
+        codec: Codec[Any],
+        source: CatalogSource,
+        summary: Summary,
+        progress: Progress | None,
+        routing: _Routing | None,
     ) -> None:
         name = new_index_name(self._alias, self._now())
         summary.new_index = name
@@ -147,8 +166,10 @@ class Reindexer:
         }
         self._client.indices.create(index=name, body=body)
         try:
-            report, smoke = self._load(codec, name, source, summary, progress)
+            check = None if routing is None else routing.check.check
+            report, smoke = self._load(codec, name, source, summary, progress, check)
             summary.take(report)
+            _take_routing(summary, routing)
             self._check_guards(summary)
             self._finish(name)
             self._verify(name, report.valid, smoke)
@@ -161,7 +182,13 @@ class Reindexer:
             raise
 
     def _load(
-        self, codec: Codec[Any], name: str, source: CatalogSource, summary: Summary, progress: Progress | None
+        self,
+        codec: Codec[Any],
+        name: str,
+        source: CatalogSource,
+        summary: Summary,
+        progress: Progress | None,
+        check: Check[Any] | None = None,
     ) -> tuple[ReadReport, str | None]:
         """Load the valid records; the report, and the id of the first (for the smoke query)."""
         from opensearchpy.helpers import streaming_bulk
@@ -176,7 +203,7 @@ class Reindexer:
         record_id, to_document = codec.record_id, codec.document
 
         def actions(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
-            for number, record in valid_records(lines, report, codec.parse, self._feed.id_field):
+            for number, record in valid_records(lines, report, codec.parse, self._feed.id_field, check):
                 doc_id = record_id(record)
                 if not first:
                     first.append(doc_id)
@@ -324,6 +351,19 @@ class Reindexer:
         if doomed:
             self._client.indices.delete(index=",".join(doomed), ignore=[404])
         return doomed
+
+
+@dataclass(frozen=True)
+class _Routing:
+    check: HospitalRouting
+    live: dict[str, str]  # hospital id -> its enquiries address in the live index
+
+
+def _take_routing(summary: Summary, routing: _Routing | None) -> None:
+    """Once the feed is read (the check is the read-ahead thread's until then)."""
+    if routing is not None:
+        summary.address_changes = routing.check.changes(routing.live)
+        summary.address_conflicts = dict(routing.check.conflicts)
 
 
 def _error_text(error: object) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.records import InvalidLine, ReadReport
+from indexer.routing import AddressChange
 
 
 @dataclass
@@ -29,6 +30,10 @@ class Summary:
     deleted: list[str] = field(default_factory=list)
     duration_s: float = 0.0
     peak_rss_mib: float | None = None  # this process's own high-water mark; see :func:`peak_rss_mib`
+    # The catalog only (indexer.routing): hospitals whose enquiries address differs from the
+    # live index's, and hospitals some of whose lines gave another address than the first.
+    address_changes: list[AddressChange] = field(default_factory=list)
+    address_conflicts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +71,9 @@ class Summary:
             "duration_s": round(self.duration_s, 3),
             "docs_per_s": round(self.docs_per_s, 1),
         }
+        if self.feed == "specialists":
+            figures["hospital_address_changes"] = [change.as_dict() for change in self.address_changes]
+            figures["hospital_address_conflicts"] = dict(self.address_conflicts)
         if self.peak_rss_mib is not None:  # set by the command line, at the end of its run
             figures["peak_rss_mib"] = round(self.peak_rss_mib, 1)
         return figures
@@ -82,9 +90,17 @@ class Summary:
             ("alias", f"{self.alias} {'swapped' if self.swapped else 'not swapped'}"),
             ("deleted", ", ".join(self.deleted) or "-"),
         ]
+        if self.feed == "specialists" and self.source is not None:
+            changed = ", ".join(change.hospital for change in self.address_changes)
+            count = f"{len(self.address_changes)} hospitals changed"
+            rows.append(("addresses", f"{count}: {changed}" if changed else count))
         if self.peak_rss_mib is not None:
             rows.append(("peak RSS", f"{self.peak_rss_mib:.1f} MiB"))
         text = "\n".join(f"{label:>10}  {value}" for label, value in rows)
+        for change in self.address_changes:
+            text += f"\n   changed  hospital {change.hospital}: {change.old} -> {change.new}"
+        for hospital, lines in sorted(self.address_conflicts.items()):
+            text += f"\n  conflict  hospital {hospital}: {lines} line(s) gave another address than the first"
         for problem in self.invalid_samples:
             text += f"\n   invalid  line {problem.line_number} (id {problem.record_id or '?'}): {problem.reason}"
         if self.invalid > len(self.invalid_samples):

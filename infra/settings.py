@@ -22,6 +22,9 @@ TREATMENTS_FEED_PREFIX = "treatments/"
 # The retention periods the stage file may choose (a subset of CloudWatch's).
 LogRetentionDays = Literal[7, 14, 30, 60, 90, 180, 365]
 Ratio = Annotated[float, Field(gt=0, le=1)]
+# A domain name as ``chalicelib.config`` reads ENQUIRY_EMAIL_DOMAINS: lower case, with a dot.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+EnquiryDomain = Annotated[str, Field(pattern=rf"^(?:{_LABEL}\.)+{_LABEL}$", min_length=4, max_length=253)]
 
 
 class _Strict(BaseModel):
@@ -119,6 +122,10 @@ class IndexerConfig(_Strict):
     keep: Annotated[int, Field(ge=0, le=100)]
     # The missed-schedule alarm fires when no run started for this long.
     max_hours_between_runs: Annotated[int, Field(ge=1, le=24)]
+    # The domains hospitals' enquiry addresses in the catalog may use, each allowing itself and
+    # its subdomains (``ENQUIRY_EMAIL_DOMAINS``, see indexer/routing.py): at least one, lower
+    # case, dotted; the indexer refuses a catalog run without them outside the local stage.
+    enquiry_email_domains: Annotated[tuple[EnquiryDomain, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _feed_under_prefix(self) -> IndexerConfig:

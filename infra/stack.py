@@ -173,6 +173,8 @@ class BackendStack(Stack):
                 "SEARCH_ALIAS": alias,
                 "TREATMENTS_ALIAS": treatments_alias,
                 "INDEX_REPLICAS": str(config.search.index_replicas),
+                # Where the catalog may send enquiries: a line naming any other domain is invalid.
+                "ENQUIRY_EMAIL_DOMAINS": ",".join(config.indexer.enquiry_email_domains),
             },
             retain=retain,
         )

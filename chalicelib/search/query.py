@@ -258,7 +258,7 @@ def build_search_body(
         "from": request.offset,
         "size": request.page_size,
         "track_total_hits": True,
-        "_source": {"excludes": [schema.BIO, schema.LOCATIONS, schema.HOSPITAL_ENQUIRIES_EMAIL]},
+        "_source": {"excludes": [schema.BIO, schema.LOCATIONS, *schema.HOSPITAL_STORED_ONLY]},
         "highlight": {
             "encoder": "html",
             "pre_tags": ["<mark>"],

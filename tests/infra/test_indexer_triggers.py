@@ -29,6 +29,7 @@ def test_indexer_runs_the_handler_for_up_to_15_minutes_on_python_3_11(
                         "TREATMENTS_ALIAS": "treatments",
                         "INDEX_REPLICAS": str(stage_config.search.index_replicas),
                         "INDEXER_KEEP": str(stage_config.indexer.keep),
+                        "ENQUIRY_EMAIL_DOMAINS": ",".join(stage_config.indexer.enquiry_email_domains),
                         "CATALOG_URI": {
                             "Fn::Join": ["", ["s3://", Match.any_value(), f"/{stage_config.indexer.feed_key}"]]
                         },
@@ -129,3 +130,22 @@ def test_the_api_reads_the_aliases_the_indexer_loads(synthesised: Synthesised, s
 
     assert (reads["SEARCH_ALIAS"], reads["TREATMENTS_ALIAS"]) == (loads["SEARCH_ALIAS"], loads["TREATMENTS_ALIAS"])
     assert reads["TREATMENTS_ALIAS"] == "treatments"
+
+
+def test_the_indexer_gets_the_stages_enquiry_domains_and_the_settings_read_them_alike(
+    stage_config: StageConfig,
+) -> None:
+    from chalicelib.config import load_search_settings
+
+    value = ",".join(stage_config.indexer.enquiry_email_domains)
+    settings = load_search_settings(
+        {
+            "STAGE": "dev",
+            "OPENSEARCH_URL": "https://search.example",
+            "AWS_REGION": "eu-west-2",
+            "ENQUIRY_EMAIL_DOMAINS": value,
+        }
+    )
+
+    assert value
+    assert settings.enquiry_email_domains == stage_config.indexer.enquiry_email_domains

@@ -45,6 +45,15 @@ def test_the_stage_file_describes_dev_and_prod() -> None:
         ({"api": {"enquiry_link_page": "http://dev.find-a-specialist.example/l"}}, "must be an https URL"),
         ({"api": {"enquiry_link_page": "https://dev.find-a-specialist.example/l?x=1"}}, "without query"),
         ({"api": {"enquiry_link_page": "https://elsewhere.example/l"}}, "on one of cors_allowed_origins"),
+        ({"indexer": {"enquiry_email_domains": []}}, "enquiry_email_domains\n  Tuple should have at least 1 item"),
+        (
+            {"indexer": {"enquiry_email_domains": ["Hospitals.example"]}},
+            "enquiry_email_domains.0\n  String should match",
+        ),
+        ({"indexer": {"enquiry_email_domains": ["example"]}}, "enquiry_email_domains.0\n  String should match"),
+        ({"indexer": {"enquiry_email_domains": ["*.hospitals.example"]}}, "enquiry_email_domains.0"),
+        ({"indexer": {"enquiry_email_domains": ["@hospitals.example"]}}, "enquiry_email_domains.0"),
+        ({"indexer": {"enquiry_email_domains": "hospitals.example"}}, "enquiry_email_domains"),
     ],
 )
 def test_a_bad_stage_file_stops_the_synth_naming_the_problem(

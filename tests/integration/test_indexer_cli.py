@@ -120,3 +120,38 @@ def test_given_no_opensearch_url_then_one_line_names_it(cli_env: dict[str, str],
 
     assert result.returncode == 2
     assert result.stderr.strip() == "Configuration error: OPENSEARCH_URL is not set"
+
+
+def test_given_enquiry_domains_then_a_line_outside_them_is_invalid_and_a_changed_address_is_shown(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.feeds import record, write_feed
+
+    env = {**cli_env, "ENQUIRY_EMAIL_DOMAINS": "hospitals.example"}
+
+    def hospitals(email: str) -> list[dict[str, object]]:
+        return [
+            {
+                "id": "bmi-hendon",
+                "name": "Hendon",
+                "postcode": "NW4 1RP",
+                "lat": 51.5,
+                "lon": -0.2,
+                "enquiries_email": email,
+            }
+        ]
+
+    first = indexer(env, "--source", str(feed(tmp_path / "first.jsonl", 20)), "--json")
+    lines = [record(n, hospitals=hospitals("team.hendon@hospitals.example")) for n in range(20)]
+    lines[3] = record(3, hospitals=hospitals("enquiries@evilhospitals.example"))
+    second = indexer(env, "--source", str(write_feed(tmp_path / "second.jsonl", lines)))
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert json.loads(first.stdout)["hospital_address_changes"] == []
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "invalid  line 4 (id sp-000003): hospitals.0.enquiries_email: domain not allowed" in second.stdout
+    assert "evilhospitals" not in second.stdout
+    assert " addresses  1 hospitals changed: bmi-hendon" in second.stdout
+    assert "changed  hospital bmi-hendon: enquiries.hendon@hospitals.example -> team.hendon@hospitals.example" in (
+        second.stdout
+    )

@@ -71,6 +71,35 @@ def test_given_a_broken_feed_then_the_handler_raises_so_the_alarm_sees_it(bucket
         handler(event, None)
 
 
+def test_given_enquiry_domains_then_the_handler_reports_a_line_outside_them_and_loads_the_rest(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opensearch_url: str
+) -> None:
+    from tests.feeds import record, write_feed
+
+    monkeypatch.setenv("ENQUIRY_EMAIL_DOMAINS", "group.example,hospitals.example")
+    deps.reset()
+    lines = [record(n) for n in range(25)]
+    lines[0]["hospitals"][0]["enquiries_email"] = "enquiries@hospitals.example.evil.example"
+    upload(bucket, "catalog/c.jsonl", write_feed(tmp_path / "c.jsonl", lines))
+    event = {
+        "detail-type": "Object Created",
+        "detail": {"bucket": {"name": bucket}, "object": {"key": "catalog/c.jsonl"}},
+    }
+
+    result = handler(event, None)
+
+    assert (result["outcome"], result["valid"], result["invalid"]) == ("swapped", 24, 1)
+    assert result["invalid_samples"] == [
+        {
+            "line": 1,
+            "id": "sp-000000",
+            "reason": "hospitals.0.enquiries_email: domain not allowed for enquiries (hospital bmi-hendon)",
+        }
+    ]
+    assert result["hospital_address_changes"] == []
+    assert requests.get(f"{opensearch_url}/{ALIAS}/_count", timeout=5).json()["count"] == 24
+
+
 def test_given_a_new_feed_under_treatments_then_the_treatments_alias_serves_it(
     bucket: str, tmp_path: Path, opensearch_url: str
 ) -> None:

@@ -289,3 +289,107 @@ def test_given_an_expired_lock_then_the_next_run_takes_it_over(client: OpenSearc
 
     assert summary.outcome == "swapped", summary.reason
     assert client.count(index=lock_index_name(alias))["count"] == 0  # released after the run
+
+
+# ----------------------------------------------------------------- routing you can trust
+
+
+def hospital(hospital_id: str, email: str) -> dict[str, Any]:
+    return {
+        "id": hospital_id,
+        "name": f"Hospital {hospital_id}",
+        "postcode": "NW4 1RP",
+        "lat": 51.5,
+        "lon": -0.2,
+        "enquiries_email": email,
+    }
+
+
+ALLOWED = ("hospitals.example",)
+
+
+def test_given_an_address_outside_the_allowed_domains_then_its_line_is_reported_and_the_others_load(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    lines: list[dict[str, Any] | str] = [record(n) for n in range(40)]
+    lines[7] = record(7, hospitals=[hospital("bmi-hendon", "enquiries.hendon@hospitals.example.attacker.example")])
+    lines[8] = record(8, hospitals=[hospital("kent", "enquiries.kent@mail.hospitals.example")])  # a subdomain
+    path = write_feed(tmp_path / "feed.jsonl", lines)
+
+    summary = reindexer(client, alias, enquiry_email_domains=ALLOWED).run(LocalFileSource(path))
+
+    assert summary.outcome == "swapped", summary.reason
+    assert (summary.lines, summary.valid, summary.invalid) == (40, 39, 1)
+    assert [(p.line_number, p.record_id, p.reason) for p in summary.invalid_samples] == [
+        (8, "sp-000007", "hospitals.0.enquiries_email: domain not allowed for enquiries (hospital bmi-hendon)")
+    ]
+    assert count(client, alias) == 39
+    assert not client.exists(index=alias, id="sp-000007")
+    assert summary.as_dict()["invalid_samples"] == [p.as_dict() for p in summary.invalid_samples]
+
+
+def test_given_many_addresses_outside_the_list_then_the_invalid_lines_guard_aborts(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    lines = [record(n, hospitals=[hospital(f"h{n}", f"e{n}@evil.example")]) if n < 5 else record(n) for n in range(50)]
+
+    summary = reindexer(client, alias, enquiry_email_domains=ALLOWED).run(
+        LocalFileSource(write_feed(tmp_path / "feed.jsonl", lines))
+    )
+
+    assert summary.outcome == "aborted"
+    assert "5 of 50 lines are invalid" in (summary.reason or "")
+    assert not client.indices.exists_alias(name=alias)
+
+
+def test_given_a_hospitals_address_changed_since_the_last_run_then_the_second_summary_lists_it(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    def catalog(name: str, hendon: str) -> LocalFileSource:
+        lines = [
+            record(n, hospitals=[hospital("bmi-hendon", hendon), hospital("kent", "enquiries.kent@hospitals.example")])
+            for n in range(30)
+        ]
+        return LocalFileSource(write_feed(tmp_path / name, lines))
+
+    first = reindexer(client, alias, enquiry_email_domains=ALLOWED).run(
+        catalog("first.jsonl", "enquiries.hendon@hospitals.example")
+    )
+    assert first.outcome == "swapped", first.reason
+    assert first.address_changes == []
+
+    moved = catalog("second.jsonl", "team.hendon@mail.hospitals.example")
+    dry = reindexer(client, alias, enquiry_email_domains=ALLOWED, dry_run=True).run(moved)
+    second = reindexer(client, alias, enquiry_email_domains=ALLOWED).run(moved)
+
+    assert second.outcome == "swapped", second.reason
+    expected = [
+        {
+            "hospital": "bmi-hendon",
+            "old": "enquiries.hendon@hospitals.example",
+            "new": "team.hendon@mail.hospitals.example",
+        }
+    ]
+    assert dry.as_dict()["hospital_address_changes"] == expected  # a dry run shows it before anything moves
+    assert second.as_dict()["hospital_address_changes"] == expected
+    assert "1 hospitals changed: bmi-hendon" in second.as_text()
+
+    third = reindexer(client, alias, enquiry_email_domains=ALLOWED).run(moved)
+
+    assert third.address_changes == []  # compared with the live index, which now has the new address
+
+
+def test_given_lines_disagreeing_on_a_hospitals_address_then_the_first_lines_stays_and_the_others_are_reported(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    lines = [record(n) for n in range(40)]
+    lines[12] = record(12, hospitals=[hospital("bmi-hendon", "someone.else@hospitals.example")])
+    path = write_feed(tmp_path / "feed.jsonl", lines)
+
+    summary = reindexer(client, alias, enquiry_email_domains=ALLOWED).run(LocalFileSource(path))
+
+    assert summary.outcome == "swapped", summary.reason
+    assert (summary.valid, summary.invalid) == (39, 1)
+    assert summary.invalid_samples[0].line_number == 13
+    assert "differs from the address line 1 gave hospital bmi-hendon" in summary.invalid_samples[0].reason
+    assert summary.address_conflicts == {"bmi-hendon": 1}

@@ -189,6 +189,8 @@ def test_the_document_keeps_hospitals_primary_first_with_points_and_email() -> N
         "postcode": "IP33 2AA",
         "location": {"lat": 52.2405, "lon": 0.7093},
         "enquiries_email": "enquiries.st-edmunds@hospitals.example",
+        "escalation_email": None,
+        "reply_working_hours": None,
     }
 
 
