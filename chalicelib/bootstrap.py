@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from chalicelib.config import SearchSettings
     from chalicelib.enquiries.endpoint import EnquiryEndpoint
     from chalicelib.enquiries.followup import TeamFollowUp, TeamLinks
-    from chalicelib.enquiries.notify import Notifier
+    from chalicelib.enquiries.notify import MailSettings, Notifier
     from chalicelib.enquiries.ports import DeadLetters, LinkKeys, Mailer
+    from chalicelib.enquiries.reminders import Reminders
     from chalicelib.enquiries.sweep import Sweeper
     from chalicelib.search.hospital_service import HospitalService
     from chalicelib.search.ports import Geocoder, SearchIndex
@@ -271,11 +272,18 @@ class Services:
 
     @cached_property
     def notifier(self) -> Notifier:
-        from chalicelib.enquiries.notify import MailSettings, Notifier
+        from chalicelib.enquiries.notify import Notifier
+
+        return Notifier(
+            self.store, self.mailer, self.dead_letters, self.search_index, self.mail_settings, links=self.team_links
+        )
+
+    @cached_property
+    def mail_settings(self) -> MailSettings:
+        from chalicelib.enquiries.notify import MailSettings
 
         settings = self.app_settings
-        mail = MailSettings(settings.ses_sender, settings.fallback_team_email, settings.unrouted_fallback_after_s)
-        return Notifier(self.store, self.mailer, self.dead_letters, self.search_index, mail, links=self.team_links)
+        return MailSettings(settings.ses_sender, settings.fallback_team_email, settings.unrouted_fallback_after_s)
 
     @cached_property
     def link_keys(self) -> LinkKeys:
@@ -305,7 +313,13 @@ class Services:
     def sweeper(self) -> Sweeper:
         from chalicelib.enquiries.sweep import Sweeper
 
-        return Sweeper(self.store, self.notifier, after_s=self.app_settings.sweep_after_s)
+        return Sweeper(self.store, self.notifier, after_s=self.app_settings.sweep_after_s, reminders=self.reminders)
+
+    @cached_property
+    def reminders(self) -> Reminders:
+        from chalicelib.enquiries.reminders import Reminders
+
+        return Reminders(self.store, self.mailer, self.mail_settings, self.team_links)
 
 
 def bootstrap(

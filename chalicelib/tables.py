@@ -26,14 +26,20 @@ class TableSpec:
     ttl_attribute: str
     # Only the enquiries table feeds a stream: new images drive the e-mail worker.
     stream_new_images: bool = False
-    sparse_index: SparseIndex | None = None
+    sparse_indexes: tuple[SparseIndex, ...] = ()
 
 
 # Enquiries not yet ``sent`` or ``failed``, oldest first: what the sweep sends when the
 # stream could not (chalicelib.enquiries.sweep). Keys only: no personal data is copied.
 UNSENT = SparseIndex(name="unsent", partition_key="unsent", sort_key="created_at", value="pending")
+# Enquiries sent to a team that has not acknowledged them yet, by when their next follow-up is
+# due (the reminder at half the reply deadline, then the escalation at it): the sweep's second list.
+AWAITING_REPLY = SparseIndex(name="awaiting-reply", partition_key="awaiting_reply", sort_key="due_at", value="due")
 ENQUIRIES = TableSpec(
-    partition_key="enquiry_id", ttl_attribute="expires_at", stream_new_images=True, sparse_index=UNSENT
+    partition_key="enquiry_id",
+    ttl_attribute="expires_at",
+    stream_new_images=True,
+    sparse_indexes=(UNSENT, AWAITING_REPLY),
 )
 # Powertools' idempotency persistence layer uses these attribute names by default.
 IDEMPOTENCY = TableSpec(partition_key="id", ttl_attribute="expiration")

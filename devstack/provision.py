@@ -43,8 +43,7 @@ def _create_table(client: DynamoDBClient, name: str, spec: tables.TableSpec) -> 
     )
     keys = [spec.partition_key]
     indexes: list[GlobalSecondaryIndexTypeDef] = []
-    if spec.sparse_index is not None:
-        index = spec.sparse_index
+    for index in spec.sparse_indexes:
         keys += [index.partition_key, index.sort_key]
         indexes.append(
             {

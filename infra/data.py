@@ -52,8 +52,7 @@ class Data(Construct):
             deletion_protection=self._retain,
             removal_policy=RemovalPolicy.RETAIN if self._retain else RemovalPolicy.DESTROY,
         )
-        if spec.sparse_index is not None:
-            index = spec.sparse_index
+        for index in spec.sparse_indexes:
             table.add_global_secondary_index(
                 index_name=index.name,
                 partition_key=dynamodb.Attribute(name=index.partition_key, type=dynamodb.AttributeType.STRING),

@@ -1,7 +1,8 @@
 """The sweep's trigger: an EventBridge schedule that invokes ``notify`` (its second trigger,
 beside the stream) to send the enquiries the stream's bounded retries did not
-(:mod:`chalicelib.enquiries.sweep`), and the one read that adds: Query on the enquiries
-table's sparse "unsent" index, named by its ARN.
+(:mod:`chalicelib.enquiries.sweep`) and the team follow-ups that fall due, and the one read
+that adds: Query on the enquiries table's sparse "unsent" and "awaiting-reply" indexes, named
+by their ARNs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from chalicelib.tables import UNSENT
+from chalicelib.tables import ENQUIRIES
 
 # Enquiries older than SWEEP_AFTER_S (default 5 minutes) are swept on the next run.
 SWEEP_SCHEDULE = "rate(5 minutes)"
@@ -21,7 +22,10 @@ SWEEP_SCHEDULE = "rate(5 minutes)"
 
 def schedule_sweep(scope: Construct, *, function_arn: str, role: iam.IRole, table: dynamodb.ITable) -> events.Rule:
     role.add_to_principal_policy(
-        iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table.table_arn}/index/{UNSENT.name}"])
+        iam.PolicyStatement(
+            actions=["dynamodb:Query"],
+            resources=[f"{table.table_arn}/index/{index.name}" for index in ENQUIRIES.sparse_indexes],
+        )
     )
     function = lambda_.Function.from_function_attributes(
         scope, "NotifySweepTarget", function_arn=function_arn, role=role, same_environment=True

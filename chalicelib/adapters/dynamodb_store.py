@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from chalicelib import tables
 from chalicelib.enquiries.limits import RateLimit, RateLimited
-from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim, StoreUnavailable
+from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim, FollowUpClaim, StoreUnavailable
+from chalicelib.enquiries.record import stored_time
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
     from chalicelib.enquiries.followup import FollowUpState, Outcome
-    from chalicelib.enquiries.ports import MessageKind
+    from chalicelib.enquiries.ports import FollowUpStage, MessageKind
     from chalicelib.enquiries.record import Enquiry
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,12 @@ _T = TypeVar("_T")
 # The lease on an enquiry's e-mails: who holds it, and until when (epoch seconds).
 LEASE_HOLDER = "claim_token"
 LEASE_EXPIRES_AT = "claim_expires_at"
+# The lease on its due follow-up (a reminder or an escalation), apart from the e-mails'.
+FOLLOW_UP_HOLDER = "follow_up_token"
+FOLLOW_UP_EXPIRES_AT = "follow_up_expires_at"
+AWAITING = tables.AWAITING_REPLY
+# What the team's acknowledgement (or outcome) ends: no follow-up falls due any more.
+_STOP_FOLLOW_UPS = f" REMOVE {AWAITING.partition_key}, {AWAITING.sort_key}"
 
 
 class DynamoDBEnquiryStore:
@@ -48,6 +54,10 @@ class DynamoDBEnquiryStore:
         item = {name: serializer.serialize(value) for name, value in enquiry.to_item().items()}
         # In the unsent index until finish() or mark_failed() removes it: the sweep's list.
         item[tables.UNSENT.partition_key] = {"S": tables.UNSENT.value}
+        if enquiry.remind_at is not None:
+            # Awaiting the team's reply: the reminder falls due first (the sweep's second list).
+            item[AWAITING.partition_key] = {"S": AWAITING.value}
+            item[AWAITING.sort_key] = {"S": enquiry.remind_at}
         actions: list[Any] = [_count(self._rate_limit_table, limit) for limit in limits]
         actions.append(
             {
@@ -135,7 +145,7 @@ class DynamoDBEnquiryStore:
                 "#sent_at": _sent_at(kind),
                 "#id": f"{kind}_message_id",
             },
-            ExpressionAttributeValues={":now": {"S": _timestamp(now)}, ":message_id": {"S": message_id}},
+            ExpressionAttributeValues={":now": {"S": stored_time(now)}, ":message_id": {"S": message_id}},
         )
 
     def finish(self, enquiry_id: str, token: str) -> None:
@@ -170,7 +180,7 @@ class DynamoDBEnquiryStore:
                 ExpressionAttributeValues={
                     ":failed": {"S": "failed"},
                     ":reason": {"S": reason},
-                    ":now": {"S": _timestamp(now)},
+                    ":now": {"S": stored_time(now)},
                     ":received": {"S": "received"},
                     ":sending": {"S": "sending"},
                 },
@@ -193,7 +203,7 @@ class DynamoDBEnquiryStore:
                 "ExpressionAttributeNames": {"#unsent": index.partition_key, "#created": index.sort_key},
                 "ExpressionAttributeValues": {
                     ":pending": {"S": index.value},
-                    ":before": {"S": _timestamp(created_before)},
+                    ":before": {"S": stored_time(created_before)},
                 },
                 "Limit": limit - len(ids),
             }
@@ -245,7 +255,7 @@ class DynamoDBEnquiryStore:
     def acknowledge(self, enquiry_id: str, at: str, after_s: int) -> bool:
         return self._follow_up_update(
             enquiry_id,
-            "SET acknowledged_at = :at, acknowledge_s = :after",
+            "SET acknowledged_at = :at, acknowledge_s = :after" + _STOP_FOLLOW_UPS,
             "attribute_exists(#id) AND attribute_not_exists(acknowledged_at)",
             {":at": {"S": at}, ":after": {"N": str(after_s)}},
         )
@@ -254,7 +264,7 @@ class DynamoDBEnquiryStore:
         return self._follow_up_update(
             enquiry_id,
             "SET outcome = :outcome, outcome_at = :at, acknowledged_at = if_not_exists(acknowledged_at, :at), "
-            "acknowledge_s = if_not_exists(acknowledge_s, :after)",
+            "acknowledge_s = if_not_exists(acknowledge_s, :after)" + _STOP_FOLLOW_UPS,
             "attribute_exists(#id) AND (attribute_not_exists(outcome) OR outcome <> :outcome)",
             {":outcome": {"S": outcome}, ":at": {"S": at}, ":after": {"N": str(after_s)}},
         )
@@ -289,6 +299,87 @@ class DynamoDBEnquiryStore:
             log.warning("enquiry store: %s", type(exc).__name__)
             raise StoreUnavailable(type(exc).__name__) from None
 
+    # --- The team's follow-ups (DueFollowUps) ---------------------------------------------
+
+    def due_ids(self, now: datetime, limit: int) -> list[str]:
+        answer = self._client.query(
+            TableName=self._table_name,
+            IndexName=AWAITING.name,
+            KeyConditionExpression="#awaiting = :due AND #due_at <= :now",
+            ExpressionAttributeNames={"#awaiting": AWAITING.partition_key, "#due_at": AWAITING.sort_key},
+            ExpressionAttributeValues={":due": {"S": AWAITING.value}, ":now": {"S": stored_time(now)}},
+            Limit=limit,
+        )
+        return [item[tables.ENQUIRIES.partition_key]["S"] for item in answer.get("Items", [])]
+
+    def claim_follow_up(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> FollowUpClaim:
+        """Due, its e-mails sent, not acknowledged, and not leased: ours; else ``busy`` when
+        only a live lease stands in the way, ``done`` otherwise."""
+        epoch, at = int(now.timestamp()), stored_time(now)
+        try:
+            answer = self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression="SET #token = :token, #expires = :expires",
+                ConditionExpression=(
+                    "#awaiting = :due AND #due_at <= :at AND #status = :sent AND attribute_not_exists(acknowledged_at)"
+                    " AND (attribute_not_exists(#expires) OR #expires <= :now)"
+                ),
+                ExpressionAttributeNames=self._follow_up_names(
+                    {"#awaiting": AWAITING.partition_key, "#due_at": AWAITING.sort_key, "#status": "status"}
+                ),
+                ExpressionAttributeValues={
+                    ":due": {"S": AWAITING.value},
+                    ":at": {"S": at},
+                    ":sent": {"S": "sent"},
+                    ":token": {"S": token},
+                    ":expires": {"N": str(epoch + lease_s)},
+                    ":now": {"N": str(epoch)},
+                },
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException as exc:
+            old = exc.response.get("Item")
+            return FollowUpClaim("busy" if isinstance(old, dict) and _follow_up_leased_only(old, at, epoch) else "done")
+        reply_by = answer["Attributes"].get("reply_by", {}).get("S", "")
+        return FollowUpClaim("claimed", "escalate" if reply_by <= at else "remind")
+
+    def mark_followed_up(self, enquiry_id: str, token: str, stage: FollowUpStage, now: datetime) -> None:
+        if stage == "remind":
+            update = "SET reminded_at = :at, #due_at = reply_by REMOVE #token, #expires"
+        else:
+            update = "SET escalated_at = :at REMOVE #awaiting, #due_at, #token, #expires"
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression=update,
+                ConditionExpression="#token = :token",
+                ExpressionAttributeNames=self._follow_up_names(
+                    {
+                        "#due_at": AWAITING.sort_key,
+                        **({"#awaiting": AWAITING.partition_key} if stage != "remind" else {}),
+                    }
+                ),
+                ExpressionAttributeValues={":token": {"S": token}, ":at": {"S": stored_time(now)}},
+            )
+
+    def release_follow_up(self, enquiry_id: str, token: str) -> None:
+        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+            self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression="REMOVE #token, #expires",
+                ConditionExpression="#token = :token",
+                ExpressionAttributeNames=self._follow_up_names({}),
+                ExpressionAttributeValues={":token": {"S": token}},
+            )
+
+    @staticmethod
+    def _follow_up_names(names: dict[str, str]) -> dict[str, str]:
+        return {"#token": FOLLOW_UP_HOLDER, "#expires": FOLLOW_UP_EXPIRES_AT, **names}
+
     def _if_claimed(
         self, enquiry_id: str, token: str, update: str, names: dict[str, str], values: dict[str, str]
     ) -> None:
@@ -308,6 +399,19 @@ class DynamoDBEnquiryStore:
 
     def _key(self, enquiry_id: str) -> dict[str, Any]:
         return {tables.ENQUIRIES.partition_key: {"S": enquiry_id}}
+
+
+def _follow_up_leased_only(old: dict[str, Any], at: str, epoch: int) -> bool:
+    """The item as it was: due, sent and unacknowledged, so a live lease alone refused the claim."""
+    due = old.get(AWAITING.sort_key, {}).get("S")
+    leased_until = int(old.get(FOLLOW_UP_EXPIRES_AT, {}).get("N", "0"))
+    return (
+        due is not None
+        and due <= at
+        and old.get("status", {}).get("S") == "sent"
+        and "acknowledged_at" not in old
+        and leased_until > epoch
+    )
 
 
 def _count(table: str, limit: RateLimit) -> dict[str, Any]:
@@ -330,7 +434,3 @@ def _count(table: str, limit: RateLimit) -> dict[str, Any]:
 def _sent_at(kind: MessageKind) -> str:
     """``team_sent_at`` or ``patient_sent_at``: set once that e-mail has gone."""
     return f"{kind}_sent_at"
-
-
-def _timestamp(now: datetime) -> str:
-    return now.astimezone(UTC).isoformat(timespec="milliseconds")

@@ -31,6 +31,8 @@ MIME_POLICY = policy.SMTP.clone(cte_type="7bit")
 TEAM_SUBJECT = "New patient enquiry {reference}"
 GENERAL_TEAM_SUBJECT = "General enquiry {reference}"
 PATIENT_SUBJECT = "We have received your enquiry {reference}"
+REMINDER_SUBJECT = "Reminder: enquiry {reference} awaits your reply"
+ESCALATION_SUBJECT = "Not acknowledged in time: enquiry {reference}"
 GENERAL = "General enquiry"
 NOT_GIVEN = "Not given"
 CENTRAL_TEAM = "None chosen: for the central enquiries team"
@@ -67,10 +69,7 @@ def team_notification(
         f"<p>{_h(intro)}</p><table cellpadding='4'>{table}</table>"
         f"<h3>Message</h3><div style='white-space:pre-wrap'>{_h(message)}</div>"
     )
-    if links:
-        text += "\n\n" + "\n".join([LINKS_INTRO, *(f"- {label}: {url}" for label, url in links)])
-        items = "".join(f"<li><a href='{_h(url)}'>{_h(label)}</a></li>" for label, url in links)
-        page += f"<h3>{_h(LINKS_INTRO)}</h3><ul>{items}</ul>"
+    text, page = _with_links(text, page, links)
     return _message(
         sender=sender,
         to=_address(routing.team_email, "To"),
@@ -113,6 +112,71 @@ def patient_acknowledgement(enquiry: Enquiry, routing: Routing, sender: str) -> 
         text=text,
         html_body=page,
     )
+
+
+def team_reminder(
+    enquiry: Enquiry, routing: Routing, sender: str, reply_by: str, links: Sequence[tuple[str, str]] = ()
+) -> EmailMessage:
+    """To the team, at half the reply deadline: the reference, the deadline and the links; no
+    patient data (the first e-mail has it), so a forwarded reminder discloses nothing."""
+    paragraphs = [
+        f"Enquiry {enquiry.enquiry_id}, received {uk_time(enquiry.created_at)}, has not been acknowledged yet.",
+        f'Please reply to the patient (answer the first e-mail, "{_first_subject(enquiry)}") and acknowledge '
+        f"it by {uk_time(reply_by)}; after that it is escalated.",
+    ]
+    return _follow_up(enquiry, sender, routing.team_email, REMINDER_SUBJECT, paragraphs, links)
+
+
+def escalation_notice(enquiry: Enquiry, routing: Routing, sender: str, to: str, reply_by: str) -> EmailMessage:
+    """To the hospital's escalation address (or the central team), at the deadline: which
+    enquiry, which team, since when; no patient data."""
+    team = f"{routing.hospital_name} ({routing.hospital_id})" if routing.hospital_id else CENTRAL_TEAM
+    paragraphs = [
+        f"Enquiry {enquiry.enquiry_id} was not acknowledged by its reply deadline, {uk_time(reply_by)}.",
+        f"Received: {uk_time(enquiry.created_at)}\nTeam: {_one_line(team)} <{routing.team_email}>"
+        + (f"\nSpecialist: {_one_line(routing.specialist_name)}" if routing.specialist_name else ""),
+        "Please make sure the patient is answered. The team's e-mail holds the enquiry itself.",
+    ]
+    return _follow_up(enquiry, sender, to, ESCALATION_SUBJECT, paragraphs, ())
+
+
+def uk_time(timestamp: str) -> str:
+    """An RFC 3339 instant as the teams read it: "Tue 8 Dec 2026, 04:00 (UK time)"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    local = datetime.fromisoformat(timestamp).astimezone(ZoneInfo("Europe/London"))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} (UK time)"
+
+
+def _first_subject(enquiry: Enquiry) -> str:
+    subject = GENERAL_TEAM_SUBJECT if enquiry.is_general else TEAM_SUBJECT
+    return subject.format(reference=_reference(enquiry.enquiry_id))
+
+
+def _follow_up(
+    enquiry: Enquiry, sender: str, to: str, subject: str, paragraphs: list[str], links: Sequence[tuple[str, str]]
+) -> EmailMessage:
+    text = "\n\n".join(paragraphs)
+    page = "".join(f"<p style='white-space:pre-wrap'>{_h(paragraph)}</p>" for paragraph in paragraphs)
+    text, page = _with_links(text, page, links)
+    return _message(
+        sender=sender,
+        to=_address(to, "To"),
+        reply_to=_address(sender, "Reply-To"),
+        subject=subject.format(reference=_reference(enquiry.enquiry_id)),
+        text=text,
+        html_body=page,
+    )
+
+
+def _with_links(text: str, page: str, links: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """The two bodies with the team's links after them (none: as they were)."""
+    if not links:
+        return text, page
+    text += "\n\n" + "\n".join([LINKS_INTRO, *(f"- {label}: {url}" for label, url in links)])
+    items = "".join(f"<li><a href='{_h(url)}'>{_h(label)}</a></li>" for label, url in links)
+    return text, page + f"<h3>{_h(LINKS_INTRO)}</h3><ul>{items}</ul>"
 
 
 def _team_rows(enquiry: Enquiry, routing: Routing) -> list[tuple[str, str]]:

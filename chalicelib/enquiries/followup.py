@@ -11,6 +11,7 @@ one can put it right from the same e-mail), the same outcome again changes nothi
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,11 +21,14 @@ from typing import TYPE_CHECKING, Literal
 
 from typing_extensions import TypedDict
 
-from chalicelib.enquiries.links import PURPOSES, Purpose, issue, link_expiry, verify
+from chalicelib.enquiries.links import PURPOSES, LinkError, Purpose, issue, link_expiry, verify
+from chalicelib.enquiries.record import stored_time
 from chalicelib.shapes import documented
 
 if TYPE_CHECKING:
     from chalicelib.enquiries.ports import FollowUps, LinkKeys
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["booked", "not_suitable", "could_not_reach_patient"]
 
@@ -103,10 +107,6 @@ def action_of(name: str) -> Purpose:
     return name
 
 
-def _utc(now: float) -> str:
-    return datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
-
-
 def _seconds_between(created_at: str, now: float) -> int:
     return max(0, int(now - datetime.fromisoformat(created_at).timestamp()))
 
@@ -130,7 +130,7 @@ class TeamFollowUp:
         now = self._clock()
         enquiry_id = verify(self._keys.keys(), token, purpose, int(now))
         before = self._state(enquiry_id)
-        at, after_s = _utc(now), _seconds_between(before.created_at, now)
+        at, after_s = stored_time(datetime.fromtimestamp(now, UTC)), _seconds_between(before.created_at, now)
         with _store_guard():
             if purpose == "acknowledge":
                 changed = self._store.acknowledge(enquiry_id, at, after_s)
@@ -176,6 +176,17 @@ class TeamLinks:
         self._keys = keys
         self._base_url = base_url
         self._clock = clock
+
+    def best_effort(self, enquiry_id: str) -> list[tuple[str, str]]:
+        """The links, or none when they cannot be made now (their keys unreadable): an e-mail
+        matters more than its links, so it goes without them."""
+        from chalicelib.enquiries.ports import LinkKeysUnavailable
+
+        try:
+            return self.for_enquiry(enquiry_id)
+        except (LinkKeysUnavailable, LinkError) as exc:
+            log.warning("enquiry %s: no team links (%s); the e-mail goes without them", enquiry_id, type(exc).__name__)
+            return []
 
     def for_enquiry(self, enquiry_id: str) -> list[tuple[str, str]]:
         """Raises the keys' ``LinkKeysUnavailable`` when they cannot be read now."""

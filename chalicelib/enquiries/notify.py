@@ -31,8 +31,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
-from chalicelib.enquiries.links import LinkError
-from chalicelib.enquiries.ports import LinkKeysUnavailable, MailRejected, MailThrottled
+from chalicelib.enquiries.ports import MailRejected, MailThrottled
 from chalicelib.enquiries.record import Enquiry
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
@@ -160,22 +159,11 @@ class Notifier:
         routing = enquiry.routing or self._route(enquiry)
         sender = self._mail.sender
         return {
-            "team": team_notification(enquiry, routing, sender, self._team_links(enquiry.enquiry_id)),
+            "team": team_notification(
+                enquiry, routing, sender, self._links.best_effort(enquiry.enquiry_id) if self._links else []
+            ),
             "patient": patient_acknowledgement(enquiry, routing, sender),
         }
-
-    def _team_links(self, enquiry_id: str) -> list[tuple[str, str]]:
-        """The team's acknowledge and outcome links; none when their key cannot be read now:
-        the enquiry matters more than the links, so it goes without them."""
-        if self._links is None:
-            return []
-        try:
-            return self._links.for_enquiry(enquiry_id)
-        except (LinkKeysUnavailable, LinkError) as exc:
-            log.warning(
-                "enquiry %s: no team links (%s); the team e-mail goes without them", enquiry_id, type(exc).__name__
-            )
-            return []
 
     def _route(self, enquiry: Enquiry) -> Routing:
         fallback = self._mail.fallback_team_email

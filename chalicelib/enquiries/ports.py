@@ -148,3 +148,39 @@ class LinkKeys(Protocol):
     def keys(self) -> Sequence[bytes]:
         """The keys of the team's links: the current one (which signs) first, then any older
         one still accepted. :class:`LinkKeysUnavailable` when they cannot be read now."""
+
+
+# The team's follow-ups of an enquiry it has not acknowledged: at half the reply deadline a
+# reminder to the team, at the deadline an escalation; each at most once.
+FollowUpStage = Literal["remind", "escalate"]
+
+
+@dataclass(frozen=True)
+class FollowUpClaim:
+    """The answer to a claim on an enquiry's due follow-up: ``claimed`` (ours until the
+    lease ends; ``stage`` says which), ``busy`` (another sweep holds it) or ``done`` (not
+    due, acknowledged, or already followed up)."""
+
+    state: Literal["claimed", "busy", "done"]
+    stage: FollowUpStage | None = None
+
+
+class DueFollowUps(Protocol):
+    """The sweep's second list: enquiries whose next follow-up is due, and their marks."""
+
+    def due_ids(self, now: datetime, limit: int) -> list[str]:
+        """Ids of enquiries whose follow-up is due at ``now``, the longest due first."""
+
+    def claim_follow_up(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> FollowUpClaim:
+        """Take the due follow-up unless it is done or someone else's lease holds; only once
+        the team's e-mail has gone, and never after the team acknowledged."""
+
+    def mark_followed_up(self, enquiry_id: str, token: str, stage: FollowUpStage, now: datetime) -> None:
+        """Record the reminder (the escalation falls due next) or the escalation (none falls due
+        after it); a no-op when the claim is no longer ``token``'s."""
+
+    def release_follow_up(self, enquiry_id: str, token: str) -> None:
+        """Drop the claim so the next sweep may try again; a no-op when it is not ``token``'s."""
+
+    def load(self, enquiry_id: str) -> Enquiry | None:
+        """The enquiry as stored now; None once it is gone."""

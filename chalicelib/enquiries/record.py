@@ -14,7 +14,15 @@ team.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
 from typing import Any, Literal
+
+
+def stored_time(moment: datetime) -> str:
+    """RFC 3339 in UTC to the millisecond: the one form an enquiry's times are stored in, so
+    that they compare as strings in the order of time (the sweep's indexes rely on it)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
 
 Status = Literal["received", "sending", "sent", "failed"]
 PreferredContact = Literal["email", "phone"]
@@ -29,6 +37,10 @@ class Routing:
     # A general enquiry's treatment and specialty labels, as the catalog names its slugs.
     treatment_label: str | None = None
     specialty_label: str | None = None
+    # The hospital's own reply deadline (working hours) and escalation address, when the
+    # catalog gives them: the service's default and the fallback team otherwise.
+    reply_working_hours: int | None = None
+    escalation_email: str | None = None
 
     def to_item(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value is not None}
@@ -58,6 +70,10 @@ class Enquiry:
     marketing_opt_in: bool
     routing: Routing | None
     specialty: str | None = None  # a specialty slug; general enquiries only
+    # When the team is reminded, and by when it should have acknowledged (RFC 3339, UTC):
+    # set at submission when the enquiry is routed; None, no follow-ups.
+    remind_at: str | None = None
+    reply_by: str | None = None
 
     @property
     def is_general(self) -> bool:

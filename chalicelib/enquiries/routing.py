@@ -61,6 +61,8 @@ def resolve_routing(index: SearchIndex, specialist_id: str, hospital_id: str | N
         hospital_id=chosen.id,
         hospital_name=chosen.name,
         team_email=chosen.enquiries_email or fallback_email,
+        reply_working_hours=chosen.reply_working_hours,
+        escalation_email=chosen.escalation_email,
     )
 
 
@@ -105,6 +107,8 @@ def resolve_general_routing(
         team_email=(hospital.enquiries_email if hospital else None) or fallback_email,
         treatment_label=labels.get("treatment"),
         specialty_label=labels.get("specialty"),
+        reply_working_hours=hospital.reply_working_hours if hospital else None,
+        escalation_email=hospital.escalation_email if hospital else None,
     )
 
 

@@ -17,7 +17,7 @@ from typing_extensions import TypedDict
 
 from chalicelib.enquiries.addresses import normalised
 from chalicelib.enquiries.limits import address_digest, rate_limit
-from chalicelib.enquiries.record import Enquiry, Routing
+from chalicelib.enquiries.record import Enquiry, Routing, stored_time
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
     UnknownHospital,
@@ -84,7 +84,7 @@ class EnquiryService:
         ]
         enquiry = Enquiry(
             enquiry_id=accepted["enquiry_id"],
-            created_at=datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds"),
+            created_at=stored_time(datetime.fromtimestamp(now, UTC)),
             expires_at=int(now) + settings.retention_days * DAY_S,
             status="received",
             specialist_id=request.specialist_id,
@@ -99,6 +99,7 @@ class EnquiryService:
             marketing_opt_in=request.marketing_opt_in,
             routing=routing,
             specialty=request.specialty,
+            **self._reply_deadline(routing, now),
         )
         self._store.put_new(enquiry, limits)
         return accepted
@@ -107,6 +108,24 @@ class EnquiryService:
         """The normalised address's HMAC under the rate-limit salt: what scopes an
         ``Idempotency-Key`` to one patient (see :mod:`chalicelib.enquiries.endpoint`)."""
         return address_digest(email, self._settings.rate_limit_salt)
+
+    def _reply_deadline(self, routing: Routing | None, now: float) -> dict[str, str]:
+        """When to remind the team and by when it should acknowledge: its hospital's own
+        deadline or the service's, in working hours. None without a routing snapshot (search
+        down): the follow-ups need to know whom to remind and where to escalate."""
+        if routing is None:
+            return {}
+        from chalicelib.enquiries.bank_holidays import ENGLAND_AND_WALES, EVERY_DAY
+        from chalicelib.enquiries.deadlines import deadline, reminder_at
+
+        settings = self._settings
+        hours = routing.reply_working_hours or settings.reply_working_hours
+        calendar = EVERY_DAY if settings.reply_calendar == "every-day" else ENGLAND_AND_WALES
+        received = datetime.fromtimestamp(now, UTC)
+        return {
+            "remind_at": stored_time(reminder_at(received, hours, calendar)),
+            "reply_by": stored_time(deadline(received, hours, calendar)),
+        }
 
     def _routing(self, request: EnquiryRequest) -> Routing | None:
         fallback = self._settings.fallback_team_email

@@ -9,6 +9,9 @@ runs each through :meth:`Notifier.notify`: the same claim with a lease (a sweep 
 stream redelivery, or another sweep, sends once; a live lease is left alone), the same
 throttle retries, the same ``failed`` + dead-letter path. One that still cannot be routed stays
 listed for the next run.
+
+Then, in the same run, the team follow-ups that have fallen due (reminders and escalations,
+:mod:`chalicelib.enquiries.reminders`), with the time that is left.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from chalicelib.enquiries.notify import RECORD_BUDGET_S, log_not_emailed
 if TYPE_CHECKING:
     from chalicelib.enquiries.notify import Notifier
     from chalicelib.enquiries.ports import UnsentEnquiries
+    from chalicelib.enquiries.reminders import Reminders
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,9 @@ class Sweeper:
         after_s: int,
         limit: int = SWEEP_LIMIT,
         clock: Callable[[], datetime] = _utc_now,
+        reminders: Reminders | None = None,
     ) -> None:
+        self._reminders = reminders
         self._unsent = unsent
         self._notifier = notifier
         self._after_s = after_s
@@ -71,7 +77,11 @@ class Sweeper:
             outcomes[self._send(enquiry_id)] += 1
         if ids:
             log.info("sweep: %d unsent enquiries listed: %s", len(ids), dict(sorted(outcomes.items())))
-        return {"listed": len(ids), **outcomes}
+        answer = {"listed": len(ids), **outcomes}
+        if self._reminders is not None:
+            follow_ups = self._reminders.run(lambda: time_left_s is None or time_left_s() >= RECORD_BUDGET_S)
+            answer.update({f"follow_ups_{outcome}": count for outcome, count in sorted(follow_ups.items())})
+        return answer
 
     def _send(self, enquiry_id: str) -> str:
         try:

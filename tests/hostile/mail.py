@@ -14,12 +14,17 @@ import boto3
 
 from chalicelib.enquiries.emails import patient_acknowledgement, team_notification
 from chalicelib.enquiries.record import Enquiry
-from chalicelib.tables import UNSENT
+from chalicelib.tables import AWAITING_REPLY, UNSENT
 from tests.conftest import BASE_ENV
 
 SENDER = BASE_ENV["SES_SENDER"]
-# The enquiry's own fields, and the marker that lists it in the sweep's index until sent.
-ENQUIRY_FIELDS = frozenset(field.name for field in fields(Enquiry)) | {UNSENT.partition_key}
+# The enquiry's own fields, and the keys that list it in the sweep's indexes (until it is sent;
+# until the team acknowledges it).
+ENQUIRY_FIELDS = frozenset(field.name for field in fields(Enquiry)) | {
+    UNSENT.partition_key,
+    AWAITING_REPLY.partition_key,
+    AWAITING_REPLY.sort_key,
+}
 ONE_LINE_FIELDS = (
     "first_name",
     "last_name",

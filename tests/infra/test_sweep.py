@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
-from chalicelib.tables import ENQUIRIES, UNSENT
+from chalicelib.tables import AWAITING_REPLY, ENQUIRIES, UNSENT
 from infra.settings import StageName
 from infra.sweep import SWEEP_SCHEDULE
 from tests.infra.conftest import Synthesised
@@ -53,7 +53,9 @@ def test_eventbridge_may_invoke_notify_from_that_rule_only(
     )
 
 
-def test_enquiries_table_has_a_sparse_keys_only_unsent_index_oldest_first(template: Template) -> None:
+def test_enquiries_table_has_sparse_keys_only_indexes_of_the_unsent_and_the_awaiting_reply(
+    template: Template,
+) -> None:
     template.has_resource_properties(
         "AWS::DynamoDB::Table",
         {
@@ -62,24 +64,28 @@ def test_enquiries_table_has_a_sparse_keys_only_unsent_index_oldest_first(templa
                 [
                     {"AttributeName": UNSENT.partition_key, "AttributeType": "S"},
                     {"AttributeName": UNSENT.sort_key, "AttributeType": "S"},
+                    {"AttributeName": AWAITING_REPLY.partition_key, "AttributeType": "S"},
+                    {"AttributeName": AWAITING_REPLY.sort_key, "AttributeType": "S"},
                 ]
             ),
             "GlobalSecondaryIndexes": [
                 {
-                    "IndexName": UNSENT.name,
+                    "IndexName": index.name,
                     "KeySchema": [
-                        {"AttributeName": UNSENT.partition_key, "KeyType": "HASH"},
-                        {"AttributeName": UNSENT.sort_key, "KeyType": "RANGE"},
+                        {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                        {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                     ],
                     "Projection": {"ProjectionType": "KEYS_ONLY"},
                 }
+                for index in (UNSENT, AWAITING_REPLY)
             ],
         },
     )
-    assert (UNSENT.sort_key, ENQUIRIES.sparse_index) == ("created_at", UNSENT)
+    assert (UNSENT.sort_key, AWAITING_REPLY.sort_key) == ("created_at", "due_at")
+    assert ENQUIRIES.sparse_indexes == (UNSENT, AWAITING_REPLY)
 
 
-def test_notify_may_query_the_unsent_index_and_nothing_else(synthesised: Synthesised, stage: StageName) -> None:
+def test_notify_may_query_the_two_sweep_indexes_and_nothing_else(synthesised: Synthesised, stage: StageName) -> None:
     role = role_of_function(synthesised, stage, "Notify")
     queries = [
         statement
@@ -90,7 +96,9 @@ def test_notify_may_query_the_unsent_index_and_nothing_else(synthesised: Synthes
 
     assert len(queries) == 1
     assert as_list(queries[0]["Action"]) == ["dynamodb:Query"]
-    (resource,) = as_list(queries[0]["Resource"])
-    assert resource == {"Fn::Join": ["", [{"Fn::GetAtt": [table, "Arn"]}, f"/index/{UNSENT.name}"]]}
+    assert as_list(queries[0]["Resource"]) == [
+        {"Fn::Join": ["", [{"Fn::GetAtt": [table, "Arn"]}, f"/index/{index.name}"]]}
+        for index in (UNSENT, AWAITING_REPLY)
+    ]
     api_role = role_of_function(synthesised, stage, "APIHandler")
     assert "dynamodb:Query" not in json.dumps(statements_of_role(synthesised, stage, api_role))

@@ -21,10 +21,15 @@ def assert_provisioned(settings: Settings, session: boto3.Session) -> None:
     enquiries = dynamodb.describe_table(TableName=settings.enquiries_table)["Table"]
     assert enquiries["KeySchema"] == [{"AttributeName": "enquiry_id", "KeyType": "HASH"}]
     assert enquiries["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
-    [unsent] = enquiries["GlobalSecondaryIndexes"]
+    unsent, awaiting = sorted(enquiries["GlobalSecondaryIndexes"], key=lambda index: index["IndexName"] != "unsent")
     assert (unsent["IndexName"], unsent["KeySchema"], unsent["Projection"]) == (
         "unsent",
         [{"AttributeName": "unsent", "KeyType": "HASH"}, {"AttributeName": "created_at", "KeyType": "RANGE"}],
+        {"ProjectionType": "KEYS_ONLY"},
+    )
+    assert (awaiting["IndexName"], awaiting["KeySchema"], awaiting["Projection"]) == (
+        "awaiting-reply",
+        [{"AttributeName": "awaiting_reply", "KeyType": "HASH"}, {"AttributeName": "due_at", "KeyType": "RANGE"}],
         {"ProjectionType": "KEYS_ONLY"},
     )
     for name, key, ttl_attribute in (
