@@ -23,6 +23,8 @@ from devstack.opensearch_node import OpenSearchNode
 from devstack.processes import free_port, log_tail, start_child, stop_child
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import boto3
 
     from chalicelib.config import Settings
@@ -53,8 +55,12 @@ class LocalStack:
         api_port: int = 0,
         workdir: Path | None = None,
         demo_count: int = DEMO_COUNT,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
+        """``settings``: environment variables that differ from the local stage's, e.g. a reply
+        deadline of seconds (``REPLY_WORKING_HOURS``) to watch the follow-ups happen."""
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="fas-stack-"))
+        self._settings = dict(settings or {})
         self.demo_count = demo_count
         self.node = OpenSearchNode(port=opensearch_port)
         self.moto_port = moto_port or free_port()
@@ -89,6 +95,7 @@ class LocalStack:
             "CORS_ALLOWED_ORIGINS": f"{self.api_url},http://localhost:{self.api_port}",
             # The team's links open the demo page, which shows their confirmation pages.
             "ENQUIRY_LINK_BASE_URL": f"{self.api_url}/",
+            **self._settings,
         }
 
     def settings(self) -> Settings:
