@@ -11,9 +11,9 @@ API server adds them (``devstack/local_routes.py``), and none of them ships in t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
-from chalice.app import Chalice, Request, Response
+from chalice.app import Chalice, IAMAuthorizer, Request, Response
 
 from chalicelib import cors, deps
 from chalicelib.errors import uniform_error
@@ -151,6 +151,38 @@ def enquiry_action(action: str, token: str) -> Response:
 @api_errors
 def record_enquiry_action(action: str, token: str) -> Response:
     return json_response(deps.services().team_follow_up.record(action, token))
+
+
+# Admin routes: API Gateway admits only SigV4-signed requests of principals allowed
+# execute-api:Invoke on them (never the public); the address travels in the body, never the path.
+ADMIN = IAMAuthorizer()
+
+
+@app.route("/admin/rights/export", methods=["POST"], content_types=["application/json"], authorizer=ADMIN)
+@api_errors
+def export_address_data() -> Response:
+    """Everything held under one e-mail address (docs/enquiries.md, "Data rights")."""
+    return _data_rights("export")
+
+
+@app.route("/admin/rights/erase", methods=["POST"], content_types=["application/json"], authorizer=ADMIN)
+@api_errors
+def erase_address_data() -> Response:
+    """Delete what is held under one e-mail address, but enquiries still in flight."""
+    return _data_rights("erase")
+
+
+def _data_rights(operation: Literal["export", "erase"]) -> Response:
+    from chalicelib.enquiries.rights import admin_call, caller_of
+    from chalicelib.errors import error_body
+
+    request = app.current_request
+    services = deps.services()
+    caller = caller_of(request.context if request else None)
+    if caller is None and services.app_settings.stage != "local":
+        # API Gateway's IAM authorisation names the caller: without one, the request did not pass it.
+        return json_response(error_body("forbidden", "This route needs a signed request (IAM)."), 403)
+    return json_response(admin_call(services.data_rights, operation, body_bytes(request), caller))
 
 
 @app.route("/openapi.json", methods=["GET"])

@@ -78,6 +78,7 @@ def enquiry_body(number: int, tag: str) -> dict[str, Any]:
         "preferred_contact": "email" if number % 2 else "phone",
         "message": "I would like an appointment.\nMornings suit me.",
         "consent": True,
+        "consent_version": "2026-11",
     }
     if number % 3:  # a third leave the hospital out: the primary one is chosen
         body["hospital_id"] = hospitals[number % len(hospitals)]

@@ -25,15 +25,18 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from opensearchpy import OpenSearch
 
+    from chalicelib.adapters.dynamodb_enquiry_report import DynamoDBEnquiryReport
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.adapters.location_geocoder import PlaceIndexClient
     from chalicelib.adapters.secretsmanager_link_keys import SecretValueClient
     from chalicelib.config import SearchSettings
     from chalicelib.enquiries.endpoint import EnquiryEndpoint
     from chalicelib.enquiries.followup import TeamFollowUp, TeamLinks
+    from chalicelib.enquiries.metrics import DeadlineMetrics, MetricsSink
     from chalicelib.enquiries.notify import MailSettings, Notifier
     from chalicelib.enquiries.ports import DeadLetters, LinkKeys, Mailer
     from chalicelib.enquiries.reminders import Reminders
+    from chalicelib.enquiries.rights import DataRights
     from chalicelib.enquiries.sweep import Sweeper
     from chalicelib.search.hospital_service import HospitalService
     from chalicelib.search.ports import Geocoder, SearchIndex
@@ -257,6 +260,18 @@ class Services:
         return EnquiryEndpoint(service, settings.idempotency_table, self.clients.dynamodb)
 
     @cached_property
+    def data_rights(self) -> DataRights:
+        """Export and erasure of what is held under one e-mail address (the CLI and the admin routes)."""
+        from chalicelib.adapters.dynamodb_store import DynamoDBAddressRecords
+        from chalicelib.enquiries.rights import DataRights
+
+        settings = self.app_settings
+        records = DynamoDBAddressRecords(
+            self.clients.dynamodb, settings.enquiries_table, settings.idempotency_table, settings.rate_limit_table
+        )
+        return DataRights(records, settings.rate_limit_salt)
+
+    @cached_property
     def mailer(self) -> Mailer:
         from chalicelib.adapters.ses_mailer import SesMailer
 
@@ -307,7 +322,7 @@ class Services:
     def team_follow_up(self) -> TeamFollowUp:
         from chalicelib.enquiries.followup import TeamFollowUp
 
-        return TeamFollowUp(self.store, self.link_keys)
+        return TeamFollowUp(self.store, self.link_keys, metrics=self.deadline_metrics)
 
     @cached_property
     def sweeper(self) -> Sweeper:
@@ -319,7 +334,32 @@ class Services:
     def reminders(self) -> Reminders:
         from chalicelib.enquiries.reminders import Reminders
 
-        return Reminders(self.store, self.mailer, self.mail_settings, self.team_links)
+        return Reminders(self.store, self.mailer, self.mail_settings, self.team_links, metrics=self.deadline_metrics)
+
+    # --- reporting -----------------------------------------------------------------------
+
+    @cached_property
+    def enquiry_report(self) -> DynamoDBEnquiryReport:
+        """The report's rows of the enquiries table (no personal attributes read)."""
+        from chalicelib.adapters.dynamodb_enquiry_report import DynamoDBEnquiryReport
+
+        return DynamoDBEnquiryReport(self.clients.dynamodb, self.app_settings.enquiries_table)
+
+    @cached_property
+    def metrics_sink(self) -> MetricsSink:
+        """Embedded Metric Format on stdout; a test sets its own before the services use it."""
+        from chalicelib.adapters.emf_metrics import EmfMetricsSink
+
+        return EmfMetricsSink()
+
+    @cached_property
+    def deadline_metrics(self) -> DeadlineMetrics:
+        """The reply deadlines' metrics, counted in the calendar the deadlines are set in."""
+        from chalicelib.enquiries.bank_holidays import ENGLAND_AND_WALES, EVERY_DAY
+        from chalicelib.enquiries.metrics import DeadlineMetrics
+
+        calendar = EVERY_DAY if self.app_settings.reply_calendar == "every-day" else ENGLAND_AND_WALES
+        return DeadlineMetrics(self.enquiry_report, self.metrics_sink, calendar)
 
 
 def bootstrap(

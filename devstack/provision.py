@@ -43,8 +43,8 @@ def _create_table(client: DynamoDBClient, name: str, spec: tables.TableSpec) -> 
     )
     keys = [spec.partition_key]
     indexes: list[GlobalSecondaryIndexTypeDef] = []
-    for index in spec.sparse_indexes:
-        keys += [index.partition_key, index.sort_key]
+    for index in spec.indexes:
+        keys += [key for key in (index.partition_key, index.sort_key) if key not in keys]
         indexes.append(
             {
                 "IndexName": index.name,

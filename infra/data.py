@@ -52,12 +52,12 @@ class Data(Construct):
             deletion_protection=self._retain,
             removal_policy=RemovalPolicy.RETAIN if self._retain else RemovalPolicy.DESTROY,
         )
-        for index in spec.sparse_indexes:
+        for index in spec.indexes:  # one new index per deploy: DynamoDB adds one GSI per table update
             table.add_global_secondary_index(
                 index_name=index.name,
                 partition_key=dynamodb.Attribute(name=index.partition_key, type=dynamodb.AttributeType.STRING),
                 sort_key=dynamodb.Attribute(name=index.sort_key, type=dynamodb.AttributeType.STRING),
-                # Keys only: the sweep reads each enquiry itself; no personal data is copied.
+                # Keys only: the sweep and data rights read each enquiry itself; no personal data is copied.
                 projection_type=dynamodb.ProjectionType.KEYS_ONLY,
             )
         # AWS_MANAGED renders as SSEEnabled alone, which means KMS; say so in the template.

@@ -12,12 +12,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from chalicelib.tables import BY_EMAIL
 from infra.alarms import Alarms
 from infra.api import ChaliceApp
 from infra.bundle import REPO
 from infra.data import Data
 from infra.indexing import Indexer
 from infra.mail import Mail
+from infra.monitoring_enquiries import EnquiryMonitoring
 from infra.roles import FunctionIdentity, retention
 from infra.search import SearchDomain
 from infra.settings import StageConfig, StageName
@@ -28,6 +30,10 @@ from infra.sweep import schedule_sweep
 ENQUIRY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable")
 IDEMPOTENCY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 RATE_LIMIT_ACTIONS = ("dynamodb:UpdateItem",)
+# The data-rights admin routes (IAM-authorised): read and delete one address's enquiries (found
+# through the by-email index), their idempotency records (granted above) and its rate counters.
+RIGHTS_ENQUIRY_ACTIONS = ("dynamodb:DeleteItem",)
+RIGHTS_RATE_LIMIT_ACTIONS = ("dynamodb:GetItem", "dynamodb:DeleteItem")
 # notify reads the enquiry and marks its progress.
 PROGRESS_ACTIONS = ("dynamodb:GetItem", "dynamodb:UpdateItem")
 DEAD_LETTER_ACTIONS = ("sqs:GetQueueUrl", "sqs:SendMessage")
@@ -108,6 +114,9 @@ class BackendStack(Stack):
         _grant(api.role, data.enquiries.table_arn, ENQUIRY_ACTIONS)
         _grant(api.role, data.idempotency.table_arn, IDEMPOTENCY_ACTIONS)
         _grant(api.role, data.rate_limits.table_arn, RATE_LIMIT_ACTIONS)
+        _grant(api.role, data.enquiries.table_arn, RIGHTS_ENQUIRY_ACTIONS)
+        _grant(api.role, f"{data.enquiries.table_arn}/index/{BY_EMAIL.name}", ("dynamodb:Query",))
+        _grant(api.role, data.rate_limits.table_arn, RIGHTS_RATE_LIMIT_ACTIONS)
         _grant(notify.role, data.enquiries.table_arn, PROGRESS_ACTIONS)
         _grant(notify.role, data.dead_letters.queue_arn, DEAD_LETTER_ACTIONS)
         mail.grant_send(notify.role)
@@ -186,6 +195,7 @@ class BackendStack(Stack):
         alarms.indexer(indexing.function)
         alarms.search(config.search.domain_name)
         alarms.mail()
+        EnquiryMonitoring(self, "EnquiryMonitoring", topic=alarms.topic, name=api_name)
 
         CfnOutput(self, "FeedBucket", value=indexing.feeds.bucket_name)
         CfnOutput(self, "OnCallTopic", value=alarms.topic.topic_arn)

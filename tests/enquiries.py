@@ -19,6 +19,7 @@ GOOD: dict[str, Any] = {
     "preferred_contact": "phone",
     "message": "I would like an appointment.\nMornings suit me.",
     "consent": True,
+    "consent_version": "2026-11",
     "marketing_opt_in": False,
     "website": "",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from chalicelib import tables
 from chalicelib.enquiries.limits import RateLimit, RateLimited
@@ -106,32 +106,21 @@ class DynamoDBEnquiryStore:
     def claim(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> Claim:
         """Status ``sending`` and a lease until ``now + lease_s``, if still to send and not
         leased; else, from the item as it was, ``busy`` (leased) or ``done``."""
-        epoch = int(now.timestamp())
-        try:
-            answer = self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(enquiry_id),
-                UpdateExpression="SET #status = :sending, #token = :token, #expires = :expires",
-                ConditionExpression=(
-                    "#status IN (:received, :sending) AND (attribute_not_exists(#expires) OR #expires <= :now)"
-                ),
-                ExpressionAttributeNames={"#status": "status", "#token": LEASE_HOLDER, "#expires": LEASE_EXPIRES_AT},
-                ExpressionAttributeValues={
-                    ":received": {"S": "received"},
-                    ":sending": {"S": "sending"},
-                    ":token": {"S": token},
-                    ":expires": {"N": str(epoch + lease_s)},
-                    ":now": {"N": str(epoch)},
-                },
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except self._client.exceptions.ConditionalCheckFailedException as exc:
-            old = exc.response.get("Item")  # the item as it was: why the condition failed
-            status = old.get("status", {}).get("S") if isinstance(old, dict) else None
+        taken, old = self._lease(
+            enquiry_id,
+            (LEASE_HOLDER, LEASE_EXPIRES_AT),
+            token,
+            now,
+            lease_s,
+            condition="#status IN (:received, :sending)",
+            also_set=", #status = :sending",
+            names={"#status": "status"},
+            values={":received": {"S": "received"}, ":sending": {"S": "sending"}},
+        )
+        if taken is None:
+            status = old.get("status", {}).get("S")
             return Claim("busy") if status in ("received", "sending") else Claim("done")
-        item = answer["Attributes"]
-        return Claim("claimed", tuple(kind for kind in MESSAGE_KINDS if _sent_at(kind) not in item))
+        return Claim("claimed", tuple(kind for kind in MESSAGE_KINDS if _sent_at(kind) not in taken))
 
     def mark_sent(self, enquiry_id: str, kind: MessageKind, message_id: str, now: datetime) -> None:
         """Kept even if the lease ran out meanwhile: the e-mail went, whoever holds the claim."""
@@ -315,35 +304,60 @@ class DynamoDBEnquiryStore:
     def claim_follow_up(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> FollowUpClaim:
         """Due, its e-mails sent, not acknowledged, and not leased: ours; else ``busy`` when
         only a live lease stands in the way, ``done`` otherwise."""
-        epoch, at = int(now.timestamp()), stored_time(now)
+        at = stored_time(now)
+        taken, old = self._lease(
+            enquiry_id,
+            (FOLLOW_UP_HOLDER, FOLLOW_UP_EXPIRES_AT),
+            token,
+            now,
+            lease_s,
+            condition=(
+                "#awaiting = :due AND #due_at <= :at AND #status = :sent AND attribute_not_exists(acknowledged_at)"
+            ),
+            names={"#awaiting": AWAITING.partition_key, "#due_at": AWAITING.sort_key, "#status": "status"},
+            values={":due": {"S": AWAITING.value}, ":at": {"S": at}, ":sent": {"S": "sent"}},
+        )
+        if taken is None:
+            return FollowUpClaim("busy" if _follow_up_leased_only(old, at, int(now.timestamp())) else "done")
+        return FollowUpClaim("claimed", "escalate" if taken.get("reply_by", {}).get("S", "") <= at else "remind")
+
+    def _lease(
+        self,
+        enquiry_id: str,
+        lease: tuple[str, str],
+        token: str,
+        now: datetime,
+        lease_s: int,
+        *,
+        condition: str,
+        names: dict[str, str],
+        values: dict[str, Any],
+        also_set: str = "",
+    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """A lease (``lease`` names its holder and expiry attributes) until ``now + lease_s``
+        when ``condition`` holds and no live lease stands: the item after, ours; refused, None
+        and the item as it was (empty when there is none), to say why."""
+        epoch = int(now.timestamp())
         try:
             answer = self._client.update_item(
                 TableName=self._table_name,
                 Key=self._key(enquiry_id),
-                UpdateExpression="SET #token = :token, #expires = :expires",
-                ConditionExpression=(
-                    "#awaiting = :due AND #due_at <= :at AND #status = :sent AND attribute_not_exists(acknowledged_at)"
-                    " AND (attribute_not_exists(#expires) OR #expires <= :now)"
-                ),
-                ExpressionAttributeNames=self._follow_up_names(
-                    {"#awaiting": AWAITING.partition_key, "#due_at": AWAITING.sort_key, "#status": "status"}
-                ),
+                UpdateExpression="SET #token = :token, #expires = :expires" + also_set,
+                ConditionExpression=f"{condition} AND (attribute_not_exists(#expires) OR #expires <= :now)",
+                ExpressionAttributeNames={"#token": lease[0], "#expires": lease[1], **names},
                 ExpressionAttributeValues={
-                    ":due": {"S": AWAITING.value},
-                    ":at": {"S": at},
-                    ":sent": {"S": "sent"},
                     ":token": {"S": token},
                     ":expires": {"N": str(epoch + lease_s)},
                     ":now": {"N": str(epoch)},
+                    **values,
                 },
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except self._client.exceptions.ConditionalCheckFailedException as exc:
-            old = exc.response.get("Item")
-            return FollowUpClaim("busy" if isinstance(old, dict) and _follow_up_leased_only(old, at, epoch) else "done")
-        reply_by = answer["Attributes"].get("reply_by", {}).get("S", "")
-        return FollowUpClaim("claimed", "escalate" if reply_by <= at else "remind")
+            old = exc.response.get("Item")  # the item as it was: why the condition failed
+            return None, old if isinstance(old, dict) else {}
+        return answer["Attributes"], {}
 
     def mark_followed_up(self, enquiry_id: str, token: str, stage: FollowUpStage, now: datetime) -> None:
         if stage == "remind":
@@ -434,3 +448,82 @@ def _count(table: str, limit: RateLimit) -> dict[str, Any]:
 def _sent_at(kind: MessageKind) -> str:
     """``team_sent_at`` or ``patient_sent_at``: set once that e-mail has gone."""
     return f"{kind}_sent_at"
+
+
+class DynamoDBAddressRecords:
+    """What data rights reach (the :class:`chalicelib.enquiries.rights.AddressRecords` port): a
+    patient's enquiries through the ``by-email`` index (a Query, never a Scan), their idempotency
+    records and the address's rate counters, each read and deleted by its key."""
+
+    def __init__(self, client: DynamoDBClient, enquiries_table: str, idempotency_table: str, rate_limit_table: str):
+        self._client = client
+        self._enquiries = enquiries_table
+        self._idempotency = idempotency_table
+        self._rate_limits = rate_limit_table
+
+    def enquiry_ids(self, email_key: str) -> list[str]:
+        """Every enquiry id the index lists under ``email_key``, oldest first, page by page. The
+        index is eventually consistent: an enquiry stored a moment ago may not be listed yet."""
+        index = tables.BY_EMAIL
+        ids: list[str] = []
+        start: dict[str, Any] | None = None
+        while True:
+            request: QueryInputTypeDef = {
+                "TableName": self._enquiries,
+                "IndexName": index.name,
+                "KeyConditionExpression": "#key = :key",
+                "ExpressionAttributeNames": {"#key": index.partition_key},
+                "ExpressionAttributeValues": {":key": {"S": email_key}},
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            page = self._client.query(**request)
+            ids.extend(item[tables.ENQUIRIES.partition_key]["S"] for item in page.get("Items", []))
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return ids
+
+    def enquiry(self, enquiry_id: str) -> dict[str, Any] | None:
+        """The whole item as stored now (a consistent read), plain Python values; None once gone."""
+        return self._get(self._enquiries, {tables.ENQUIRIES.partition_key: {"S": enquiry_id}})
+
+    def delete_settled_enquiry(self, enquiry_id: str) -> Literal["deleted", "in_flight", "gone"]:
+        """Delete the enquiry unless its e-mails may still be going (``received``/``sending``):
+        conditional, so one that a worker picks up meanwhile is refused, not half-deleted."""
+        try:
+            answer = self._client.delete_item(
+                TableName=self._enquiries,
+                Key={tables.ENQUIRIES.partition_key: {"S": enquiry_id}},
+                ConditionExpression="attribute_not_exists(#id) OR NOT #status IN (:received, :sending)",
+                ExpressionAttributeNames={"#id": tables.ENQUIRIES.partition_key, "#status": "status"},
+                ExpressionAttributeValues={":received": {"S": "received"}, ":sending": {"S": "sending"}},
+                ReturnValues="ALL_OLD",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return "in_flight"
+        return "deleted" if answer.get("Attributes") else "gone"
+
+    def idempotency_record(self, record_id: str) -> dict[str, Any] | None:
+        return self._get(self._idempotency, {tables.IDEMPOTENCY.partition_key: {"S": record_id}})
+
+    def delete_idempotency_record(self, record_id: str) -> bool:
+        return self._delete(self._idempotency, {tables.IDEMPOTENCY.partition_key: {"S": record_id}})
+
+    def rate_counter(self, counter_key: str) -> dict[str, Any] | None:
+        return self._get(self._rate_limits, {tables.RATE_LIMITS.partition_key: {"S": counter_key}})
+
+    def delete_rate_counter(self, counter_key: str) -> bool:
+        return self._delete(self._rate_limits, {tables.RATE_LIMITS.partition_key: {"S": counter_key}})
+
+    def _get(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        from boto3.dynamodb.types import TypeDeserializer
+
+        found = self._client.get_item(TableName=table, Key=key, ConsistentRead=True)
+        if "Item" not in found:
+            return None
+        deserializer = TypeDeserializer()
+        return {name: deserializer.deserialize(value) for name, value in found["Item"].items()}
+
+    def _delete(self, table: str, key: dict[str, Any]) -> bool:
+        """True when an item was there and is now deleted."""
+        return bool(self._client.delete_item(TableName=table, Key=key, ReturnValues="ALL_OLD").get("Attributes"))

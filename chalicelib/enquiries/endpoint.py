@@ -42,6 +42,21 @@ REPLAY_WINDOW_S = 24 * 3600
 RECORD_ID_PREFIX = "chalicelib.enquiries.intake.EnquiryIntake.__init__.<locals>.accept_once"
 
 
+def record_key_prefix() -> str:
+    """What Powertools puts before ``#`` in a record's id: the Lambda's name and the pinned prefix."""
+    return f"{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', 'test-func')}.{RECORD_ID_PREFIX}"
+
+
+def record_id(scope: str) -> str:
+    """The id Powertools gives the record of a scoped key (``<key>#<digest>``): the prefix, ``#``,
+    the MD5 of the key as JSON. Kept on the enquiry so that erasure can delete the record
+    (:mod:`chalicelib.enquiries.rights`); pinned by a test against the record Powertools writes."""
+    import hashlib
+    import json
+
+    return f"{record_key_prefix()}#{hashlib.md5(json.dumps(scope).encode(), usedforsecurity=False).hexdigest()}"
+
+
 class EnquiryEndpoint:
     def __init__(self, service: EnquiryService, idempotency_table: str, client: DynamoDBClient) -> None:
         from aws_lambda_powertools.utilities.idempotency import (
@@ -64,12 +79,12 @@ class EnquiryEndpoint:
             data_keyword_argument="submission",
             persistence_store=persistence,
             config=self._config,
-            key_prefix=f"{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', 'test-func')}.{RECORD_ID_PREFIX}",
+            key_prefix=record_key_prefix(),
         )
         def accept_once(submission: dict[str, Any], request: EnquiryRequest) -> EnquiryAccepted:
             # ``submission`` is what the key's record hashes (its ``scope``, and its ``body`` for
             # validation); ``request`` is the same body, parsed once already: not validated again.
-            return service.submit(request, submission["ip"])
+            return service.submit(request, submission["ip"], record_id(submission["scope"]))
 
         self._accept_once: Callable[..., EnquiryAccepted] = accept_once
 

@@ -26,6 +26,7 @@ from chalicelib.enquiries.record import stored_time
 from chalicelib.shapes import documented
 
 if TYPE_CHECKING:
+    from chalicelib.enquiries.metrics import DeadlineMetrics
     from chalicelib.enquiries.ports import FollowUps, LinkKeys
 
 log = logging.getLogger(__name__)
@@ -112,12 +113,21 @@ def _seconds_between(created_at: str, now: float) -> int:
 
 
 class TeamFollowUp:
-    """The link routes' service: read what a link does, or record it."""
+    """The link routes' service: read what a link does, or record it. The first acknowledgement
+    (by its link or an outcome's) is counted in ``metrics``, when given (docs/enquiries.md, "Reporting")."""
 
-    def __init__(self, store: FollowUps, keys: LinkKeys, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: FollowUps,
+        keys: LinkKeys,
+        clock: Callable[[], float] = time.time,
+        *,
+        metrics: DeadlineMetrics | None = None,
+    ) -> None:
         self._store = store
         self._keys = keys
         self._clock = clock
+        self._metrics = metrics
 
     def preview(self, action: str, token: str) -> EnquiryAction:
         purpose = action_of(action)
@@ -136,6 +146,8 @@ class TeamFollowUp:
                 changed = self._store.acknowledge(enquiry_id, at, after_s)
             else:
                 changed = self._store.record_outcome(enquiry_id, purpose, at, after_s)
+        if changed and before.acknowledged_at is None and self._metrics is not None:
+            self._metrics.acknowledged(enquiry_id)
         state = self._state(enquiry_id)
         return {**_answer(enquiry_id, purpose, state), "changed": changed}
 

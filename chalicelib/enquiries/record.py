@@ -74,6 +74,16 @@ class Enquiry:
     # set at submission when the enquiry is routed; None, no follow-ups.
     remind_at: str | None = None
     reply_by: str | None = None
+    # The privacy notice's version the form showed when the patient consented. None: stored
+    # before the version was recorded.
+    consent_version: str | None = None
+    # The keyed hash of the normalised address (chalicelib.enquiries.rights.email_key): the key of
+    # the ``by-email`` index that finds a patient's enquiries for export and erasure. None: stored
+    # before the index existed.
+    email_key: str | None = None
+    # The id of the idempotency record the enquiry was taken under (an Idempotency-Key was given),
+    # so that erasure deletes it too. None: no key, or stored before it was recorded.
+    idempotency_record: str | None = None
 
     @property
     def is_general(self) -> bool:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from chalicelib.enquiries.followup import TeamLinks
+    from chalicelib.enquiries.metrics import DeadlineMetrics
     from chalicelib.enquiries.notify import MailSettings
     from chalicelib.enquiries.ports import DueFollowUps, FollowUpStage, Mailer
     from chalicelib.enquiries.record import Enquiry, Routing
@@ -56,6 +57,7 @@ class Reminders:
         *,
         limit: int = FOLLOW_UP_LIMIT,
         clock: Callable[[], datetime] = _utc_now,
+        metrics: DeadlineMetrics | None = None,
     ) -> None:
         self._store = store
         self._mailer = mailer
@@ -63,6 +65,7 @@ class Reminders:
         self._links = links
         self._limit = limit
         self._clock = clock
+        self._metrics = metrics
 
     def run(self, may_start: Callable[[], bool] = lambda: True) -> Counter[str]:
         """Send the follow-ups due now; the count of each outcome. ``may_start`` is asked before
@@ -84,6 +87,7 @@ class Reminders:
         if claim.state != "claimed" or claim.stage is None:
             return claim.state
         stage = claim.stage
+        hospital_id: str | None = None
         try:
             enquiry = self._store.load(enquiry_id)
             if enquiry is None:
@@ -91,6 +95,7 @@ class Reminders:
             if enquiry.routing is None or enquiry.reply_by is None:  # not one to follow up: off the list
                 self._store.mark_followed_up(enquiry_id, token, "escalate", self._clock())
                 return "not_followed_up"
+            hospital_id = enquiry.routing.hospital_id
             self._mailer.send(self._message(enquiry, enquiry.routing, enquiry.reply_by, stage))
         except MailThrottled as exc:
             log.warning("enquiry %s: the %s e-mail throttled (%s); next run", enquiry_id, stage, exc.code)
@@ -102,7 +107,11 @@ class Reminders:
             self._store.release_follow_up(enquiry_id, token)
             raise
         self._store.mark_followed_up(enquiry_id, token, stage, self._clock())
-        return "reminded" if stage == "remind" else "escalated"
+        if stage == "remind":
+            return "reminded"
+        if self._metrics is not None:  # the deadline has passed unacknowledged, whatever SES said
+            self._metrics.escalated(enquiry_id, hospital_id)
+        return "escalated"
 
     def _message(self, enquiry: Enquiry, routing: Routing, reply_by: str, stage: FollowUpStage) -> EmailMessage:
         sender = self._mail.sender

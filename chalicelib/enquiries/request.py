@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -25,6 +25,8 @@ from chalicelib.patterns import CONTROL_IN_TEXT, ID, ONE_LINE_BREAKERS
 MAX_BODY_BYTES = 16 * 1024
 
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # what chalicelib.slugs.slugify makes
+# The privacy notice's version as the form showed it ("2026-11"): short and printable.
+CONSENT_VERSION = r"^[A-Za-z0-9._-]{1,32}$"
 
 
 def _one_line(value: str) -> str:
@@ -97,6 +99,7 @@ class EnquiryRequest(BaseModel):
                     "preferred_contact": "email",
                     "message": "I would like an appointment next month.",
                     "consent": True,
+                    "consent_version": "2026-11",
                 },
                 {
                     "hospital_id": "hendon",
@@ -106,6 +109,7 @@ class EnquiryRequest(BaseModel):
                     "email": "alex.smith@example.com",
                     "message": "Which of your surgeons could see me for my knee?",
                     "consent": True,
+                    "consent_version": "2026-11",
                 },
                 {
                     "first_name": "Alex",
@@ -113,6 +117,7 @@ class EnquiryRequest(BaseModel):
                     "email": "alex.smith@example.com",
                     "message": "Do you have a hospital near Leeds?",
                     "consent": True,
+                    "consent_version": "2026-11",
                 },
             ]
         },
@@ -140,6 +145,9 @@ class EnquiryRequest(BaseModel):
     """Line breaks allowed; no other control characters."""
     consent: Annotated[Literal[True], BeforeValidator(_a_boolean)]
     """The patient accepts the privacy notice."""
+    consent_version: Annotated[str, Field(pattern=CONSENT_VERSION)]
+    """The version of the privacy notice the form showed (`2026-11`), stored with the consent:
+    1 to 32 letters, digits, dots, hyphens or underscores."""
     marketing_opt_in: bool = False
     website: Annotated[str, Field(max_length=500)] = ""
     """Leave empty: a honeypot for bots (a filled one is answered 202 and dropped)."""
@@ -187,14 +195,23 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _check_strings(body: dict[str, Any]) -> None:
     """JSON's \\u escapes can smuggle in lone surrogates, which no e-mail can carry."""
     for key, value in body.items():
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidParameter(key[:40], f"'{key[:40]}' holds characters that are not valid text") from None
+        for text in (key, value):  # a field's name too: pydantic cannot even name it in its error
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise InvalidParameter(key[:40], f"'{key[:40]}' holds characters that are not valid text") from None
 
 
 def parse_enquiry(raw: bytes) -> EnquiryRequest:
+    return parse_model(EnquiryRequest, raw)
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def parse_model(model: type[_Model], raw: bytes) -> _Model:
+    """A JSON object body, parsed as strictly as an enquiry's (a 400 naming the field)."""
     try:
         body = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicates)
     except (ValueError, RecursionError) as exc:
@@ -205,7 +222,7 @@ def parse_enquiry(raw: bytes) -> EnquiryRequest:
         raise InvalidParameter(None, "The body must be a JSON object")
     _check_strings(body)
     try:
-        return EnquiryRequest.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as exc:
         raise _invalid(exc) from None
 

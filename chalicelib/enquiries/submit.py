@@ -18,6 +18,7 @@ from typing_extensions import TypedDict
 from chalicelib.enquiries.addresses import normalised
 from chalicelib.enquiries.limits import address_digest, rate_limit
 from chalicelib.enquiries.record import Enquiry, Routing, stored_time
+from chalicelib.enquiries.rights import email_key
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
     UnknownHospital,
@@ -70,7 +71,9 @@ class EnquiryService:
         self._clock = clock
         self._new_id = new_id
 
-    def submit(self, request: EnquiryRequest, client_ip: str) -> EnquiryAccepted:
+    def submit(self, request: EnquiryRequest, client_ip: str, idempotency_record: str | None = None) -> EnquiryAccepted:
+        """``idempotency_record``: the id of the idempotency record the enquiry is taken under,
+        kept on it so that erasure can delete that record too."""
         accepted: EnquiryAccepted = {"enquiry_id": self._new_id(), "status": "received"}
         if request.is_bot:
             return accepted
@@ -99,6 +102,9 @@ class EnquiryService:
             marketing_opt_in=request.marketing_opt_in,
             routing=routing,
             specialty=request.specialty,
+            consent_version=request.consent_version,
+            email_key=email_key(request.email, settings.rate_limit_salt),
+            idempotency_record=idempotency_record,
             **self._reply_deadline(routing, now),
         )
         self._store.put_new(enquiry, limits)

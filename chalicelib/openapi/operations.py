@@ -14,6 +14,7 @@ from chalicelib.enquiries.endpoint import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADE
 from chalicelib.enquiries.followup import EnquiryAction, EnquiryActionDone
 from chalicelib.enquiries.links import PURPOSES
 from chalicelib.enquiries.request import MAX_BODY_BYTES, EnquiryRequest
+from chalicelib.enquiries.rights import DataErasure, DataExport, DataRightsRequest
 from chalicelib.enquiries.submit import EnquiryAccepted
 from chalicelib.error_shapes import ErrorBody
 from chalicelib.health import HealthBody
@@ -267,6 +268,45 @@ OPERATIONS: tuple[Operation, ...] = (
             Answer(200, "Every dependency answers.", HealthBody),
             Answer(503, "A dependency is unavailable or slow; `checks` names it.", HealthBody),
         ),
+    ),
+    *(
+        Operation(
+            "POST",
+            path,
+            "operations",
+            summary,
+            description=f"{what} **Not public**: API Gateway admits only requests signed with SigV4 by an IAM "
+            "principal allowed `execute-api:Invoke` on this method; any other is refused (403) before the function "
+            "runs. The address goes in the body, never the path; each call is logged with the caller and the "
+            "address's keyed hash, never the address.",
+            body=DataRightsRequest,
+            answers=(
+                Answer(200, done, model),
+                error(400, "The body is not a JSON object with `email` alone, or `email` is not an address."),
+                error(403, "The request is not signed by an allowed IAM principal."),
+                error(415, "The body is not sent as application/json."),
+                error(503, "The store cannot be reached. Nothing (more) was deleted; try again.", True),
+            ),
+        )
+        for path, summary, what, done, model in (
+            (
+                "/admin/rights/export",
+                "Export what is held under an e-mail address",
+                "Every enquiry of the address (and its aliases), their idempotency records and the address's "
+                "rate counters, found through an index (never a scan), with what this cannot reach.",
+                "What is held.",
+                DataExport,
+            ),
+            (
+                "/admin/rights/erase",
+                "Erase what is held under an e-mail address",
+                "Deletes the address's enquiries whose e-mails have gone or failed, their idempotency records and "
+                "its rate counters. Enquiries still in flight (`received`, `sending`) are kept and listed: call "
+                "again once they are sent.",
+                "What was deleted, kept in flight, and not reached.",
+                DataErasure,
+            ),
+        )
     ),
     Operation(
         "GET",

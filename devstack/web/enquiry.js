@@ -71,6 +71,10 @@ function checkboxField(name, label) {
   );
 }
 
+// The version of the privacy notice this form shows: sent with the consent and stored with the
+// enquiry (`consent_version`), so what the patient agreed to can be told later.
+export const PRIVACY_NOTICE_VERSION = "2026-11";
+
 // The body: what the form holds, plus what the form was opened for (`fixed`: a specialist's
 // id, or a general enquiry's hospital and treatment slug). Empty optional fields are left out.
 function readBody(form, fixed) {
@@ -83,6 +87,7 @@ function readBody(form, fixed) {
     email: text("email"),
     preferred_contact: text("preferred_contact") || "email",
     consent: data.get("consent") === "on",
+    consent_version: PRIVACY_NOTICE_VERSION,
     marketing_opt_in: data.get("marketing_opt_in") === "on",
     website: text("website"),
   };
@@ -153,7 +158,7 @@ function enquiryForm({ heading, intro, fixed, fields, consent, teamFor }) {
       errorNode("message"),
       el("textarea", { id: "enq-message", name: "message", rows: "4", maxlength: "2000" }),
     ),
-    checkboxField("consent", consent),
+    checkboxField("consent", `${consent} (privacy notice, version ${PRIVACY_NOTICE_VERSION})`),
     checkboxField("marketing_opt_in", "Send me news and offers (optional)"),
     el(
       "div",

@@ -123,6 +123,7 @@ def test_given_an_enquiry_over_http_then_both_e_mails_arrive_once_in_the_outbox(
         "email": "sam.e2e@example.com",
         "message": "<script>alert(1)</script>",
         "consent": True,
+        "consent_version": "2026-11",
     }
 
     accepted = requests.post(f"{stack.api_url}/enquiries", json=enquiry, timeout=10)

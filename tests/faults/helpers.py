@@ -47,6 +47,7 @@ def planned_enquiries(label: str) -> Iterator[PlannedEnquiry]:
             "email": f"{label}.{number}@example.com",
             "message": "A test enquiry.",
             "consent": True,
+            "consent_version": "2026-11",
         }
         if hospital_id is not None:
             body["hospital_id"] = hospital_id

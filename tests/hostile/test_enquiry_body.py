@@ -89,6 +89,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "preferred_contact": st.sampled_from(["email", "phone", "EMAIL", "fax", "email\r\n"]),
     "message": st.one_of(TYPED, FRAGMENTS, st.text(max_size=2000)),
     "consent": st.sampled_from([True, "true", 1, None]),
+    "consent_version": st.one_of(st.sampled_from(["2026-11", "", "2026 11", "x" * 33, 2026]), TEXT),
     "marketing_opt_in": st.sampled_from([True, False, "yes", 0]),
     "website": st.one_of(st.just(""), TYPED),
 }

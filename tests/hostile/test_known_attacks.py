@@ -34,6 +34,7 @@ GOOD: dict[str, Any] = {
     "preferred_contact": "email",
     "message": "I would like an appointment.",
     "consent": True,
+    "consent_version": "2026-11",
 }
 GOOD_JSON = json.dumps(GOOD)
 KNOWN_ID = "krish-nandy"

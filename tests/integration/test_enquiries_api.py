@@ -334,10 +334,10 @@ def test_given_the_same_key_still_in_flight_then_409(client: Client, monkeypatch
     entered, release = threading.Event(), threading.Event()
     real_submit = EnquiryService.submit
 
-    def slow_submit(self: EnquiryService, request: Any, client_ip: str) -> EnquiryAccepted:
+    def slow_submit(self: EnquiryService, request: Any, client_ip: str, *rest: Any) -> EnquiryAccepted:
         entered.set()
         release.wait(10)
-        return real_submit(self, request, client_ip)
+        return real_submit(self, request, client_ip, *rest)
 
     monkeypatch.setattr(EnquiryService, "submit", slow_submit)
     results: list[int] = []

@@ -21,7 +21,9 @@ def assert_provisioned(settings: Settings, session: boto3.Session) -> None:
     enquiries = dynamodb.describe_table(TableName=settings.enquiries_table)["Table"]
     assert enquiries["KeySchema"] == [{"AttributeName": "enquiry_id", "KeyType": "HASH"}]
     assert enquiries["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
-    unsent, awaiting = sorted(enquiries["GlobalSecondaryIndexes"], key=lambda index: index["IndexName"] != "unsent")
+    indexes = {index["IndexName"]: index for index in enquiries["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {"unsent", "awaiting-reply", "by-email"}
+    unsent, awaiting, by_email = indexes["unsent"], indexes["awaiting-reply"], indexes["by-email"]
     assert (unsent["IndexName"], unsent["KeySchema"], unsent["Projection"]) == (
         "unsent",
         [{"AttributeName": "unsent", "KeyType": "HASH"}, {"AttributeName": "created_at", "KeyType": "RANGE"}],
@@ -30,6 +32,11 @@ def assert_provisioned(settings: Settings, session: boto3.Session) -> None:
     assert (awaiting["IndexName"], awaiting["KeySchema"], awaiting["Projection"]) == (
         "awaiting-reply",
         [{"AttributeName": "awaiting_reply", "KeyType": "HASH"}, {"AttributeName": "due_at", "KeyType": "RANGE"}],
+        {"ProjectionType": "KEYS_ONLY"},
+    )
+    # Data rights find a patient's enquiries by the keyed hash of the address (chalicelib.enquiries.rights).
+    assert (by_email["KeySchema"], by_email["Projection"]) == (
+        [{"AttributeName": "email_key", "KeyType": "HASH"}, {"AttributeName": "created_at", "KeyType": "RANGE"}],
         {"ProjectionType": "KEYS_ONLY"},
     )
     for name, key, ttl_attribute in (
