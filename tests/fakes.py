@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from chalicelib.catalog import Specialist
     from chalicelib.enquiries.limits import RateLimit
-    from chalicelib.enquiries.ports import MessageKind
+    from chalicelib.enquiries.ports import MailAbout, MessageKind
     from chalicelib.search.ports import Corpus
 
 # The attributes the DynamoDB adapter adds to a stored enquiry (chalicelib.adapters.dynamodb_store).
@@ -172,6 +172,7 @@ class RecordingMailer:
 
     def __init__(self) -> None:
         self.sent: list[EmailMessage] = []
+        self.abouts: list[MailAbout | None] = []
         self.attempts = 0
         self.before_send: Callable[[EmailMessage], None] | None = None
         self._script: deque[Exception | None] = deque()
@@ -182,7 +183,7 @@ class RecordingMailer:
     def script(self, *outcomes: Exception | None) -> None:
         self._script.extend(outcomes)
 
-    def send(self, message: EmailMessage) -> str:
+    def send(self, message: EmailMessage, about: MailAbout | None = None) -> str:
         self.attempts += 1
         if self.before_send is not None:
             self.before_send(message)
@@ -190,6 +191,7 @@ class RecordingMailer:
         if error is not None:
             raise error
         self.sent.append(message)
+        self.abouts.append(about)
         return f"message-{len(self.sent)}"
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
-from chalicelib.enquiries.ports import MailRejected, MailThrottled
+from chalicelib.enquiries.ports import MailAbout, MailRejected, MailThrottled
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -31,7 +31,7 @@ class SesMailer:
         self._client = client
         self._configuration_set = configuration_set
 
-    def send(self, message: EmailMessage) -> str:
+    def send(self, message: EmailMessage, about: MailAbout | None = None) -> str:
         from botocore.exceptions import ClientError, HTTPClientError
         from botocore.exceptions import ConnectionError as NetworkError
 
@@ -42,6 +42,12 @@ class SesMailer:
         }
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
+        if about is not None:
+            # Message tags come back in the configuration set's events: a bounce names its enquiry.
+            request["EmailTags"] = [
+                {"Name": "enquiry", "Value": about.enquiry_id},
+                {"Name": "kind", "Value": about.kind},
+            ]
         try:
             return self._client.send_email(**request)["MessageId"]
         except ClientError as exc:

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from chalicelib.enquiries.emails import UnsafeHeaderValue, patient_acknowledgement, team_notification
-from chalicelib.enquiries.ports import MailRejected, MailThrottled
+from chalicelib.enquiries.ports import MailAbout, MailRejected, MailThrottled
 from chalicelib.enquiries.record import Enquiry
 from chalicelib.enquiries.routing import (
     NotTheirHospital,
@@ -186,7 +186,7 @@ class Notifier:
         retry = 0
         while True:
             try:
-                return self._mailer.send(message)
+                return self._mailer.send(message, MailAbout(enquiry_id, kind))
             except MailThrottled as exc:
                 retry += 1
                 if retry >= self._backoff.attempts:

@@ -65,9 +65,21 @@ class MailRejected(Exception):
         self.code = code
 
 
+# Which of an enquiry's e-mails a message is: told to the mail service with the message, and
+# carried back by its delivery events (a bounce, a complaint) to find the enquiry.
+MailKind = Literal["team", "patient", "reminder", "escalation", "team_bounce"]
+
+
+@dataclass(frozen=True)
+class MailAbout:
+    enquiry_id: str
+    kind: MailKind
+
+
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> str:
+    def send(self, message: EmailMessage, about: MailAbout | None = None) -> str:
         """Send a complete MIME message to its ``To`` addresses; the service's message id.
+        ``about`` names the enquiry and which of its e-mails this is (no personal data).
 
         :class:`MailThrottled` or :class:`MailRejected` when it is not sent.
         """

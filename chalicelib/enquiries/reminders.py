@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.enquiries.emails import escalation_notice, team_reminder
-from chalicelib.enquiries.ports import MailRejected, MailThrottled
+from chalicelib.enquiries.ports import MailAbout, MailRejected, MailThrottled
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -96,7 +96,8 @@ class Reminders:
                 self._store.mark_followed_up(enquiry_id, token, "escalate", self._clock())
                 return "not_followed_up"
             hospital_id = enquiry.routing.hospital_id
-            self._mailer.send(self._message(enquiry, enquiry.routing, enquiry.reply_by, stage))
+            message = self._message(enquiry, enquiry.routing, enquiry.reply_by, stage)
+            self._mailer.send(message, MailAbout(enquiry_id, "reminder" if stage == "remind" else "escalation"))
         except MailThrottled as exc:
             log.warning("enquiry %s: the %s e-mail throttled (%s); next run", enquiry_id, stage, exc.code)
             self._store.release_follow_up(enquiry_id, token)

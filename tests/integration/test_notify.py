@@ -233,6 +233,20 @@ def test_given_a_configuration_set_when_sending_then_ses_is_told_its_name(world:
     assert [call.get("ConfigurationSetName") for call in calls] == ["enquiry-mail", "enquiry-mail"]
 
 
+def test_given_an_enquiry_then_each_email_tells_ses_its_enquiry_and_kind_for_the_delivery_events(
+    world: World,
+) -> None:
+    calls = _script_ses(world.ses, [])
+    enquiry = an_enquiry()
+
+    handle_stream_event(world.put(enquiry), world.notifier())
+
+    assert [call.get("EmailTags") for call in calls] == [
+        [{"Name": "enquiry", "Value": enquiry.enquiry_id}, {"Name": "kind", "Value": kind}]
+        for kind in ("team", "patient")
+    ]
+
+
 def test_given_the_same_record_delivered_twice_then_each_email_is_sent_once(world: World) -> None:
     event = world.put(an_enquiry())
     notifier = world.notifier()
