@@ -211,8 +211,10 @@ def api_docs_asset(asset: str) -> Response:
 @app.lambda_function(name="notify")
 def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The enquiries table's stream: e-mails out, and the records to retry (partial batch response).
-    A scheduled event instead sweeps up the enquiries the stream's retries did not send."""
+    A scheduled event instead sweeps up the enquiries the stream's retries did not send; SNS
+    notifications are SES's bounces and complaints of those e-mails."""
     from chalicelib.adapters.dynamodb_stream import handle_stream_event
+    from chalicelib.adapters.ses_events import delivery_problems, is_sns_event
     from chalicelib.enquiries.sweep import is_scheduled_event
 
     def time_left_s() -> float:
@@ -220,6 +222,8 @@ def notify(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     if is_scheduled_event(event):
         return deps.services().sweeper.sweep(time_left_s)
+    if is_sns_event(event):
+        return {"marked": deps.services().bounce_handler.handle(delivery_problems(event))}
     return handle_stream_event(event, deps.services().notifier, time_left_s)
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.location_geocoder import PlaceIndexClient
     from chalicelib.adapters.secretsmanager_link_keys import SecretValueClient
     from chalicelib.config import SearchSettings
+    from chalicelib.enquiries.bounces import BounceHandler
     from chalicelib.enquiries.endpoint import EnquiryEndpoint
     from chalicelib.enquiries.followup import TeamFollowUp, TeamLinks
     from chalicelib.enquiries.metrics import DeadlineMetrics, MetricsSink
@@ -323,6 +324,16 @@ class Services:
         from chalicelib.enquiries.followup import TeamFollowUp
 
         return TeamFollowUp(self.store, self.link_keys, metrics=self.deadline_metrics)
+
+    @cached_property
+    def bounce_handler(self) -> BounceHandler:
+        """SES's bounces and complaints: marks, the team bounce, the suppression list, metrics."""
+        from chalicelib.enquiries.bounces import BounceHandler
+
+        settings = self.app_settings
+        return BounceHandler(
+            self.store, self.mailer, self.mail_settings, settings.rate_limit_salt, metrics=self.metrics_sink
+        )
 
     @cached_property
     def sweeper(self) -> Sweeper:

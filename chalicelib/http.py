@@ -76,7 +76,7 @@ def error_response(exc: Exception) -> Response | None:
         return json_response(error_body("invalid_parameter", exc.message, exc.field), 400)
     from chalicelib.config import ConfigError
     from chalicelib.enquiries.limits import RateLimited
-    from chalicelib.enquiries.ports import StoreUnavailable
+    from chalicelib.enquiries.ports import AddressSuppressed, StoreUnavailable
     from chalicelib.enquiries.refusals import KeyInFlight, KeyReusedWithOtherBody, PayloadTooLarge
     from chalicelib.search.ports import SearchUnavailable
 
@@ -87,6 +87,15 @@ def error_response(exc: Exception) -> Response | None:
             error_body("rate_limited", "Too many enquiries just now. Please try again later."),
             429,
             {"Retry-After": str(exc.retry_after_s)},
+        )
+    if isinstance(exc, AddressSuppressed):
+        return json_response(
+            error_body(
+                "address_undeliverable",
+                "We could not deliver e-mail to this address before. Please use another e-mail address.",
+                "email",
+            ),
+            422,
         )
     if isinstance(exc, KeyReusedWithOtherBody):
         return json_response(

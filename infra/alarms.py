@@ -12,12 +12,24 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.enquiries.metrics import NAMESPACE
 from infra.settings import StageConfig
 
 FIVE_MINUTES = Duration.minutes(5)
 _ABOVE = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
 _AT_LEAST = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 _BELOW = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
+ONE_HOUR = Duration.hours(1)
+# The enquiry e-mails that bounced or drew a complaint (EMF counts notify emits from SES's notifications).
+BOUNCED = "Bounced"
+COMPLAINED = "Complained"
+
+
+def total_query(metric_name: str) -> str:
+    """A Metrics Insights query: the sum of ``metric_name`` across every dimension it is emitted with."""
+    return f'SELECT SUM({metric_name}) FROM "{NAMESPACE}"'  # noqa: S608 - Metrics Insights, from constants
+
+
 # A patient expects the hospital to hear within minutes; the stream retries for hours.
 NOTIFY_BEHIND_MS = 10 * 60 * 1000
 
@@ -174,6 +186,33 @@ class Alarms(Construct):
         )
 
     def mail(self) -> None:
+        self._reputation()
+        # The per-message counts notify emits from the SES notifications (any dimensions, summed).
+        for construct_id, metric_name, description in (
+            (
+                "EnquiryEmailsBounced",
+                BOUNCED,
+                "An enquiry e-mail bounced in the last hour (the count is in the state reason). A team address: "
+                "fix it in the catalog and resend by hand; a patient's: suppressed automatically, nothing to do",
+            ),
+            (
+                "EnquiryEmailsComplained",
+                COMPLAINED,
+                "A recipient marked an enquiry e-mail as spam in the last hour (the count is in the state reason). "
+                "A team: ask the hospital to stop; a patient: look for a flood of enquiries from one source",
+            ),
+        ):
+            self._alarm(
+                construct_id,
+                cloudwatch.MathExpression(
+                    expression=total_query(metric_name), using_metrics={}, period=ONE_HOUR, label=metric_name
+                ),
+                threshold=0,
+                comparison=_ABOVE,
+                description=description,
+            )
+
+    def _reputation(self) -> None:
         def reputation(name: str) -> cloudwatch.Metric:
             return cloudwatch.Metric(
                 namespace="AWS/SES", metric_name=f"Reputation.{name}", statistic="Maximum", period=Duration.minutes(15)

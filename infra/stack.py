@@ -1,5 +1,5 @@
 """One stage of the backend in one stack: data, search, mail, the Chalice app, the
-indexer, the stream wiring, the sweep's schedule and the alarms."""
+indexer, the stream wiring, the sweep's schedule, the mail events' subscription and the alarms."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ from infra.sweep import schedule_sweep
 ENQUIRY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable")
 IDEMPOTENCY_ACTIONS = ("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 RATE_LIMIT_ACTIONS = ("dynamodb:UpdateItem",)
+# The suppression list (patients' addresses that bounced or complained) lives in the rate-limits
+# table: the intake checks it in the enquiry's own transaction, notify adds to it (chalicelib/enquiries/bounces.py).
+SUPPRESSION_CHECK_ACTIONS = ("dynamodb:ConditionCheckItem",)
+SUPPRESSION_ADD_ACTIONS = ("dynamodb:PutItem",)
 # The data-rights admin routes (IAM-authorised): read and delete one address's enquiries (found
 # through the by-email index), their idempotency records (granted above) and its rate counters.
 RIGHTS_ENQUIRY_ACTIONS = ("dynamodb:DeleteItem",)
@@ -114,11 +118,13 @@ class BackendStack(Stack):
         _grant(api.role, data.enquiries.table_arn, ENQUIRY_ACTIONS)
         _grant(api.role, data.idempotency.table_arn, IDEMPOTENCY_ACTIONS)
         _grant(api.role, data.rate_limits.table_arn, RATE_LIMIT_ACTIONS)
+        _grant(api.role, data.rate_limits.table_arn, SUPPRESSION_CHECK_ACTIONS)
         _grant(api.role, data.enquiries.table_arn, RIGHTS_ENQUIRY_ACTIONS)
         _grant(api.role, f"{data.enquiries.table_arn}/index/{BY_EMAIL.name}", ("dynamodb:Query",))
         _grant(api.role, data.rate_limits.table_arn, RIGHTS_RATE_LIMIT_ACTIONS)
         _grant(notify.role, data.enquiries.table_arn, PROGRESS_ACTIONS)
         _grant(notify.role, data.dead_letters.queue_arn, DEAD_LETTER_ACTIONS)
+        _grant(notify.role, data.rate_limits.table_arn, SUPPRESSION_ADD_ACTIONS)
         mail.grant_send(notify.role)
         for role in (api.role, notify.role):
             _grant(role, link_keys.secret_arn, LINK_KEY_ACTIONS)
@@ -169,6 +175,9 @@ class BackendStack(Stack):
         schedule_sweep(
             self, function_arn=app.notify_function.get_att("Arn").to_string(), role=notify.role, table=data.enquiries
         )
+
+        # notify's third trigger: SES's bounce and complaint notifications, through the mail topic.
+        mail.deliver_events(function_arn=app.notify_function.get_att("Arn").to_string(), role=notify.role)
 
         indexing = Indexer(
             self,

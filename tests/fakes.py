@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib import index_schema as schema
 from chalicelib.enquiries.limits import RateLimited
-from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim
+from chalicelib.enquiries.ports import MESSAGE_KINDS, AddressSuppressed, Claim
 from chalicelib.enquiries.record import Enquiry
 from chalicelib.search.ports import SearchIndex, SearchUnavailable
 from tests.feeds import record
@@ -67,6 +67,7 @@ class FakeEnquiryStore:
     def __init__(self) -> None:
         self.items: dict[str, dict[str, Any]] = {}
         self.counters: dict[str, int] = {}
+        self.suppressed: set[str] = set()
         self._stale: set[str] = set()
 
     # --- EnquiryStore -----------------------------------------------------------------
@@ -74,8 +75,12 @@ class FakeEnquiryStore:
     def ping(self) -> None:
         return None
 
-    def put_new(self, enquiry: Enquiry, limits: Sequence[RateLimit] = ()) -> None:
+    def put_new(
+        self, enquiry: Enquiry, limits: Sequence[RateLimit] = (), *, suppression_key: str | None = None
+    ) -> None:
         """All or nothing; an id already stored is an earlier attempt's (accepted, unchanged)."""
+        if suppression_key is not None and suppression_key in self.suppressed:
+            raise AddressSuppressed
         over = [limit for limit in limits if self.counters.get(limit.counter_key, 0) >= limit.limit]
         if over:
             raise RateLimited(max(limit.retry_after_s for limit in over))

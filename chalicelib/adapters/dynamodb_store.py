@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from chalicelib import tables
 from chalicelib.enquiries.limits import RateLimit, RateLimited
-from chalicelib.enquiries.ports import MESSAGE_KINDS, Claim, FollowUpClaim, StoreUnavailable
+from chalicelib.enquiries.ports import (
+    MESSAGE_KINDS,
+    AddressSuppressed,
+    Claim,
+    DeliveryMarked,
+    FollowUpClaim,
+    StoreUnavailable,
+)
 from chalicelib.enquiries.record import stored_time
 
 if TYPE_CHECKING:
@@ -19,7 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
     from chalicelib.enquiries.followup import FollowUpState, Outcome
-    from chalicelib.enquiries.ports import FollowUpStage, MessageKind
+    from chalicelib.enquiries.ports import FollowUpStage, MailKind, MessageKind
     from chalicelib.enquiries.record import Enquiry
 
 log = logging.getLogger(__name__)
@@ -45,9 +53,12 @@ class DynamoDBEnquiryStore:
     def ping(self) -> None:
         self._client.describe_table(TableName=self._table_name)
 
-    def put_new(self, enquiry: Enquiry, limits: Sequence[RateLimit] = ()) -> None:
+    def put_new(
+        self, enquiry: Enquiry, limits: Sequence[RateLimit] = (), *, suppression_key: str | None = None
+    ) -> None:
         """Count the enquiry against each limit and store it, all or nothing, in one round
-        trip (a transaction): over a limit, nothing is stored and nothing counted."""
+        trip (a transaction): over a limit, nothing is stored and nothing counted. With
+        ``suppression_key``, the same transaction checks that the address is not suppressed."""
         from boto3.dynamodb.types import TypeSerializer
 
         serializer = TypeSerializer()
@@ -59,6 +70,9 @@ class DynamoDBEnquiryStore:
             item[AWAITING.partition_key] = {"S": AWAITING.value}
             item[AWAITING.sort_key] = {"S": enquiry.remind_at}
         actions: list[Any] = [_count(self._rate_limit_table, limit) for limit in limits]
+        if suppression_key is not None:
+            # After the counters, before the put: its cancellation reason is at len(limits).
+            actions.append(_not_suppressed(self._rate_limit_table, suppression_key))
         actions.append(
             {
                 "Put": {
@@ -75,6 +89,9 @@ class DynamoDBEnquiryStore:
             self._client.transact_write_items(TransactItems=actions)
         except self._client.exceptions.TransactionCanceledException as exc:
             reasons = [reason.get("Code") for reason in exc.response.get("CancellationReasons", [])]
+            checked = reasons[len(limits)] if suppression_key is not None and len(reasons) > len(limits) else None
+            if checked == "ConditionalCheckFailed":
+                raise AddressSuppressed from None
             over = [limit for limit, code in zip(limits, reasons, strict=False) if code == "ConditionalCheckFailed"]
             if over:
                 raise RateLimited(max(limit.retry_after_s for limit in over)) from None
@@ -100,6 +117,47 @@ class DynamoDBEnquiryStore:
         except (BotoCoreError, ClientError):
             return False
         return "Item" in found
+
+    # --- Bounces and complaints (the DeliveryProblems port) ---------------------------------
+
+    def mark_delivery(
+        self, enquiry_id: str, kind: MailKind, problem: Literal["bounced", "complained"], now: datetime
+    ) -> DeliveryMarked:
+        """The first mark on that e-mail wins; a redelivered event (or a second problem with the
+        same e-mail) finds it set and changes nothing."""
+        from boto3.dynamodb.types import TypeDeserializer
+
+        from chalicelib.enquiries.record import Routing
+
+        try:
+            answer = self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(enquiry_id),
+                UpdateExpression="SET #delivery = :problem, #delivery_at = :now",
+                ConditionExpression="attribute_exists(#id) AND attribute_not_exists(#delivery)",
+                ExpressionAttributeNames={
+                    "#id": tables.ENQUIRIES.partition_key,
+                    "#delivery": f"{kind}_delivery",
+                    "#delivery_at": f"{kind}_delivery_at",
+                },
+                ExpressionAttributeValues={":problem": {"S": problem}, ":now": {"S": stored_time(now)}},
+                ReturnValues="ALL_NEW",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return DeliveryMarked(first=False)
+        routing = answer.get("Attributes", {}).get("routing")
+        if routing is None:
+            return DeliveryMarked(first=True)
+        return DeliveryMarked(first=True, routing=Routing.from_item(TypeDeserializer().deserialize(routing)))
+
+    def suppress(self, key: str, expires_at: int) -> None:
+        self._client.put_item(
+            TableName=self._rate_limit_table,
+            Item={
+                tables.RATE_LIMITS.partition_key: {"S": key},
+                tables.RATE_LIMITS.ttl_attribute: {"N": str(expires_at)},
+            },
+        )
 
     # --- Notify's progress marks (the EnquiryProgress port) ------------------------------
 
@@ -441,6 +499,22 @@ def _count(table: str, limit: RateLimit) -> dict[str, Any]:
                 ":limit": {"N": str(limit.limit)},
                 ":ttl": {"N": str(limit.expires_at)},
             },
+        }
+    }
+
+
+def _not_suppressed(table: str, key: str) -> dict[str, Any]:
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": {tables.RATE_LIMITS.partition_key: {"S": key}},
+            # TTL deletes an expired entry only within days: past its expiry it no longer counts.
+            "ConditionExpression": "attribute_not_exists(#key) OR #ttl <= :now",
+            "ExpressionAttributeNames": {
+                "#key": tables.RATE_LIMITS.partition_key,
+                "#ttl": tables.RATE_LIMITS.ttl_attribute,
+            },
+            "ExpressionAttributeValues": {":now": {"N": str(int(time.time()))}},
         }
     }
 

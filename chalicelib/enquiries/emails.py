@@ -33,6 +33,7 @@ GENERAL_TEAM_SUBJECT = "General enquiry {reference}"
 PATIENT_SUBJECT = "We have received your enquiry {reference}"
 REMINDER_SUBJECT = "Reminder: enquiry {reference} awaits your reply"
 ESCALATION_SUBJECT = "Not acknowledged in time: enquiry {reference}"
+TEAM_BOUNCE_SUBJECT = "Undelivered to the hospital team: enquiry {reference}"
 GENERAL = "General enquiry"
 NOT_GIVEN = "Not given"
 CENTRAL_TEAM = "None chosen: for the central enquiries team"
@@ -138,6 +139,38 @@ def escalation_notice(enquiry: Enquiry, routing: Routing, sender: str, to: str, 
         "Please make sure the patient is answered. The team's e-mail holds the enquiry itself.",
     ]
     return _follow_up(enquiry, sender, to, ESCALATION_SUBJECT, paragraphs, ())
+
+
+def team_bounce_notice(
+    enquiry_id: str, kind: str, routing: Routing | None, bounced: Sequence[str], sender: str, to: str
+) -> EmailMessage:
+    """To the central team, when a team's e-mail (``kind``: the enquiry, or its reminder) bounced
+    for good: the reference, the hospital, the address that bounced and what to do; never the
+    patient's message or details (the team bounce may be forwarded to whoever fixes the catalog)."""
+    if routing is None:
+        team = "Not recorded (routed when it was sent)"
+    else:
+        team = f"{routing.hospital_name} ({routing.hospital_id})" if routing.hospital_id else CENTRAL_TEAM
+    what = "the enquiry" if kind == "team" else "the reminder about the enquiry"
+    addresses = ", ".join(_one_line(address) for address in bounced) or "not given by the mail service"
+    paragraphs = [
+        f"E-mail of {what} {enquiry_id} could not be delivered to the hospital's enquiries team: their mail "
+        "server refused it for good (an unknown address, a full or closed mailbox, or no TLS).",
+        f"Hospital: {_one_line(team)}\nAddress that bounced: {addresses}",
+        "Please answer the patient yourselves: find the enquiry by its reference. Then have the "
+        "hospital's enquiries address corrected in the specialist catalog, so that the next enquiries reach "
+        "the team.",
+    ]
+    text = "\n\n".join(paragraphs)
+    page = "".join(f"<p style='white-space:pre-wrap'>{_h(paragraph)}</p>" for paragraph in paragraphs)
+    return _message(
+        sender=sender,
+        to=_address(to, "To"),
+        reply_to=_address(sender, "Reply-To"),
+        subject=TEAM_BOUNCE_SUBJECT.format(reference=_reference(enquiry_id)),
+        text=text,
+        html_body=page,
+    )
 
 
 def uk_time(timestamp: str) -> str:

@@ -18,20 +18,29 @@ if TYPE_CHECKING:
 
     from chalicelib.enquiries.followup import FollowUpState, Outcome
     from chalicelib.enquiries.limits import RateLimit
-    from chalicelib.enquiries.record import Enquiry
+    from chalicelib.enquiries.record import Enquiry, Routing
 
 
 class StoreUnavailable(Exception):
     """The enquiry store cannot take the enquiry now: nothing was stored or sent."""
 
 
+class AddressSuppressed(Exception):
+    """E-mail to the patient's address bounced for good (or was reported as spam) before: it is
+    on the suppression list, and the enquiry was not stored."""
+
+
 class EnquiryStore(Protocol):
     def ping(self) -> None:
         """Return if enquiries can be stored; raise otherwise."""
 
-    def put_new(self, enquiry: Enquiry, limits: Sequence[RateLimit] = ()) -> None:
+    def put_new(
+        self, enquiry: Enquiry, limits: Sequence[RateLimit] = (), *, suppression_key: str | None = None
+    ) -> None:
         """Store a new enquiry durably, counting it against ``limits``; never overwrite one.
-        Raises ``RateLimited`` (nothing stored) when a limit is reached."""
+        Raises ``RateLimited`` (nothing stored) when a limit is reached, and
+        :class:`AddressSuppressed` (nothing stored or counted) when ``suppression_key`` is on
+        the suppression list."""
 
 
 # The e-mails an enquiry sends, driven by the enquiries table's stream.
@@ -196,3 +205,26 @@ class DueFollowUps(Protocol):
 
     def load(self, enquiry_id: str) -> Enquiry | None:
         """The enquiry as stored now; None once it is gone."""
+
+
+@dataclass(frozen=True)
+class DeliveryMarked:
+    """The answer to a bounce's or complaint's mark on an enquiry's e-mail: ``first`` when this
+    call made it (and so should act on it), with the enquiry's routing snapshot (None when it has
+    none); not ``first`` when it was marked already or the enquiry is gone."""
+
+    first: bool
+    routing: Routing | None = None
+
+
+class DeliveryProblems(Protocol):
+    """What a bounce or a complaint changes in the store."""
+
+    def mark_delivery(
+        self, enquiry_id: str, kind: MailKind, problem: Literal["bounced", "complained"], now: datetime
+    ) -> DeliveryMarked:
+        """Set ``<kind>_delivery`` (``problem``) and ``<kind>_delivery_at`` unless already set."""
+
+    def suppress(self, key: str, expires_at: int) -> None:
+        """Put ``key`` (a keyed hash of an address) on the suppression list until ``expires_at``
+        (epoch seconds); again is harmless."""

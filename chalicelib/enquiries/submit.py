@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from typing_extensions import TypedDict
 
 from chalicelib.enquiries.addresses import normalised
+from chalicelib.enquiries.bounces import suppression_key
 from chalicelib.enquiries.limits import address_digest, rate_limit
 from chalicelib.enquiries.record import Enquiry, Routing, stored_time
 from chalicelib.enquiries.rights import email_key
@@ -107,7 +108,8 @@ class EnquiryService:
             idempotency_record=idempotency_record,
             **self._reply_deadline(routing, now),
         )
-        self._store.put_new(enquiry, limits)
+        # Refused (AddressSuppressed) when e-mail to this address bounced for good before.
+        self._store.put_new(enquiry, limits, suppression_key=suppression_key(request.email, settings.rate_limit_salt))
         return accepted
 
     def address_digest(self, email: str) -> str:

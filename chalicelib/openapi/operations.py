@@ -231,7 +231,12 @@ OPERATIONS: tuple[Operation, ...] = (
             error(409, "An enquiry with this Idempotency-Key is still being received.", True),
             error(413, f"The body is over {MAX_BODY_BYTES // 1024} KiB."),
             error(415, "The body is not sent as application/json."),
-            error(422, "This Idempotency-Key was used with another body."),
+            error(
+                422,
+                "`idempotency_key_reused`: this Idempotency-Key was used with another body; or "
+                "`address_undeliverable` (`field`: `email`): e-mail to this address bounced for good or was "
+                "reported as spam before, so another address is needed. Nothing was stored.",
+            ),
             error(429, "Too many enquiries from this address or e-mail just now. Nothing was stored.", True),
             error(503, "Enquiries cannot be stored just now. Nothing was stored or sent.", True),
         ),

@@ -36,6 +36,12 @@ class Synthesised:
         assert len(found) == 1, f"{stage}: expected one {kind}, found {sorted(found)}"
         return next(iter(found.items()))
 
+    def on_call_topic(self, stage: StageName) -> str:
+        """The logical id of the on-call topic (the mail events have a topic of their own)."""
+        found = [key for key in self.resources(stage, "AWS::SNS::Topic") if key.startswith("AlarmsOnCall")]
+        assert len(found) == 1, found
+        return found[0]
+
 
 @pytest.fixture(scope="session")
 def synthesised(tmp_path_factory: pytest.TempPathFactory) -> Synthesised:

@@ -40,7 +40,7 @@ def _alarm(synthesised: Synthesised, stage: StageName, name: str) -> dict[str, A
 def test_alarm_watches_its_metric_and_pages_on_call(synthesised: Synthesised, stage: StageName, name: str) -> None:
     namespace, metric, statistic, comparison = EXPECTED[name]
     alarm = _alarm(synthesised, stage, name)
-    topic, _ = synthesised.only(stage, "AWS::SNS::Topic")
+    topic = synthesised.on_call_topic(stage)
     assert (alarm["Namespace"], alarm["MetricName"], alarm["ComparisonOperator"]) == (namespace, metric, comparison)
     assert alarm.get("Statistic") == statistic
     assert alarm["AlarmActions"] == [{"Ref": topic}]
@@ -93,3 +93,27 @@ def test_every_function_logs_json_at_info(synthesised: Synthesised, stage: Stage
         config = function["Properties"]["LoggingConfig"]
         levels = (config["LogFormat"], config["ApplicationLogLevel"], config["SystemLogLevel"])
         assert levels == ("JSON", "INFO", "WARN")
+
+
+@pytest.mark.parametrize(
+    ("name", "query_text"),
+    [
+        ("EnquiryEmailsBounced", 'SELECT SUM(Bounced) FROM "FindASpecialist/Enquiries"'),
+        ("EnquiryEmailsComplained", 'SELECT SUM(Complained) FROM "FindASpecialist/Enquiries"'),
+    ],
+)
+def test_enquiry_emails_bounced_or_complained_in_the_hour_page_on_call(
+    synthesised: Synthesised, stage: StageName, name: str, query_text: str
+) -> None:
+    """notify's counts (EMF) from SES's notifications, summed over every dimension: one is enough."""
+    alarm = _alarm(synthesised, stage, name)
+    topic = synthesised.on_call_topic(stage)
+
+    [query] = alarm["Metrics"]
+    assert query["Expression"] == query_text
+    assert (query["Period"], query["ReturnData"]) == (3600, True)
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    assert (alarm["EvaluationPeriods"], alarm["TreatMissingData"]) == (1, "notBreaching")
+    assert "state reason" in alarm["AlarmDescription"]
+    assert alarm["AlarmActions"] == [{"Ref": topic}]
+    assert alarm["OKActions"] == [{"Ref": topic}]

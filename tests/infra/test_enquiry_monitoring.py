@@ -29,7 +29,7 @@ def test_a_hospital_under_80_percent_within_deadline_over_a_day_pages_on_call(
     synthesised: Synthesised, stage: StageName
 ) -> None:
     alarm = _late_alarm(synthesised, stage)
-    topic, _ = synthesised.only(stage, "AWS::SNS::Topic")
+    topic = synthesised.on_call_topic(stage)
 
     assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0.8, "LessThanThreshold")
     assert alarm["EvaluationPeriods"] == 1

@@ -70,6 +70,8 @@ def test_api_role_names_its_three_tables_and_nothing_else_writable(synthesised: 
     assert grants["dynamodb:UpdateItem"] == tables
     assert grants["dynamodb:PutItem"] == tables - {_ref("AWS::DynamoDB::Table", synthesised, stage, "DataRateLimits")}
     assert not any(action.startswith(("ses:", "sqs:", "s3:")) for action in grants)
+    # The intake checks the suppression list (in the rate-limits table) inside its transaction.
+    assert grants["dynamodb:ConditionCheckItem"] == {_ref("AWS::DynamoDB::Table", synthesised, stage, "DataRateLimits")}
     _assert_reads_only_the_alias(grants, treatments=True)
 
 
@@ -88,7 +90,9 @@ def test_notify_role_names_the_stream_the_queue_and_the_identity(synthesised: Sy
     config = synthesised.config.stages[stage]
     assert f":configuration-set/find-a-specialist-{stage}" in identity + configuration_set
     assert f":identity/{config.mail.identity}" in identity + configuration_set
-    assert "dynamodb:PutItem" not in grants
+    # The only item notify creates: a suppression-list entry in the rate-limits table.
+    assert grants["dynamodb:PutItem"] == {_ref("AWS::DynamoDB::Table", synthesised, stage, "DataRateLimits")}
+    assert "dynamodb:DeleteItem" not in grants
     _assert_reads_only_the_alias(grants)
 
 
