@@ -39,6 +39,10 @@ LEASE_EXPIRES_AT = "claim_expires_at"
 # The lease on its due follow-up (a reminder or an escalation), apart from the e-mails'.
 FOLLOW_UP_HOLDER = "follow_up_token"
 FOLLOW_UP_EXPIRES_AT = "follow_up_expires_at"
+# Each lease: its holder's and its expiry's attribute names.
+Lease = tuple[str, str]
+EMAIL_LEASE: Lease = (LEASE_HOLDER, LEASE_EXPIRES_AT)
+FOLLOW_UP_LEASE: Lease = (FOLLOW_UP_HOLDER, FOLLOW_UP_EXPIRES_AT)
 AWAITING = tables.AWAITING_REPLY
 # What the team's acknowledgement (or outcome) ends: no follow-up falls due any more.
 _STOP_FOLLOW_UPS = f" REMOVE {AWAITING.partition_key}, {AWAITING.sort_key}"
@@ -166,7 +170,7 @@ class DynamoDBEnquiryStore:
         leased; else, from the item as it was, ``busy`` (leased) or ``done``."""
         taken, old = self._lease(
             enquiry_id,
-            (LEASE_HOLDER, LEASE_EXPIRES_AT),
+            EMAIL_LEASE,
             token,
             now,
             lease_s,
@@ -196,8 +200,9 @@ class DynamoDBEnquiryStore:
         )
 
     def finish(self, enquiry_id: str, token: str) -> None:
-        self._if_claimed(
+        self._if_held(
             enquiry_id,
+            EMAIL_LEASE,
             token,
             "SET #status = :sent REMOVE #token, #expires, #unsent",
             {"#status": "status", "#unsent": tables.UNSENT.partition_key},
@@ -205,7 +210,7 @@ class DynamoDBEnquiryStore:
         )
 
     def release(self, enquiry_id: str, token: str) -> None:
-        self._if_claimed(enquiry_id, token, "REMOVE #token, #expires", {}, {})
+        self._if_held(enquiry_id, EMAIL_LEASE, token, "REMOVE #token, #expires", {}, {})
 
     def mark_failed(self, enquiry_id: str, reason: str, now: datetime) -> None:
         with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
@@ -365,7 +370,7 @@ class DynamoDBEnquiryStore:
         at = stored_time(now)
         taken, old = self._lease(
             enquiry_id,
-            (FOLLOW_UP_HOLDER, FOLLOW_UP_EXPIRES_AT),
+            FOLLOW_UP_LEASE,
             token,
             now,
             lease_s,
@@ -382,7 +387,7 @@ class DynamoDBEnquiryStore:
     def _lease(
         self,
         enquiry_id: str,
-        lease: tuple[str, str],
+        lease: Lease,
         token: str,
         now: datetime,
         lease_s: int,
@@ -419,50 +424,28 @@ class DynamoDBEnquiryStore:
 
     def mark_followed_up(self, enquiry_id: str, token: str, stage: FollowUpStage, now: datetime) -> None:
         if stage == "remind":
-            update = "SET reminded_at = :at, #due_at = reply_by REMOVE #token, #expires"
+            update, names = "SET reminded_at = :at, #due_at = reply_by REMOVE #token, #expires", {}
         else:
             update = "SET escalated_at = :at REMOVE #awaiting, #due_at, #token, #expires"
-        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(enquiry_id),
-                UpdateExpression=update,
-                ConditionExpression="#token = :token",
-                ExpressionAttributeNames=self._follow_up_names(
-                    {
-                        "#due_at": AWAITING.sort_key,
-                        **({"#awaiting": AWAITING.partition_key} if stage != "remind" else {}),
-                    }
-                ),
-                ExpressionAttributeValues={":token": {"S": token}, ":at": {"S": stored_time(now)}},
-            )
+            names = {"#awaiting": AWAITING.partition_key}
+        names["#due_at"] = AWAITING.sort_key
+        self._if_held(enquiry_id, FOLLOW_UP_LEASE, token, update, names, {":at": stored_time(now)})
 
     def release_follow_up(self, enquiry_id: str, token: str) -> None:
-        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(enquiry_id),
-                UpdateExpression="REMOVE #token, #expires",
-                ConditionExpression="#token = :token",
-                ExpressionAttributeNames=self._follow_up_names({}),
-                ExpressionAttributeValues={":token": {"S": token}},
-            )
+        self._if_held(enquiry_id, FOLLOW_UP_LEASE, token, "REMOVE #token, #expires", {}, {})
 
-    @staticmethod
-    def _follow_up_names(names: dict[str, str]) -> dict[str, str]:
-        return {"#token": FOLLOW_UP_HOLDER, "#expires": FOLLOW_UP_EXPIRES_AT, **names}
-
-    def _if_claimed(
-        self, enquiry_id: str, token: str, update: str, names: dict[str, str], values: dict[str, str]
+    def _if_held(
+        self, enquiry_id: str, lease: Lease, token: str, update: str, names: dict[str, str], values: dict[str, str]
     ) -> None:
-        """A claim lost to an expired lease is the new holder's to finish or release."""
+        """``update`` only while ``token`` holds the lease: one lost to expiry is the new
+        holder's to finish or release."""
         with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
             self._client.update_item(
                 TableName=self._table_name,
                 Key=self._key(enquiry_id),
                 UpdateExpression=update,
                 ConditionExpression="#token = :token",
-                ExpressionAttributeNames={"#token": LEASE_HOLDER, "#expires": LEASE_EXPIRES_AT, **names},
+                ExpressionAttributeNames={"#token": lease[0], "#expires": lease[1], **names},
                 ExpressionAttributeValues={
                     ":token": {"S": token},
                     **{name: {"S": value} for name, value in values.items()},
