@@ -24,14 +24,13 @@ The decision rules are pure functions here; the handler's I/O goes through the p
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, get_args
 
 from chalicelib.enquiries.addresses import normalised
+from chalicelib.enquiries.limits import keyed_digest
 from chalicelib.enquiries.ports import MailKind
 
 if TYPE_CHECKING:
@@ -88,8 +87,7 @@ def suppression_key(email: str, salt: str) -> str:
     """The suppression list's key of an address: an HMAC-SHA256 of the normalised address under
     the rate-limit salt, with a prefix of its own, so it matches no counter, idempotency scope or
     ``email_key``; an alias (``+tag``, Gmail's dots) has the same key."""
-    digest = hmac.new(salt.encode(), f"suppressed:{normalised(email)}".encode(), hashlib.sha256).hexdigest()
-    return f"{SUPPRESSED_PREFIX}{digest}"
+    return f"{SUPPRESSED_PREFIX}{keyed_digest('suppressed', normalised(email), salt)}"
 
 
 def metric_values(problem: DeliveryProblem) -> dict[str, float]:

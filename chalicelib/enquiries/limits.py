@@ -34,9 +34,16 @@ class RateLimited(Exception):
         self.retry_after_s = retry_after_s
 
 
+def keyed_digest(purpose: str, value: str, salt: str) -> str:
+    """HMAC-SHA256 (hex) of ``purpose:value`` under the rate-limit salt: how an address or IP is
+    stored wherever it is a key (counters, idempotency scopes, the by-email index, the
+    suppression list), never in clear. Each ``purpose`` keeps its digests apart from the others'."""
+    return hmac.new(salt.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
 def rate_limit(kind: str, value: str, limit: int, salt: str, now: float) -> RateLimit:
     window = int(now) // WINDOW_S
-    digest = hmac.new(salt.encode(), f"{kind}:{value.casefold()}".encode(), hashlib.sha256).hexdigest()
+    digest = keyed_digest(kind, value.casefold(), salt)
     return RateLimit(
         counter_key=f"{kind}#{digest}#{window}",
         limit=limit,
@@ -49,4 +56,4 @@ def address_digest(email: str, salt: str) -> str:
     """HMAC-SHA256 (hex) of the normalised address with the rate-limit salt: the part of an
     idempotency record's identity that ties a key to one patient. Its own prefix keeps it
     apart from the counters' digests."""
-    return hmac.new(salt.encode(), f"idempotency-scope:{normalised(email)}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("idempotency-scope", normalised(email), salt)

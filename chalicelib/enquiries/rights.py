@@ -33,8 +33,6 @@ the address.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -45,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from chalicelib.enquiries.addresses import normalised
-from chalicelib.enquiries.limits import WINDOW_S, rate_limit
+from chalicelib.enquiries.limits import WINDOW_S, keyed_digest, rate_limit
 from chalicelib.shapes import documented
 
 log = logging.getLogger(__name__)
@@ -66,7 +64,7 @@ def email_key(email: str, salt: str) -> str:
     """HMAC-SHA256 (hex) of the normalised address under the rate-limit salt, with its own
     prefix (``rights:``) so that it matches neither a counter's digest nor an idempotency
     scope's: the partition key of the ``by-email`` index."""
-    return hmac.new(salt.encode(), f"rights:{normalised(email)}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("rights", normalised(email), salt)
 
 
 class AddressRecords(Protocol):
