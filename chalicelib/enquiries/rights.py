@@ -44,6 +44,7 @@ from typing_extensions import TypedDict
 
 from chalicelib.enquiries.addresses import normalised
 from chalicelib.enquiries.limits import WINDOW_S, keyed_digest, rate_limit
+from chalicelib.patterns import EMAIL
 from chalicelib.shapes import documented
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,7 @@ class DataRightsRequest(BaseModel):
         json_schema_extra={"examples": [{"email": "alex.smith@example.com"}]},
     )
 
-    email: Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^\s@]+@[^\s@]+$")]
+    email: Annotated[str, Field(max_length=254, pattern=EMAIL)]
     """The patient's e-mail address; its aliases (`+tag`, Gmail's dots) are included."""
 
 
