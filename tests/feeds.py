@@ -11,6 +11,19 @@ from typing import Any
 SPECIALTIES = ["Psychiatry", "Cardiology", "Trauma and Orthopaedics", "Dermatology"]
 
 
+def hospital(hospital_id: str, email: str, **more: Any) -> dict[str, Any]:
+    """A valid hospital of a catalog record whose team is at ``email``; ``more`` adds fields."""
+    return {
+        "id": hospital_id,
+        "name": f"Hospital {hospital_id}",
+        "postcode": "NW4 1RP",
+        "lat": 51.5,
+        "lon": -0.2,
+        "enquiries_email": email,
+        **more,
+    }
+
+
 def record(number: int, **changes: Any) -> dict[str, Any]:
     """A valid catalog record; ``changes`` override or (with None) remove fields."""
     base: dict[str, Any] = {

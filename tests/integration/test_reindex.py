@@ -15,7 +15,7 @@ from chalicelib.index_schema import index_body, to_document
 from indexer.lock import IndexerLock
 from indexer.naming import is_build_of, lock_index_name
 from indexer.reindex import Options, Reindexer
-from tests.feeds import feed, record, write_feed
+from tests.feeds import feed, hospital, record, write_feed
 
 pytestmark = pytest.mark.integration
 
@@ -292,17 +292,6 @@ def test_given_an_expired_lock_then_the_next_run_takes_it_over(client: OpenSearc
 
 
 # ----------------------------------------------------------------- routing you can trust
-
-
-def hospital(hospital_id: str, email: str) -> dict[str, Any]:
-    return {
-        "id": hospital_id,
-        "name": f"Hospital {hospital_id}",
-        "postcode": "NW4 1RP",
-        "lat": 51.5,
-        "lon": -0.2,
-        "enquiries_email": email,
-    }
 
 
 ALLOWED = ("hospitals.example",)

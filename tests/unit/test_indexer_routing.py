@@ -15,7 +15,7 @@ from indexer.options import enquiry_email_domains
 from indexer.records import ReadReport, valid_records
 from indexer.routing import AddressChange, HospitalRouting, domain_allowed
 from indexer.summary import Summary
-from tests.feeds import record
+from tests.feeds import hospital, record
 
 DOMAINS = ("hospitals.example",)
 
@@ -53,18 +53,6 @@ def test_given_a_look_alike_or_another_domain_then_the_address_is_refused(addres
 def test_given_several_domains_then_any_of_them_allows() -> None:
     assert domain_allowed("x@group.example", ("hospitals.example", "group.example"))
     assert not domain_allowed("x@other.example", ("hospitals.example", "group.example"))
-
-
-def hospital(hospital_id: str, email: str, **more: Any) -> dict[str, Any]:
-    return {
-        "id": hospital_id,
-        "name": f"Hospital {hospital_id}",
-        "postcode": "NW4 1RP",
-        "lat": 51.5,
-        "lon": -0.2,
-        "enquiries_email": email,
-        **more,
-    }
 
 
 def read(routing: HospitalRouting, lines: list[dict[str, Any]]) -> tuple[ReadReport, list[int]]:
