@@ -245,28 +245,17 @@ class DynamoDBEnquiryStore:
         first, at most ``limit``: a Query on the sparse index, page by page. The index is
         eventually consistent: an id may already be done; the claim tells."""
         index = tables.UNSENT
-        ids: list[str] = []
-        start: dict[str, Any] | None = None
-        while len(ids) < limit:
-            request: QueryInputTypeDef = {
-                "TableName": self._table_name,
-                "IndexName": index.name,
-                "KeyConditionExpression": "#unsent = :pending AND #created < :before",
-                "ExpressionAttributeNames": {"#unsent": index.partition_key, "#created": index.sort_key},
-                "ExpressionAttributeValues": {
-                    ":pending": {"S": index.value},
-                    ":before": {"S": stored_time(created_before)},
-                },
-                "Limit": limit - len(ids),
-            }
-            if start:
-                request["ExclusiveStartKey"] = start
-            page = self._client.query(**request)
-            ids.extend(item[tables.ENQUIRIES.partition_key]["S"] for item in page.get("Items", []))
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                break
-        return ids
+        request: QueryInputTypeDef = {
+            "TableName": self._table_name,
+            "IndexName": index.name,
+            "KeyConditionExpression": "#unsent = :pending AND #created < :before",
+            "ExpressionAttributeNames": {"#unsent": index.partition_key, "#created": index.sort_key},
+            "ExpressionAttributeValues": {
+                ":pending": {"S": index.value},
+                ":before": {"S": stored_time(created_before)},
+            },
+        }
+        return _listed_ids(self._client, request, limit)
 
     def load(self, enquiry_id: str) -> Enquiry | None:
         """The enquiry as stored now (a strongly consistent read); None once it is gone."""
@@ -354,15 +343,14 @@ class DynamoDBEnquiryStore:
     # --- The team's follow-ups (DueFollowUps) ---------------------------------------------
 
     def due_ids(self, now: datetime, limit: int) -> list[str]:
-        answer = self._client.query(
-            TableName=self._table_name,
-            IndexName=AWAITING.name,
-            KeyConditionExpression="#awaiting = :due AND #due_at <= :now",
-            ExpressionAttributeNames={"#awaiting": AWAITING.partition_key, "#due_at": AWAITING.sort_key},
-            ExpressionAttributeValues={":due": {"S": AWAITING.value}, ":now": {"S": stored_time(now)}},
-            Limit=limit,
-        )
-        return [item[tables.ENQUIRIES.partition_key]["S"] for item in answer.get("Items", [])]
+        request: QueryInputTypeDef = {
+            "TableName": self._table_name,
+            "IndexName": AWAITING.name,
+            "KeyConditionExpression": "#awaiting = :due AND #due_at <= :now",
+            "ExpressionAttributeNames": {"#awaiting": AWAITING.partition_key, "#due_at": AWAITING.sort_key},
+            "ExpressionAttributeValues": {":due": {"S": AWAITING.value}, ":now": {"S": stored_time(now)}},
+        }
+        return _listed_ids(self._client, request, limit)
 
     def claim_follow_up(self, enquiry_id: str, token: str, now: datetime, lease_s: int) -> FollowUpClaim:
         """Due, its e-mails sent, not acknowledged, and not leased: ours; else ``busy`` when
@@ -456,6 +444,23 @@ class DynamoDBEnquiryStore:
         return {tables.ENQUIRIES.partition_key: {"S": enquiry_id}}
 
 
+def _listed_ids(client: DynamoDBClient, request: QueryInputTypeDef, limit: int | None = None) -> list[str]:
+    """The enquiry ids a keys-only index lists for ``request``, in its order, page by page, at
+    most ``limit`` (all when None)."""
+    ids: list[str] = []
+    page_request = request.copy()
+    while limit is None or len(ids) < limit:
+        if limit is not None:
+            page_request["Limit"] = limit - len(ids)
+        page = client.query(**page_request)
+        ids.extend(item[tables.ENQUIRIES.partition_key]["S"] for item in page.get("Items", []))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+        page_request["ExclusiveStartKey"] = start
+    return ids
+
+
 def _follow_up_leased_only(old: dict[str, Any], at: str, epoch: int) -> bool:
     """The item as it was: due, sent and unacknowledged, so a live lease alone refused the claim."""
     due = old.get(AWAITING.sort_key, {}).get("S")
@@ -522,23 +527,14 @@ class DynamoDBAddressRecords:
         """Every enquiry id the index lists under ``email_key``, oldest first, page by page. The
         index is eventually consistent: an enquiry stored a moment ago may not be listed yet."""
         index = tables.BY_EMAIL
-        ids: list[str] = []
-        start: dict[str, Any] | None = None
-        while True:
-            request: QueryInputTypeDef = {
-                "TableName": self._enquiries,
-                "IndexName": index.name,
-                "KeyConditionExpression": "#key = :key",
-                "ExpressionAttributeNames": {"#key": index.partition_key},
-                "ExpressionAttributeValues": {":key": {"S": email_key}},
-            }
-            if start:
-                request["ExclusiveStartKey"] = start
-            page = self._client.query(**request)
-            ids.extend(item[tables.ENQUIRIES.partition_key]["S"] for item in page.get("Items", []))
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return ids
+        request: QueryInputTypeDef = {
+            "TableName": self._enquiries,
+            "IndexName": index.name,
+            "KeyConditionExpression": "#key = :key",
+            "ExpressionAttributeNames": {"#key": index.partition_key},
+            "ExpressionAttributeValues": {":key": {"S": email_key}},
+        }
+        return _listed_ids(self._client, request)
 
     def enquiry(self, enquiry_id: str) -> dict[str, Any] | None:
         """The whole item as stored now (a consistent read), plain Python values; None once gone."""
