@@ -5,31 +5,22 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from chalice.test import Client
 
-from app import app
-from chalicelib import deps
 from chalicelib.enquiries.links import Purpose, issue, link_expiry
 from tests.conftest import BASE_ENV
 from tests.enquiries import GOOD
+from tests.integration.test_enquiries_api import client
 
 pytestmark = pytest.mark.integration
+__all__ = ["client"]  # the Chalice client fixture of the enquiry API tests: moto and the demo catalog
 
 KEY = BASE_ENV["ENQUIRY_LINK_KEY"].encode()
 NEVER_STORED = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
-
-
-@pytest.fixture
-def client(demo_index: str, aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
-        yield chalice_client
 
 
 @pytest.fixture
