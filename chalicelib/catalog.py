@@ -32,6 +32,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
@@ -107,6 +108,23 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 
 Honorific = Literal["Dr", "Mr", "Mrs", "Ms", "Miss", "Prof"]
 Gender = Literal["female", "male"]
+ConsultationType = Literal["in_person", "video", "phone"]
+CONSULTATION_TYPES: tuple[ConsultationType, ...] = ("in_person", "video", "phone")
+RegistrationStatus = Literal["registered", "licence_suspended", "erased"]
+GmcNumber = Annotated[str, Matches(r"^[0-9]{7}$", "must be a GMC reference number of 7 digits")]
+# A consultation fee in pence: up to £10,000.
+Pence = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+
+
+class NextAvailable(BaseModel):
+    """The first free outpatient slot with this specialist at this hospital, as the booking
+    system saw it at ``as_of``: availability changes hourly, so a slot is a promise only
+    while ``as_of`` is recent (the search shows an older one as unknown)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: Timestamp = Field(description="When the slot starts; RFC 3339 with a UTC offset.")
+    as_of: Timestamp = Field(description="When the booking system reported it; RFC 3339 with a UTC offset.")
 
 
 class Hospital(BaseModel):
@@ -137,6 +155,62 @@ class Hospital(BaseModel):
         "do not count); the service's default (36) when absent.",
         examples=[24],
     )
+    next_available: NextAvailable | None = Field(
+        default=None,
+        description="The specialist's first free outpatient slot at this hospital (differs from one specialist "
+        "to the next, unlike the hospital's other fields); refreshed hourly by the availability feed.",
+        examples=[{"at": "2025-06-03T09:30:00Z", "as_of": "2025-06-01T07:00:00Z"}],
+    )
+
+
+class Registration(BaseModel):
+    """The specialist's entry on the GMC's register, as last checked against it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    status: RegistrationStatus = Field(
+        description="Only a registered specialist is listed, suggested or sent enquiries; the others are "
+        "counted in the indexer's summary and left out of the search."
+    )
+    specialist_register: list[ShortText] = Field(
+        default=[], description="Specialties on the GMC's specialist register.", examples=[["Psychiatry"]]
+    )
+    verified_at: Timestamp = Field(description="When the register was last checked; RFC 3339 with a UTC offset.")
+
+
+class InsurerArrangement(BaseModel):
+    """How one insurer pays for this specialist's outpatient consultations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    insurer: ShortText = Field(examples=["Bupa"])
+    fee_capped: StrictBool = Field(description="The specialist charges no more than the insurer's fee limit.")
+    shortfall_possible: StrictBool = Field(description="The patient may have to pay a shortfall.")
+
+
+class Fees(BaseModel):
+    """Outpatient consultation fees as published under the CMA order (self-pay, in pence)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    initial_consultation: Pence | None = Field(default=None, description="Self-pay, in pence.", examples=[25000])
+    follow_up: Pence | None = Field(default=None, description="Self-pay, in pence.", examples=[18000])
+    currency: Literal["GBP"] = "GBP"
+    updated_at: Timestamp = Field(description="When the fees were last confirmed; RFC 3339 with a UTC offset.")
+    insurer_arrangements: list[InsurerArrangement] = Field(default=[], description="At most one per insurer.")
+
+    @field_validator("insurer_arrangements")
+    @classmethod
+    def _each_insurer_once(cls, arrangements: list[InsurerArrangement]) -> list[InsurerArrangement]:
+        seen: set[str] = set()
+        for arrangement in arrangements:
+            key = arrangement.insurer.casefold()
+            if key in seen:
+                raise PydanticCustomError(
+                    "duplicate_insurer", "lists insurer {insurer} twice", {"insurer": arrangement.insurer}
+                )
+            seen.add(key)
+        return arrangements
 
 
 class Specialist(BaseModel):
@@ -175,6 +249,36 @@ class Specialist(BaseModel):
     updated_at: Timestamp | None = Field(
         default=None, description="RFC 3339 timestamp with a UTC offset.", examples=["2025-03-01T09:30:00Z"]
     )
+    gmc_number: GmcNumber | None = Field(
+        default=None, description="The GMC reference number; required with registration.", examples=["4123456"]
+    )
+    registration: Registration | None = Field(
+        default=None,
+        description="The GMC register's entry; when absent the specialist is listed (older feeds have none) "
+        "and the data-quality report counts the gap.",
+    )
+    fees: Fees | None = None
+    consultation_types: list[ConsultationType] = Field(
+        default=[], description="How the specialist consults; empty: not stated.", examples=[["in_person", "video"]]
+    )
+
+    @field_validator("consultation_types")
+    @classmethod
+    def _each_type_once(cls, types: list[ConsultationType]) -> list[ConsultationType]:
+        if len(set(types)) < len(types):
+            raise PydanticCustomError("duplicate_consultation_type", "lists a consultation type twice")
+        return types
+
+    @model_validator(mode="after")
+    def _registration_has_number(self) -> Specialist:
+        if self.registration is not None and self.gmc_number is None:
+            raise PydanticCustomError("registration_without_number", "registration needs gmc_number")
+        return self
+
+    @property
+    def is_registered(self) -> bool:
+        """Whether the specialist may be listed: registered, or not stated (older feeds)."""
+        return self.registration is None or self.registration.status == "registered"
 
     @field_validator("hospitals")
     @classmethod

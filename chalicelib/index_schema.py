@@ -20,6 +20,7 @@ from chalicelib.slugs import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from datetime import datetime
 
     from chalicelib.catalog import Hospital, Specialist
 
@@ -71,6 +72,12 @@ HOSPITAL_ENQUIRIES_EMAIL = f"{HOSPITALS}.enquiries_email"  # stored only: the te
 # Stored only, for an enquiry's reply deadline: where it is escalated, and the hospital's own deadline.
 HOSPITAL_ESCALATION_EMAIL = f"{HOSPITALS}.escalation_email"
 HOSPITAL_REPLY_WORKING_HOURS = f"{HOSPITALS}.reply_working_hours"
+# The specialist's first free slot at the hospital and when the booking system reported it:
+# dates, so that a nested query filters and sorts on them (a slot is a promise only while
+# its as-of time is recent; :mod:`chalicelib.search.availability`). The availability feed
+# rewrites these two and nothing else in the live index (:mod:`indexer.availability`).
+HOSPITAL_NEXT_AVAILABLE = f"{HOSPITALS}.next_available"
+HOSPITAL_NEXT_AVAILABLE_AS_OF = f"{HOSPITALS}.next_available_as_of"
 # What a search's hits leave out of each hospital: read only for routing an enquiry.
 HOSPITAL_STORED_ONLY = (HOSPITAL_ENQUIRIES_EMAIL, HOSPITAL_ESCALATION_EMAIL, HOSPITAL_REPLY_WORKING_HOURS)
 LOCATIONS = "locations"  # every hospital's geo_point: geo_distance filter and sort (nearest wins)
@@ -88,6 +95,13 @@ BOOKING_URL = "booking_url"
 PROFILE_URL = "profile_url"
 PHOTO_URL = "photo_url"
 UPDATED_AT = "updated_at"
+# Fees, consultation types and the GMC register (issue 16). Only the initial consultation's
+# self-pay fee is searched (filter and sort, as FEE_FROM); the rest is read by the profile.
+FEE_FROM = "fee_from"  # pence: the initial consultation's self-pay fee
+CONSULTATION_TYPES = "consultation_types"  # keyword: in_person | video | phone
+GMC_NUMBER = "gmc_number"
+REGISTRATION = "registration"  # stored only: status, specialist_register, verified_at
+FEES = "fees"  # stored only: as the catalog gives them
 
 # --- Analysis --------------------------------------------------------------------------
 TEXT_ANALYZER = "english_index"
@@ -159,8 +173,17 @@ def to_document(specialist: Specialist) -> dict[str, Any]:
         BOOKING_URL: specialist.booking_url,
         PROFILE_URL: specialist.profile_url,
         PHOTO_URL: specialist.photo_url,
-        UPDATED_AT: specialist.updated_at.isoformat() if specialist.updated_at else None,
+        UPDATED_AT: _timestamp(specialist.updated_at),
+        FEE_FROM: specialist.fees.initial_consultation if specialist.fees else None,
+        CONSULTATION_TYPES: list(specialist.consultation_types),
+        GMC_NUMBER: specialist.gmc_number,
+        REGISTRATION: specialist.registration.model_dump(mode="json") if specialist.registration else None,
+        FEES: specialist.fees.model_dump(mode="json") if specialist.fees else None,
     }
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _slugs(labels: Iterable[str]) -> list[str]:
@@ -180,6 +203,8 @@ def _hospital(hospital: Hospital) -> dict[str, Any]:
         "enquiries_email": hospital.enquiries_email,
         "escalation_email": hospital.escalation_email,
         "reply_working_hours": hospital.reply_working_hours,
+        "next_available": _timestamp(slot.at) if (slot := hospital.next_available) else None,
+        "next_available_as_of": _timestamp(slot.as_of) if slot else None,
     }
 
 
@@ -196,6 +221,8 @@ class HospitalView(NamedTuple):
     enquiries_email: str | None
     escalation_email: str | None = None
     reply_working_hours: int | None = None
+    next_available: str | None = None  # RFC 3339, as indexed
+    next_available_as_of: str | None = None
 
     @property
     def point(self) -> GeoPoint:
@@ -215,6 +242,28 @@ class SpecialistSummary(NamedTuple):
     bookable_online: bool
     profile_url: str | None
     booking_url: str | None
+    fee_from: int | None  # pence
+    consultation_types: list[str]
+
+
+class RegistrationView(NamedTuple):
+    status: str
+    specialist_register: list[str]
+    verified_at: str  # RFC 3339
+
+
+class InsurerArrangementView(NamedTuple):
+    insurer: str
+    fee_capped: bool
+    shortfall_possible: bool
+
+
+class FeesView(NamedTuple):
+    initial_consultation: int | None  # pence
+    follow_up: int | None
+    currency: str
+    updated_at: str  # RFC 3339
+    insurer_arrangements: list[InsurerArrangementView]
 
 
 class SpecialistView(NamedTuple):
@@ -243,6 +292,10 @@ class SpecialistView(NamedTuple):
     profile_url: str | None
     photo_url: str | None
     updated_at: str | None  # RFC 3339, as indexed
+    gmc_number: str | None = None
+    registration: RegistrationView | None = None
+    fees: FeesView | None = None
+    consultation_types: list[str] = []  # noqa: RUF012 - NamedTuple default, never mutated
 
 
 def from_document(source: Mapping[str, Any]) -> SpecialistView:
@@ -272,6 +325,30 @@ def from_document(source: Mapping[str, Any]) -> SpecialistView:
         get(PROFILE_URL),
         get(PHOTO_URL),
         get(UPDATED_AT),
+        get(GMC_NUMBER),
+        _registration_view(get(REGISTRATION)),
+        _fees_view(get(FEES)),
+        get(CONSULTATION_TYPES, []),
+    )
+
+
+def _registration_view(registration: Mapping[str, Any] | None) -> RegistrationView | None:
+    if registration is None:
+        return None
+    return RegistrationView(
+        registration["status"], registration.get("specialist_register", []), registration["verified_at"]
+    )
+
+
+def _fees_view(fees: Mapping[str, Any] | None) -> FeesView | None:
+    if fees is None:
+        return None
+    arrangements = [
+        InsurerArrangementView(item["insurer"], item["fee_capped"], item["shortfall_possible"])
+        for item in fees.get("insurer_arrangements", ())
+    ]
+    return FeesView(
+        fees.get("initial_consultation"), fees.get("follow_up"), fees["currency"], fees["updated_at"], arrangements
     )
 
 
@@ -293,6 +370,8 @@ def summary_from_document(source: Mapping[str, Any]) -> SpecialistSummary:
         bool(get(BOOKABLE_ONLINE)),
         get(PROFILE_URL),
         get(BOOKING_URL),
+        get(FEE_FROM),
+        get(CONSULTATION_TYPES, []),
     )
     return _new(SpecialistSummary, summary)
 
@@ -308,6 +387,8 @@ def _hospital_view(hospital: Mapping[str, Any]) -> HospitalView:
         hospital.get("enquiries_email"),
         hospital.get("escalation_email"),
         hospital.get("reply_working_hours"),
+        hospital.get("next_available"),
+        hospital.get("next_available_as_of"),
     )
     return _new(HospitalView, fields)
 
@@ -374,6 +455,8 @@ def _properties() -> dict[str, Any]:
                 "enquiries_email": _stored_only(),
                 "escalation_email": _stored_only(),
                 "reply_working_hours": {"type": "integer", "index": False, "doc_values": False},
+                "next_available": {"type": "date"},
+                "next_available_as_of": {"type": "date"},
             },
         },
         HOSPITAL_IDS: _keyword(),
@@ -389,6 +472,11 @@ def _properties() -> dict[str, Any]:
         PROFILE_URL: _stored_only(),
         PHOTO_URL: _stored_only(),
         UPDATED_AT: {"type": "date"},
+        FEE_FROM: {"type": "integer"},
+        CONSULTATION_TYPES: _keyword(),
+        GMC_NUMBER: _keyword(),
+        REGISTRATION: {"type": "object", "enabled": False},
+        FEES: {"type": "object", "enabled": False},
     }
 
 

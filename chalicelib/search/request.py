@@ -28,7 +28,8 @@ from chalicelib.search.parameters import (
 )
 from chalicelib.slugs import slugify
 
-Sort = Literal["relevance", "distance", "name"]
+Sort = Literal["relevance", "distance", "name", "soonest", "fee"]
+ConsultationType = Literal["in_person", "video", "phone"]
 
 MAX_QUERY_CHARS = 200
 MAX_NEAR_CHARS = 100
@@ -53,6 +54,10 @@ class SearchRequest:
     insurers: tuple[str, ...] = ()
     sees_children: bool | None = None
     bookable_online: bool | None = None
+    consultation_types: tuple[ConsultationType, ...] = ()
+    # A fresh next slot within this many days (at the hospital near the place, when given).
+    available_within_days: int | None = None
+    max_fee: int | None = None  # pence: the initial consultation's self-pay fee
     near: str | None = None
     lat: float | None = None
     lon: float | None = None
