@@ -191,6 +191,8 @@ def test_the_document_keeps_hospitals_primary_first_with_points_and_email() -> N
         "enquiries_email": "enquiries.st-edmunds@hospitals.example",
         "escalation_email": None,
         "reply_working_hours": None,
+        "next_available": None,
+        "next_available_as_of": None,
     }
 
 
@@ -204,3 +206,77 @@ def test_the_document_is_json_and_leaves_missing_optionals_null() -> None:
 def test_the_update_time_is_indexed_as_iso_8601_with_its_offset() -> None:
     specialist = Specialist.model_validate({**RECORD, "updated_at": "2025-03-01T09:30:00Z"})
     assert schema.to_document(specialist)[schema.UPDATED_AT] == "2025-03-01T09:30:00+00:00"
+
+
+# --- Fees, consultation types, registration, availability (issue 16) -----------------------
+ISSUE_16 = {
+    **RECORD,
+    "gmc_number": "4123456",
+    "registration": {
+        "status": "registered",
+        "specialist_register": ["Psychiatry"],
+        "verified_at": "2026-11-01T09:00:00Z",
+    },
+    "fees": {
+        "initial_consultation": 25000,
+        "follow_up": 18000,
+        "updated_at": "2026-03-01T09:00:00+01:00",
+        "insurer_arrangements": [{"insurer": "Bupa", "fee_capped": True, "shortfall_possible": False}],
+    },
+    "consultation_types": ["in_person", "video"],
+    "hospitals": [
+        {
+            **RECORD["hospitals"][0],
+            "next_available": {"at": "2026-12-08T09:30:00Z", "as_of": "2026-12-05T07:00:00Z"},
+        },
+        RECORD["hospitals"][1],
+    ],
+}
+
+
+def test_the_document_carries_fees_types_registration_and_each_hospitals_next_slot() -> None:
+    document = schema.to_document(Specialist.model_validate(ISSUE_16))
+    assert document[schema.FEE_FROM] == 25000
+    assert document[schema.CONSULTATION_TYPES] == ["in_person", "video"]
+    assert document[schema.GMC_NUMBER] == "4123456"
+    assert document[schema.REGISTRATION] == {
+        "status": "registered",
+        "specialist_register": ["Psychiatry"],
+        "verified_at": "2026-11-01T09:00:00Z",
+    }
+    assert document[schema.FEES]["updated_at"] == "2026-03-01T09:00:00+01:00"
+    first, second = document[schema.HOSPITALS]
+    assert (first["next_available"], first["next_available_as_of"]) == (
+        "2026-12-08T09:30:00+00:00",
+        "2026-12-05T07:00:00+00:00",
+    )
+    assert (second["next_available"], second["next_available_as_of"]) == (None, None)
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_the_new_fields_read_back_typed_on_the_profile_and_the_card() -> None:
+    document = json.loads(json.dumps(schema.to_document(Specialist.model_validate(ISSUE_16))))
+    view = schema.from_document(document)
+    assert view.gmc_number == "4123456"
+    assert view.registration == schema.RegistrationView("registered", ["Psychiatry"], "2026-11-01T09:00:00Z")
+    assert view.fees == schema.FeesView(
+        25000,
+        18000,
+        "GBP",
+        "2026-03-01T09:00:00+01:00",
+        [schema.InsurerArrangementView("Bupa", fee_capped=True, shortfall_possible=False)],
+    )
+    assert view.consultation_types == ["in_person", "video"]
+    assert view.hospitals[0].next_available == "2026-12-08T09:30:00+00:00"
+    assert view.hospitals[0].next_available_as_of == "2026-12-05T07:00:00+00:00"
+    assert view.hospitals[1].next_available is None
+    summary = schema.summary_from_document(document)
+    assert (summary.fee_from, summary.consultation_types) == (25000, ["in_person", "video"])
+    assert summary.hospitals[0].next_available == "2026-12-08T09:30:00+00:00"
+
+
+def test_an_older_document_without_the_new_fields_reads_as_not_stated() -> None:
+    document = schema.to_document(SPECIALIST)
+    view = schema.from_document(document)
+    assert (view.gmc_number, view.registration, view.fees, view.consultation_types) == (None, None, None, [])
+    assert schema.summary_from_document(document).fee_from is None
