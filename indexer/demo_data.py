@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from chalicelib.catalog import Gender, Hospital, Specialist
+from chalicelib.catalog import ConsultationType, Gender, Hospital, Specialist
 
 WEB = "https://www.hospitals.example"
 PHOTOS = "https://images.hospitals.example"
@@ -106,6 +106,7 @@ class Specialty:
     training: Training = "medical"
     children: float = 0.08  # share who also see children
     related: str | None = None  # a second specialty some of them list
+    fee: int = 200  # a typical self-pay initial consultation, in pounds
 
 
 # fmt: off
@@ -118,6 +119,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
          "Pacemaker fitting"),
         ("Chest pain", "Palpitations", "High blood pressure", "Atrial fibrillation", "Heart failure"),
         weight=5,
+        fee=250,
     ),
     Specialty(
         "Cardiothoracic surgery",
@@ -127,6 +129,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Coronary artery disease", "Aortic stenosis", "Lung cancer"),
         weight=1,
         surgical=True,
+        fee=300,
     ),
     Specialty(
         "Dermatology",
@@ -136,6 +139,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Eczema", "Psoriasis", "Acne", "Rosacea", "Hair loss", "Moles", "Skin cancer"),
         weight=4,
         children=0.25,
+        fee=200,
     ),
     Specialty(
         "ENT (Ear, nose and throat)",
@@ -147,6 +151,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         weight=5,
         surgical=True,
         children=0.35,
+        fee=200,
     ),
     Specialty(
         "Gastroenterology",
@@ -157,6 +162,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
          "Coeliac disease", "Bloating"),
         weight=5,
         related="Hepatology",
+        fee=250,
     ),
     Specialty(
         "Hepatology",
@@ -165,6 +171,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("FibroScan", "Liver biopsy"),
         ("Fatty liver disease", "Hepatitis C", "Cirrhosis", "Abnormal liver blood tests"),
         weight=1,
+        fee=260,
     ),
     Specialty(
         "General surgery",
@@ -176,6 +183,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         weight=6,
         surgical=True,
         related="Colorectal surgery",
+        fee=200,
     ),
     Specialty(
         "Colorectal surgery",
@@ -185,6 +193,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Haemorrhoids (piles)", "Anal fissure", "Bowel cancer", "Diverticular disease", "Rectal bleeding"),
         weight=3,
         surgical=True,
+        fee=220,
     ),
     Specialty(
         "Bariatric surgery",
@@ -193,6 +202,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Gastric band", "Gastric sleeve", "Gastric bypass", "Gastric balloon", "Hiatus hernia repair"),
         ("Obesity", "Type 2 diabetes", "Hiatus hernia"),
         surgical=True,
+        fee=180,
     ),
     Specialty(
         "Breast surgery",
@@ -201,6 +211,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Breast lump assessment", "Lumpectomy", "Mastectomy", "Breast reconstruction"),
         ("Breast lump", "Breast pain", "Breast cancer", "Gynaecomastia"),
         surgical=True,
+        fee=200,
     ),
     Specialty(
         "Plastic surgery",
@@ -212,6 +223,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         weight=4,
         surgical=True,
         related="Breast surgery",
+        fee=175,
     ),
     Specialty(
         "Gynaecology",
@@ -223,6 +235,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
          "Pelvic pain", "Ovarian cysts"),
         weight=6,
         surgical=True,
+        fee=220,
     ),
     Specialty(
         "Trauma and Orthopaedics",
@@ -238,6 +251,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         surgical=True,
         children=0.1,
         related="Sports and exercise medicine",
+        fee=220,
     ),
     Specialty(
         "Spinal surgery",
@@ -247,6 +261,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Back pain", "Neck pain", "Sciatica", "Slipped disc", "Spinal stenosis"),
         weight=3,
         surgical=True,
+        fee=250,
     ),
     Specialty(
         "Hand surgery",
@@ -255,6 +270,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Carpal tunnel release", "Trigger finger release", "Dupuytren's surgery", "Ganglion removal"),
         ("Carpal tunnel syndrome", "Trigger finger", "Dupuytren's contracture", "Wrist pain"),
         surgical=True,
+        fee=200,
     ),
     Specialty(
         "Foot and ankle surgery",
@@ -263,6 +279,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Bunion surgery", "Ankle arthroscopy", "Ankle replacement", "Hammer toe correction"),
         ("Bunions", "Ankle pain", "Plantar fasciitis", "Morton's neuroma", "Flat feet"),
         surgical=True,
+        fee=200,
     ),
     Specialty(
         "Sports and exercise medicine",
@@ -271,6 +288,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Ultrasound-guided injection", "Shockwave therapy", "PRP injection", "Gait analysis"),
         ("Tennis elbow", "Runner's knee", "Hamstring injury", "Achilles tendinopathy"),
         children=0.15,
+        fee=200,
     ),
     Specialty(
         "Rheumatology",
@@ -279,6 +297,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Joint injections", "Biologic therapy", "Bone density scan (DEXA)"),
         ("Rheumatoid arthritis", "Gout", "Lupus", "Fibromyalgia", "Osteoporosis", "Joint pain"),
         weight=3,
+        fee=240,
     ),
     Specialty(
         "Pain management",
@@ -287,6 +306,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Epidural steroid injection", "Facet joint injection", "Radiofrequency denervation", "Nerve root block"),
         ("Chronic pain", "Back pain", "Neck pain", "Sciatica", "Nerve pain"),
         weight=3,
+        fee=220,
     ),
     Specialty(
         "Anaesthesia",
@@ -296,6 +316,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         (),
         weight=4,
         children=0.15,
+        fee=180,
     ),
     Specialty(
         "Urology",
@@ -307,6 +328,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
          "Prostate cancer"),
         weight=5,
         surgical=True,
+        fee=220,
     ),
     Specialty(
         "Ophthalmology",
@@ -318,6 +340,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         weight=5,
         surgical=True,
         children=0.2,
+        fee=200,
     ),
     Specialty(
         "Neurology",
@@ -326,6 +349,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("EEG", "Nerve conduction studies", "Botox for migraine"),
         ("Headaches", "Migraine", "Epilepsy", "Multiple sclerosis", "Parkinson's disease", "Memory problems"),
         weight=3,
+        fee=280,
     ),
     Specialty(
         "Oncology",
@@ -334,6 +358,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Chemotherapy", "Immunotherapy", "Radiotherapy", "Hormone therapy", "Cancer second opinion"),
         ("Breast cancer", "Prostate cancer", "Lung cancer", "Bowel cancer", "Lymphoma"),
         weight=3,
+        fee=320,
     ),
     Specialty(
         "Haematology",
@@ -341,6 +366,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("MRCP, FRCPath", "FRCPath"),
         ("Iron infusion", "Bone marrow biopsy", "Anticoagulation management"),
         ("Anaemia", "Blood clots (DVT)", "Leukaemia", "Easy bruising"),
+        fee=260,
     ),
     Specialty(
         "Endocrinology",
@@ -349,6 +375,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Diabetes management", "Thyroid ultrasound", "Hormone replacement therapy (HRT)"),
         ("Diabetes", "Underactive thyroid", "Overactive thyroid", "Thyroid nodules", "Testosterone deficiency"),
         weight=3,
+        fee=250,
     ),
     Specialty(
         "Respiratory medicine",
@@ -357,6 +384,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Lung function tests", "Bronchoscopy", "Sleep study", "CPAP therapy"),
         ("Asthma", "COPD", "Chronic cough", "Sleep apnoea", "Breathlessness"),
         weight=3,
+        fee=240,
     ),
     Specialty(
         "Vascular surgery",
@@ -367,6 +395,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Varicose veins", "Thread veins", "Leg ulcers", "Peripheral arterial disease"),
         weight=3,
         surgical=True,
+        fee=220,
     ),
     Specialty(
         "Paediatrics",
@@ -376,6 +405,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Childhood asthma", "Bedwetting", "Growth problems", "Reflux in babies", "Constipation in children"),
         weight=3,
         children=1.0,
+        fee=220,
     ),
     Specialty(
         "Allergy",
@@ -385,6 +415,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         ("Hay fever", "Food allergy", "Hives (urticaria)", "Anaphylaxis"),
         weight=1,
         children=0.4,
+        fee=260,
     ),
     Specialty(
         "Psychiatry",
@@ -397,6 +428,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         weight=4,
         children=0.12,
         related="Psychotherapy",
+        fee=320,
     ),
     Specialty(
         "Psychology",
@@ -409,6 +441,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         weight=3,
         training="psychology",
         children=0.25,
+        fee=170,
     ),
     Specialty(
         "Psychotherapy",
@@ -418,6 +451,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
          "Family therapy"),
         ("Relationship problems", "Bereavement", "Stress", "Anxiety", "Depression"),
         training="therapy",
+        fee=150,
     ),
     Specialty(
         "Radiology",
@@ -427,6 +461,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         (),
         weight=4,
         children=0.15,
+        fee=180,
     ),
     Specialty(
         "Oral and maxillofacial surgery",
@@ -437,6 +472,7 @@ SPECIALTIES: tuple[Specialty, ...] = (
         surgical=True,
         training="dental",
         children=0.3,
+        fee=190,
     ),
 )
 # fmt: on
@@ -529,8 +565,9 @@ def _seed(
 
 # The seed page's "Specialists offering Psychodynamic therapy", in its order; as on that page,
 # they are the only ones who offer it (no generated specialist's pool holds it), so the demo's
-# /treatments/psychodynamic-therapy lists these six. Only what
-# the page shows is filled in: no gender, languages, insurers or bio are invented for them.
+# /treatments/psychodynamic-therapy lists these six. Only what the page shows is filled in
+# here: no gender, languages, insurers or bio are invented for them. What patients choose on
+# (fees, registration, slots) is in SEED_PRACTICE below, since its times count from the run.
 SEED_SPECIALISTS: tuple[Specialist, ...] = (
     _seed("krish-nandy", "Dr", "Krish", "Nandy", "Consultant Psychiatrist", None, "Psychiatry",
           ("london-independent", "hendon"), bookable_online=True),
@@ -547,3 +584,31 @@ SEED_SPECIALISTS: tuple[Specialist, ...] = (
     _seed("richard-oflynn", "Dr", "Richard", "O'Flynn", "Consultant Psychiatrist", "MB, BS (Lond) FRCPsych",
           "Psychiatry", ("st-edmunds",)),
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SeedPractice:
+    """A seed-page specialist's fees, registration and slots: fixed, their times counted from the
+    generator's ``now`` so they stay as fresh as the generated specialists'."""
+
+    gmc_number: str
+    specialist_register: tuple[str, ...]
+    verified_days_ago: int
+    fees: tuple[int, int]  # initial consultation and follow-up, in pounds
+    fees_days_ago: int
+    consultation_types: tuple[ConsultationType, ...]
+    slots: tuple[tuple[int, int] | None, ...]  # per hospital, in order: (working days ahead, hour UTC), or none known
+
+
+# All registered. GMC numbers start with 7, which generated ones never do; psychologists and
+# psychotherapists are on no specialty of the GMC's specialist register.
+SEED_PRACTICE: dict[str, SeedPractice] = {
+    "krish-nandy": SeedPractice("7031842", ("Psychiatry",), 12, (300, 200), 20, ("in_person", "video"),
+                                ((2, 10), (9, 14))),
+    "kay-rowlands": SeedPractice("7104527", (), 40, (150, 120), 60, ("in_person", "video", "phone"), ((5, 9),)),
+    "christine-marklow": SeedPractice("7158360", (), 95, (180, 150), 150, ("in_person", "video"), ((1, 15),)),
+    "margaret-mary-searle": SeedPractice("7216094", (), 7, (200, 160), 90, ("in_person",), ((12, 11),)),
+    "gordon-james-turnbull": SeedPractice("7263715", ("Psychiatry",), 200, (320, 220), 300, ("in_person", "video"),
+                                          ((20, 16),)),
+    "richard-oflynn": SeedPractice("7329481", ("Psychiatry",), 30, (280, 190), 45, ("in_person", "phone"), (None,)),
+}  # fmt: skip

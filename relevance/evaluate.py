@@ -93,12 +93,16 @@ def judge(catalog: list[Specialist], locate: Locate, path: Path = JUDGMENTS) -> 
 
 
 class Rules:
-    """The catalog's facts, against which a query's grading rules are expanded."""
+    """The catalog's facts, against which a query's grading rules are expanded.
+
+    Only the specialists the search may list are judged: one whose registration is not
+    ``registered`` is never listed, so no ranking could hold them and no rule counts them.
+    """
 
     def __init__(self, catalog: list[Specialist], locate: Locate) -> None:
         self._catalog = catalog
         self._locate = locate
-        self._facts = [(specialist, _facts(specialist)) for specialist in catalog]
+        self._facts = [(specialist, _facts(specialist)) for specialist in catalog if specialist.is_registered]
         self._known: Facts = {key: set().union(*(fact[key] for _, fact in self._facts)) for key in self._facts[0][1]}
 
     def origin(self, place: str) -> GeoPoint:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from collections.abc import Iterable
@@ -63,3 +64,12 @@ def write_feed(path: Path, lines: Iterable[dict[str, Any] | str]) -> Path:
 
 def feed(path: Path, count: int, start: int = 0) -> Path:
     return write_feed(path, (record(number) for number in range(start, start + count)))
+
+
+@functools.cache
+def demo_listed(count: int, seed: int) -> int:
+    """How many specialists of the demo catalog (``count``, ``seed``) the search lists: all but
+    the few whose registration is not ``registered``, whom the indexer leaves out."""
+    from indexer.demo import generate
+
+    return sum(specialist.is_registered for specialist in generate(count, seed))

@@ -58,6 +58,35 @@ def line(**changes: Any) -> str:
     return json.dumps(record(**changes), ensure_ascii=False)
 
 
+SLOT = {"at": "2025-06-03T09:30:00Z", "as_of": "2025-06-01T07:00:00+01:00"}
+REGISTERED = {"status": "registered", "specialist_register": ["Psychiatry"], "verified_at": "2025-05-20T10:00:00Z"}
+BUPA_CAPPED = {"insurer": "Bupa", "fee_capped": True, "shortfall_possible": False}
+
+
+def fees(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "initial_consultation": 25000,
+        "follow_up": 18000,
+        "currency": "GBP",
+        "updated_at": "2025-04-01T09:00:00Z",
+        "insurer_arrangements": [BUPA_CAPPED],
+    }
+    merged = {**base, **changes}
+    return {key: value for key, value in merged.items() if value is not ...}
+
+
+def practice(**changes: Any) -> dict[str, Any]:
+    """The fields patients choose on, all filled in; ``changes`` as for :func:`record`."""
+    return {
+        "gmc_number": "4123456",
+        "registration": REGISTERED,
+        "fees": fees(),
+        "consultation_types": ["in_person", "video"],
+        "hospitals": [hospital(next_available=SLOT)],
+        **changes,
+    }
+
+
 def rejection(text: str) -> tuple[str, str]:
     """The (location, message) of the single error ``parse_line`` raises."""
     with pytest.raises(ValidationError) as error:
@@ -85,6 +114,61 @@ def test_given_only_the_required_fields_then_the_rest_default() -> None:
     assert specialist.treatments == specialist.conditions == specialist.languages == specialist.insurers == []
     assert specialist.sees_children is False
     assert specialist.updated_at is None
+
+
+def test_given_fees_registration_types_and_a_slot_then_they_are_parsed() -> None:
+    specialist = parse_line(line(**practice()))
+
+    assert specialist.gmc_number == "4123456"
+    assert specialist.registration is not None
+    assert specialist.registration.status == "registered"
+    assert specialist.registration.specialist_register == ["Psychiatry"]
+    assert specialist.registration.verified_at == datetime(2025, 5, 20, 10, tzinfo=UTC)
+    assert specialist.fees is not None
+    assert (specialist.fees.initial_consultation, specialist.fees.follow_up) == (25000, 18000)
+    assert specialist.fees.currency == "GBP"
+    assert [(a.insurer, a.fee_capped, a.shortfall_possible) for a in specialist.fees.insurer_arrangements] == [
+        ("Bupa", True, False)
+    ]
+    assert specialist.consultation_types == ["in_person", "video"]
+    slot = specialist.hospitals[0].next_available
+    assert slot is not None
+    assert (slot.at, slot.as_of) == (datetime(2025, 6, 3, 9, 30, tzinfo=UTC), datetime(2025, 6, 1, 6, tzinfo=UTC))
+
+
+def test_given_an_old_feed_line_without_the_new_fields_then_it_stays_valid_and_listed() -> None:
+    specialist = parse_line(line())
+
+    assert specialist.gmc_number is None
+    assert specialist.registration is None
+    assert specialist.fees is None
+    assert specialist.consultation_types == []
+    assert specialist.hospitals[0].next_available is None
+    assert specialist.is_registered
+
+
+def test_given_fees_with_only_their_date_then_the_amounts_are_not_stated_and_the_currency_is_gbp() -> None:
+    specialist = parse_line(line(fees={"updated_at": "2025-04-01T09:00:00Z"}))
+
+    assert specialist.fees is not None
+    assert (specialist.fees.initial_consultation, specialist.fees.follow_up) == (None, None)
+    assert specialist.fees.currency == "GBP"
+    assert specialist.fees.insurer_arrangements == []
+
+
+@pytest.mark.parametrize(
+    ("registration", "listed"),
+    [
+        (..., True),
+        (REGISTERED, True),
+        ({**REGISTERED, "status": "licence_suspended"}, False),
+        ({**REGISTERED, "status": "erased"}, False),
+    ],
+)
+def test_given_a_registration_status_then_only_registered_or_not_stated_may_be_listed(
+    registration: Any, listed: bool
+) -> None:
+    assert parse_line(line(**practice(registration=registration))).is_registered is listed
 
 
 def test_given_accents_hyphens_and_apostrophes_in_names_then_they_are_kept() -> None:
@@ -155,6 +239,79 @@ def test_given_an_honorific_or_none_then_the_display_name_reads_like_the_page(
         ({"bio": "Plain\x1b[31m text"}, "bio", "must be plain text without control characters"),
         ({"conditions": [" "]}, "conditions.0", "String should have at least 1 character"),
         ({"first_name": "x" * 81}, "first_name", "String should have at most 80 characters"),
+        # What patients choose on: fees, registration, consultation types, slots.
+        (practice(gmc_number="412345"), "gmc_number", "must be a GMC reference number of 7 digits"),
+        (practice(gmc_number="41234567"), "gmc_number", "must be a GMC reference number of 7 digits"),
+        (practice(gmc_number=4123456), "gmc_number", "Input should be a valid string"),
+        (practice(gmc_number=...), "", "registration needs gmc_number"),
+        (
+            practice(registration={**REGISTERED, "status": "suspended"}),
+            "registration.status",
+            "Input should be 'registered', 'licence_suspended' or 'erased'",
+        ),
+        (practice(registration={"status": "registered"}), "registration.verified_at", "Field required"),
+        (
+            practice(registration={**REGISTERED, "verified_at": "2025-05-20"}),
+            "registration.verified_at",
+            "must be an RFC 3339 timestamp with a UTC offset",
+        ),
+        (
+            practice(fees=fees(initial_consultation=-1)),
+            "fees.initial_consultation",
+            "Input should be greater than or equal to 0",
+        ),
+        (
+            practice(fees=fees(follow_up=1_000_001)),
+            "fees.follow_up",
+            "Input should be less than or equal to 1000000",
+        ),
+        (
+            practice(fees=fees(initial_consultation=250.0)),
+            "fees.initial_consultation",
+            "Input should be a valid integer",
+        ),
+        (
+            practice(fees=fees(initial_consultation="25000")),
+            "fees.initial_consultation",
+            "Input should be a valid integer",
+        ),
+        (practice(fees=fees(currency="USD")), "fees.currency", "Input should be 'GBP'"),
+        (practice(fees=fees(updated_at=...)), "fees.updated_at", "Field required"),
+        (
+            practice(fees=fees(insurer_arrangements=[BUPA_CAPPED, {**BUPA_CAPPED, "insurer": " BUPA"}])),
+            "fees.insurer_arrangements",
+            "lists insurer BUPA twice",
+        ),
+        (
+            practice(fees=fees(insurer_arrangements=[{"insurer": "Bupa", "fee_capped": True}])),
+            "fees.insurer_arrangements.0.shortfall_possible",
+            "Field required",
+        ),
+        (
+            practice(consultation_types=["video", "phone", "video"]),
+            "consultation_types",
+            "lists a consultation type twice",
+        ),
+        (
+            practice(consultation_types=["online"]),
+            "consultation_types.0",
+            "Input should be 'in_person', 'video' or 'phone'",
+        ),
+        (
+            practice(hospitals=[hospital(next_available={"at": SLOT["at"]})]),
+            "hospitals.0.next_available.as_of",
+            "Field required",
+        ),
+        (
+            practice(hospitals=[hospital(next_available={**SLOT, "at": "2025-06-03T09:30:00"})]),
+            "hospitals.0.next_available.at",
+            "must be an RFC 3339 timestamp with a UTC offset",
+        ),
+        (
+            practice(hospitals=[hospital(next_available={**SLOT, "hospital_id": "hendon"})]),
+            "hospitals.0.next_available.hospital_id",
+            "Extra inputs are not permitted",
+        ),
     ],
 )
 def test_given_a_line_breaking_one_rule_then_it_is_rejected_naming_field_and_rule(
@@ -168,6 +325,14 @@ def test_given_a_line_breaking_one_rule_then_it_is_rejected_naming_field_and_rul
 def test_given_a_naive_datetime_in_python_then_it_is_rejected() -> None:
     with pytest.raises(ValidationError, match="timezone"):
         Specialist.model_validate(record(updated_at=datetime(2025, 3, 1, 9, 30)))
+
+
+def test_given_a_naive_slot_time_in_python_then_it_is_rejected() -> None:
+    naive = {"at": datetime(2025, 6, 3, 9, 30), "as_of": datetime(2025, 6, 1, 7, tzinfo=UTC)}
+
+    with pytest.raises(ValidationError, match="timezone") as error:
+        Specialist.model_validate(record(hospitals=[hospital(next_available=naive)]))
+    assert error.value.errors()[0]["loc"] == ("hospitals", 0, "next_available", "at")
 
 
 def test_given_an_aware_datetime_in_python_then_it_is_kept() -> None:
@@ -190,7 +355,8 @@ def test_given_the_model_then_the_schema_has_an_id_title_and_closed_objects() ->
     assert schema["title"] == "Find a specialist catalog line"
     assert "JSON Lines" in schema["description"]
     assert schema["additionalProperties"] is False
-    assert schema["$defs"]["Hospital"]["additionalProperties"] is False
+    assert all(schema["$defs"][name]["additionalProperties"] is False for name in schema["$defs"])
+    assert {"Hospital", "Registration", "Fees", "InsurerArrangement", "NextAvailable"} <= set(schema["$defs"])
     assert set(schema["required"]) == {
         "id", "first_name", "last_name", "title", "specialties", "hospitals", "bookable_online",
     }  # fmt: skip

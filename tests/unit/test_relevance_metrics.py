@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from chalicelib.catalog import Specialist
+from chalicelib.catalog import Registration, Specialist
 from chalicelib.geo import GeoPoint
 from indexer.demo import generate
 from indexer.demo_data import HOSPITALS_BY_ID
@@ -174,3 +175,13 @@ def test_given_within_miles_without_a_place_then_judging_raises() -> None:
 def test_given_an_unknown_place_then_judging_raises() -> None:
     with pytest.raises(ValueError, match="geocoder"):
         _judged({"within_miles": 25}, place="Atlantis")
+
+
+def test_given_a_specialist_not_registered_then_no_rule_judges_them() -> None:
+    registration = Registration(status="licence_suspended", verified_at=datetime(2026, 1, 5, tzinfo=UTC))
+    suspended = _specialist("suspended-bupa", insurers=["Bupa"], gmc_number="4123456", registration=registration)
+    rules = Rules([*CATALOG, suspended], PLACES.get)
+
+    assert set(rules.grades("q", [{"grade": 3, "where": {"insurer": "Bupa"}}], None)) == {"near-polish-bupa"}
+    with pytest.raises(ValueError, match="no specialist has id"):
+        rules.grades("q", [{"grade": 3, "where": {"id": "suspended-bupa"}}], None)
