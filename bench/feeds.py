@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from devstack.stack import PROJECT_DIR
@@ -27,13 +28,19 @@ def generator_version() -> str:
 
 def demo_feed(count: int) -> Path:
     """A gzipped demo catalog of ``count`` specialists (deterministic, so safe to reuse while
-    the generator's code is unchanged)."""
-    path = CACHE / f"demo-{count}-{SEED}-{generator_version()}.jsonl.gz"
+    the generator's code and the hour are unchanged: its slots are dated from the hour it
+    was made, and a feed a day old would hold only stale ones, which the search treats as
+    unknown, so the availability filters and sort would be measured on nothing)."""
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    stem = f"demo-{count}-{SEED}-{generator_version()}"
+    path = CACHE / f"{stem}-{hour:%Y%m%d%H}.jsonl.gz"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
+        for older in CACHE.glob(f"{stem}*.jsonl.gz"):
+            older.unlink()
         partial = path.with_suffix(".partial")
         with gzip.open(partial, "wb", compresslevel=1) as out:
-            write_lines(generate(count, seed=SEED), out)
+            write_lines(generate(count, seed=SEED, now=hour), out)
         partial.rename(path)
     return path
 
