@@ -8,6 +8,8 @@ queries of ``relevance/natural.json`` (their ``q`` and ``params``):
   very requests it sent to OpenSearch (the ``search``, and the ``msearch`` of relaxation
   steps and spelling when it sent one) replayed raw through opensearch-py in the same
   round (target: the median of the per-query paired ratios <= 1.2);
+* the same for a mix of searches with the fee, consultation type and availability filters
+  and ``sort=soonest`` (issue 16; target: the same);
 * OpenSearch round trips per search (target: at most 2), counted by a recording adapter
   around the service's search index;
 * query understanding alone, ``understand(q, vocabulary)``, in-process over the natural
@@ -28,6 +30,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from chalicelib.search.ports import Corpus
 
 QUERIES = 200
+FILTERED_QUERIES = 60
 SPECIALISTS: Corpus = "specialists"
 ROUNDS = 3
 PARSE_REPETITIONS = 300  # passes over the natural queries when timing query understanding
@@ -82,6 +86,24 @@ def query_mix(seed: int = 7) -> list[dict[str, str]]:
                  "sort": "distance"},
     ]  # fmt: skip
     return [rng.choice(makers)() for _ in range(QUERIES)]
+
+
+def filtered_mix(seed: int = 16) -> list[dict[str, str]]:
+    """Searches with the fee, consultation type and availability filters, sorted soonest
+    first: the same ``FILTERED_QUERIES`` parameter sets every run, half of them near a place."""
+    rng = random.Random(seed)  # noqa: S311 - a benchmark's mix, not a secret
+    specialties = [s.name.lower().replace(" ", "-") for s in demo_data.SPECIALTIES]
+    mix: list[dict[str, str]] = []
+    for number in range(FILTERED_QUERIES):
+        params = {
+            "specialty": rng.choice(specialties),
+            "consultation_type": rng.choice(("video", "in_person", "video,phone")),
+            "available_within_days": rng.choice(("7", "14", "30")),
+            "max_fee": str(rng.choice((15000, 20000, 25000, 30000, 40000))),
+            "sort": "soonest",
+        }
+        mix.append({**params, "near": rng.choice(_PLACES)} if number % 2 else params)
+    return mix
 
 
 def natural_queries(path: Path = NATURAL) -> list[dict[str, str]]:
@@ -162,6 +184,7 @@ def latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str,
     mix, natural = query_mix(), natural_queries()
     result = summarise(time_queries(opensearch_url, alias, [*mix, *natural], natural=len(natural)))
     result["mix"] = {"generated": len(mix), "natural": len(natural)}
+    result["filtered"] = summarise(time_queries(opensearch_url, alias, filtered_mix()))
     result["parsing"] = parse_times(opensearch_url, alias, [query["q"] for query in natural])
     result["hospitals"] = hospital_latency(opensearch_url, alias, treatments_alias)
     result["treatments"] = treatment_latency(opensearch_url, alias, treatments_alias)
@@ -203,7 +226,8 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
     ``ROUNDS + 1`` times: each query through the handler and the requests it sent replayed raw,
     which first alternating by query and round, then a typeahead prefix of it. Round 0 warms
     every cache (and reads the vocabulary, once per warm container), records the requests
-    each query sends, and is not counted; every counted round checks it sends the same."""
+    each query sends, and is not counted; every counted round checks it sends the same (the
+    services' clock stands still, so the availability clauses' ``now`` does too)."""
     from chalice.test import Client
 
     from app import app
@@ -396,7 +420,11 @@ def recording(env: dict[str, str]) -> tuple[RecordingIndex, Services, OpenSearch
     settings = load_search_settings(os.environ)
     clients = Clients(settings)
     recorder = RecordingIndex(bootstrap(settings, clients).search_index)
-    return recorder, bootstrap(settings, clients, index=recorder), clients.new_opensearch()
+    # Stopped at the start: a search's bodies carry its "now" (to the minute), and every
+    # round must send what the warm-up recorded.
+    started = datetime.now(UTC)
+    services = bootstrap(settings, clients, index=recorder, clock=lambda: started)
+    return recorder, services, clients.new_opensearch()
 
 
 def _pair(handle: Callable[[], Any], replay: Callable[[], None], handler_first: bool) -> tuple[Any, float, float]:
@@ -522,6 +550,7 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         f"vocabulary read, once per warm container, is in the warm-up) | {trips['max']} | - | - | {trips['target']} |",
         f"| OpenSearch round trips per search, mean (natural queries alone: {trips['natural_mean']}; "
         f"{trips['with_msearch']:,} searches sent the relaxation `msearch`) | {trips['mean']} | - | - | - |",
+        *_filtered_rows(search.get("filtered")),
         *_route_rows(search.get("hospitals"), "hospital", ("`GET /hospitals/{id}`", "`GET /hospitals`")),
         *_route_rows(search.get("treatments"), "treatment", ("`GET /treatments/{slug}`", "`GET /treatments`")),
         f"| query understanding `understand(q, vocabulary)` p50, ms, in-process ({parsing['queries']} natural "
@@ -534,6 +563,22 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         "",
     ]
     return lines + _relevance_markdown(search.get("relevance"))
+
+
+def _filtered_rows(figures: dict[str, Any] | None) -> list[str]:
+    """The rows of the searches with the fee, type and availability filters, soonest first."""
+    if not figures:
+        return []
+    ours, raw = figures["search_handler"], figures["raw_opensearch"]
+    said = (
+        f"search handler with `consultation_type`, `available_within_days`, `max_fee` and `sort=soonest` "
+        f"({figures['queries']} searches, half near a place, x {figures['rounds']} rounds)"
+    )
+    return [
+        f"| {said}, median of the per-query paired ratios | - | - | {figures['median_paired_ratio']} | <= 1.2 |",
+        f"| {said} p50 / p95, ms (baseline: the same requests sent raw; ratio of the p50s) | {ours['p50_ms']} / "
+        f"{ours['p95_ms']} | {raw['p50_ms']} / {raw['p95_ms']} | {figures['p50_ratio']} | <= 1.2 |",
+    ]
 
 
 def _route_rows(figures: dict[str, Any] | None, name: str, routes: tuple[str, str]) -> list[str]:

@@ -11,6 +11,8 @@ mailer, the tables to the store, the timeouts to the clients.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
@@ -169,7 +171,8 @@ def _aws_config(read_timeout_s: float, attempts: int, connect_timeout_s: float =
 class Services:
     """What the functions call. Search needs only :class:`SearchSettings`; the enquiry side
     needs the app's :class:`Settings` and says so when it is not given them. A port given
-    here (``index``, ``geocoder``, ``mailer``) is used in place of the adapter."""
+    here (``index``, ``geocoder``, ``mailer``) is used in place of the adapter; a ``clock``
+    in place of the system's (which slots are fresh depends on it)."""
 
     def __init__(
         self,
@@ -179,9 +182,12 @@ class Services:
         index: SearchIndex | None = None,
         geocoder: Geocoder | None = None,
         mailer: Mailer | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.clients = clients
+        if clock is not None:
+            self.clock = clock
         if index is not None:
             self.search_index = index
         if geocoder is not None:
@@ -190,6 +196,17 @@ class Services:
             self.mailer = mailer
 
     # --- search --------------------------------------------------------------------------
+
+    @cached_property
+    def clock(self) -> Callable[[], datetime]:
+        """Now, in UTC: the search's, for which next slots are fresh."""
+        from chalicelib.search.availability import utc_now
+
+        return utc_now
+
+    @property
+    def availability_max_age(self) -> timedelta:
+        return timedelta(hours=self.settings.availability_max_age_hours)
 
     @cached_property
     def search_index(self) -> SearchIndex:
@@ -220,13 +237,25 @@ class Services:
     def search(self) -> SearchService:
         from chalicelib.search.service import SearchService
 
-        return SearchService(self.search_index, self.geocoder, self.vocabulary)
+        return SearchService(
+            self.search_index,
+            self.geocoder,
+            self.vocabulary,
+            clock=self.clock,
+            availability_max_age=self.availability_max_age,
+        )
 
     @cached_property
     def hospitals(self) -> HospitalService:
         from chalicelib.search.hospital_service import HospitalService
 
-        return HospitalService(self.search_index, self.geocoder, self.vocabulary)
+        return HospitalService(
+            self.search_index,
+            self.geocoder,
+            self.vocabulary,
+            clock=self.clock,
+            availability_max_age=self.availability_max_age,
+        )
 
     @cached_property
     def treatments(self) -> TreatmentService:
@@ -380,7 +409,9 @@ def bootstrap(
     index: SearchIndex | None = None,
     geocoder: Geocoder | None = None,
     mailer: Mailer | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Services:
     """Every service, built on first use from ``settings`` and ``clients`` (by default, the
-    clients the settings name), with any port given in place of its adapter."""
-    return Services(settings, clients or Clients(settings), index=index, geocoder=geocoder, mailer=mailer)
+    clients the settings name), with any port given in place of its adapter (and any
+    ``clock`` in place of the system's)."""
+    return Services(settings, clients or Clients(settings), index=index, geocoder=geocoder, mailer=mailer, clock=clock)

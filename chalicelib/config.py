@@ -57,6 +57,9 @@ class SearchSettings:
     # refuses to run the catalog with none outside the local stage (``indexer.options``);
     # empty on the local stage: any domain.
     enquiry_email_domains: tuple[str, ...]
+    # How recently a next slot must have been reported to be shown or searched on; an older
+    # one is unknown, never a promise (``chalicelib.search.availability``).
+    availability_max_age_hours: int
 
     @property
     def signs_search_requests(self) -> bool:
@@ -228,6 +231,8 @@ _SEARCH_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     ),
     "place_index": ("PLACE_INDEX", _optional(_matching(_PLACE_INDEX, "an Amazon Location place index name")), ""),
     "enquiry_email_domains": ("ENQUIRY_EMAIL_DOMAINS", _domains, ""),
+    # At least an hour (the feed's rhythm), at most a week: older is no promise of a slot.
+    "availability_max_age_hours": ("AVAILABILITY_MAX_AGE_HOURS", _whole(1, 168), "24"),
 }
 _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     **_SEARCH_FIELDS,

@@ -124,7 +124,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "search",
         "Find specialists",
         description="Free text and filters, with disjunctive facet counts and a spelling suggestion. "
-        "Filters of different facets combine with AND; values of one facet with OR.",
+        "Filters of different facets combine with AND; values of one facet with OR. A next slot counts (in "
+        "available_within_days, sort=soonest and next_available) only while fresh: reported within the service's "
+        "window (24 hours by default) and not yet past; an older one is unknown, shown as null.",
         query=SEARCH_QUERY,
         answers=(Answer(200, "A page of results.", SearchResults), BAD_PARAMETER, SEARCH_DOWN),
     ),

@@ -3,12 +3,15 @@ OpenSearch round trip each (:mod:`chalicelib.search.hospitals` builds the bodies
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from chalicelib.errors import InvalidParameter, naming_the_nearest
 from chalicelib.geo import GeoPoint, distance_miles
 from chalicelib.patterns import ID_FORMAT
+from chalicelib.search.availability import DEFAULT_MAX_AGE, slots_at, utc_now
 from chalicelib.search.hospital_responses import HospitalList, HospitalPage, HospitalsNear
 from chalicelib.search.hospitals import (
     by_name,
@@ -29,10 +32,21 @@ NOT_FOUND = "There is no hospital with this id."
 
 
 class HospitalService:
-    def __init__(self, index: SearchIndex, geocoder: Geocoder, vocabulary: VocabularyCache) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        geocoder: Geocoder,
+        vocabulary: VocabularyCache,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        availability_max_age: timedelta = DEFAULT_MAX_AGE,
+    ) -> None:
+        """``clock`` and ``availability_max_age``: which slots the cards show, as the search's do."""
         self._index = index
         self._geocoder = geocoder
         self._vocabulary = vocabulary
+        self._clock = clock
+        self._max_age = availability_max_age
 
     def hospitals(self, request: SearchRequest) -> HospitalList:
         """Every hospital (with ``specialties``: those where one of them works), A-Z, or
@@ -66,8 +80,8 @@ class HospitalService:
         ``page_size``); None when no specialist of the catalog works there."""
         if not ID_FORMAT.fullmatch(hospital_id):
             return None
-        asked = replace(request, hospitals=(hospital_id,))
-        return to_hospital_page(self._index.search(hospital_page_body(asked)), asked)
+        asked, slots = replace(request, hospitals=(hospital_id,)), slots_at(self._clock, self._max_age)
+        return to_hospital_page(self._index.search(hospital_page_body(asked, slots)), asked, slots)
 
     def not_found_message(self, hospital_id: str) -> str:
         """The 404's message, naming the hospital ids most like ``hospital_id`` (from the

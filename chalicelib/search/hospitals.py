@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib import index_schema as schema
 from chalicelib.geo import GeoPoint
+from chalicelib.search.availability import Slots
 from chalicelib.search.cards import to_card
 from chalicelib.search.hospital_responses import HospitalOffering, HospitalPage, HospitalSummary
 from chalicelib.search.parameters import Params, reject_unknown
@@ -132,7 +133,7 @@ def by_name(record: HospitalRecord) -> tuple[str, str]:
     return record.name.casefold(), record.id
 
 
-def hospital_page_body(request: SearchRequest) -> dict[str, Any]:
+def hospital_page_body(request: SearchRequest, slots: Slots) -> dict[str, Any]:
     """The search body of ``GET /specialists?hospital={id}`` (its hits, sort and paging),
     with the hospital's own aggregations instead of the facets: one round trip."""
     (hospital_id,) = request.hospitals
@@ -147,7 +148,7 @@ def hospital_page_body(request: SearchRequest) -> dict[str, Any]:
             },
         },
     }
-    return {**build_search_body(request, None), "aggs": {"here": here}}
+    return {**build_search_body(request, None, slots=slots), "aggs": {"here": here}}
 
 
 def _offerings(aggregation: dict[str, Any]) -> list[HospitalOffering]:
@@ -158,7 +159,7 @@ def _offerings(aggregation: dict[str, Any]) -> list[HospitalOffering]:
     return sorted(offered, key=lambda offering: (offering["label"].casefold(), offering["value"]))
 
 
-def to_hospital_page(raw: dict[str, Any], request: SearchRequest) -> HospitalPage | None:
+def to_hospital_page(raw: dict[str, Any], request: SearchRequest, slots: Slots) -> HospitalPage | None:
     """The page of :func:`hospital_page_body`'s answer; None when no specialist works there."""
     here = raw["aggregations"]["here"]
     this = here["hospital"]["this"]
@@ -177,5 +178,5 @@ def to_hospital_page(raw: dict[str, Any], request: SearchRequest) -> HospitalPag
         "total": raw["hits"]["total"]["value"],
         "page": request.page,
         "page_size": request.page_size,
-        "results": [to_card(hit, None) for hit in raw["hits"]["hits"]],
+        "results": [to_card(hit, None, slots) for hit in raw["hits"]["hits"]],
     }

@@ -125,3 +125,71 @@ NOT_POSTCODE_AFTER = frozenset({"vitamin", "type", "grade", "stage", "level", "c
 HOSPITAL_NAME_DROPS = frozenset({"bmi", "the"})
 HOSPITAL_WORDS = frozenset({"hospital", "clinic", "bmi", "hosp"})
 HOSPITAL_CUES = frozenset({"at", "in"})
+
+# --- How, when and for how much (read by chalicelib.search.arrangements) ------------------
+# How the patient wants to be seen: "video call", "by phone", "face to face". A way alone or
+# with a word for the appointment after it ("video consultation", "phone appointment").
+_SEEN_AS = ("consultation", "consultations", "consult", "appointment", "appointments", "call", "calls", "clinic")
+_VIDEO = ("video", "by video", "via video", "over video", "on video", "video link", "videocall", "telemedicine",
+          "telehealth", "teleconsultation", "video chat")  # fmt: skip
+_PHONE = ("phone", "telephone", "by phone", "by telephone", "via phone", "over the phone", "over the telephone",
+          "on the phone")  # fmt: skip
+_IN_PERSON = ("in person", "face to face", "f2f", "seen in person")
+# Said only with the appointment word: "online appointment" is booking online, "virtual
+# colonoscopy" a test.
+_VIDEO_WITH_SEEN_ONLY = ("online", "virtual", "remote")
+CONSULTATION_PHRASES: dict[str, str] = {
+    **{
+        f"{way} {seen}".strip(): kind
+        for kind, ways in (("video", _VIDEO), ("phone", _PHONE), ("in_person", _IN_PERSON))
+        for way in ways
+        for seen in ("", *_SEEN_AS)
+    },
+    **{
+        f"{way} {seen}": "video"
+        for way in _VIDEO_WITH_SEEN_ONLY
+        for seen in ("consultation", "consultations", "consult")
+    },
+    **dict.fromkeys(("online video", "virtual appointment", "virtual appointments", "remote appointment"), "video"),
+}
+# After these, "video" or "phone" is part of another term ("video-assisted thoracoscopic
+# surgery", "video EEG", "phone addiction", "phone number").
+NOT_CONSULTATION_BEFORE = frozenset((
+    "assisted", "eeg", "capsule", "telemetry", "monitoring", "fluoroscopy", "fluoroscopic", "urodynamics",
+    "urodynamic", "laryngoscopy", "stroboscopy", "endoscopy", "oculography", "nystagmography", "thoracoscopic",
+    "thoracoscopy", "game", "games", "gaming", "addiction", "number", "numbers",
+))  # fmt: skip
+
+# How soon, in days: "today", "this week", "next week"; "within 10 days", "in the next 2 weeks".
+AVAILABILITY_LEADS = frozenset({"available", "availability", "seen", "appointment", "appointments"})
+AVAILABILITY_PHRASES = {
+    "today": 1, "tomorrow": 2, "by tomorrow": 2, "this week": 7, "within the week": 7, "next week": 14,
+    "by next week": 14, "within a fortnight": 14, "this month": 30, "within the month": 30,
+}  # fmt: skip
+AVAILABILITY_CUES = frozenset({"within", "within the next", "in the next", "over the next", "next"})
+COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
+DAY_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "month": 30, "months": 30}
+
+# A ceiling on the fee: "under £200", "fees up to £150", "£250 or less".
+FEE_LEADS = frozenset({"fee", "fees", "consultation fee", "consultation fees", "price", "priced", "cost", "costs",
+                       "costing", "charging", "charges", "for"})  # fmt: skip
+FEE_CUES = frozenset((
+    "under", "less than", "below", "max", "maximum", "max of", "maximum of", "up to", "no more than",
+    "not more than", "at most", "cheaper than", "within", "budget", "budget of", "a budget of",
+))  # fmt: skip
+FEE_SUFFIXES = frozenset({"or less", "or under", "or below", "or cheaper", "and under", "max", "maximum", "tops"})
+
+# The order of the results: "soonest", "first available"; "cheapest", "lowest fee".
+SORT_PHRASES = {
+    **{phrase: "soonest" for phrase in (
+        "soonest", "soonest available", "soonest appointment", "earliest", "earliest available",
+        "earliest appointment", "first available", "first available appointment", "next available",
+        "next available appointment", "as soon as possible", "asap", "quickest", "quickest appointment",
+        "shortest wait", "shortest waiting time", "shortest waiting list",
+    )},
+    **{phrase: "fee" for phrase in (
+        "cheapest", "cheapest first", "cheapest consultation", "lowest fee", "lowest fees", "lowest price",
+        "lowest prices", "lowest cost", "least expensive", "most affordable",
+    )},
+}  # fmt: skip

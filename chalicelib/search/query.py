@@ -9,6 +9,10 @@
   ``post_filter``, and each facet's counts apply every selection but its own, so ticking
   "Psychiatry" still shows how many "Psychology" specialists there are.
 * Ties sort by name, then id, so paging neither repeats nor skips.
+* Availability (the ``available_within_days`` filter and facet, the ``soonest`` sort) is
+  about fresh slots only, as of ``now``, which the caller gives: this module reads no clock
+  (:mod:`chalicelib.search.availability` holds the rule). ``max_fee`` is a plain filter: a
+  specialist without a fee is no answer to "at most £200", and no facet counts them.
 
 It also holds the lookups an enquiry's routing makes (:func:`hospital_team_body`,
 :func:`slug_label_body`), so that every body sent to the specialists is written here.
@@ -21,6 +25,7 @@ from typing import Any, Literal
 
 from chalicelib import index_schema as schema
 from chalicelib.geo import METRES_PER_MILE, GeoPoint
+from chalicelib.search.availability import WITHIN_DAYS, Slots, Within
 from chalicelib.search.request import SearchRequest
 
 # facet name -> (filter field, label field, request attribute)
@@ -33,7 +38,11 @@ FACETS: dict[str, tuple[str, str, str]] = {
     "insurer": (schema.INSURER_SLUGS, schema.INSURERS, "insurers"),
     "bookable_online": (schema.BOOKABLE_ONLINE, schema.BOOKABLE_ONLINE, "bookable_online"),
     "sees_children": (schema.SEES_CHILDREN, schema.SEES_CHILDREN, "sees_children"),
+    "consultation_type": (schema.CONSULTATION_TYPES, schema.CONSULTATION_TYPES, "consultation_types"),
 }
+# Counted by a filters aggregation, one bucket per WITHIN_DAYS, not by terms.
+AVAILABILITY_FACET = "available_within_days"
+FACET_NAMES = (*FACETS, AVAILABILITY_FACET)
 FACET_SIZE = 30
 HOSPITAL_FACET_SIZE = 60
 
@@ -212,10 +221,22 @@ def _facet_aggregation(facet: str) -> dict[str, Any]:
     return {"terms": {"field": labels, "size": FACET_SIZE}}
 
 
+def _availability_aggregation(slots: Slots, within: Within | None) -> dict[str, Any]:
+    """Specialists with a fresh slot within each of WITHIN_DAYS days: cumulative buckets, in order."""
+    return {"filters": {"filters": [slots.available_within(days, within) for days in WITHIN_DAYS]}}
+
+
+def within_of(request: SearchRequest, origin: GeoPoint | None, *, within_radius: bool = True) -> Within | None:
+    """The hospitals whose slots count: with a place, those within the radius searched
+    (not when the ladder shows the nearest wherever they are)."""
+    return Within(origin, request.radius_miles) if origin is not None and within_radius else None
+
+
 def build_search_body(
     request: SearchRequest,
     origin: GeoPoint | None,
     *,
+    slots: Slots,
     need: WordsNeeded = "all",
     within_radius: bool = True,
     boost_words: str = "",
@@ -224,12 +245,15 @@ def build_search_body(
     """The request for one step of the search: ``need`` and ``within_radius=False``
     are the relaxation ladder's loosened forms (:mod:`chalicelib.search.relaxation`);
     ``boost_words`` (the words understood as who the patient is, "children's") rank as
-    text without being required."""
+    text without being required; ``slots`` is the freshness rule as of the search's ``now``."""
     must: list[dict[str, Any]] = [text_query(request.q, need=need, spelled=spelled)] if request.q else []
     should: list[dict[str, Any]] = [_all_text(boost_words, boost=1)] if boost_words else []
     filters: list[dict[str, Any]] = []
+    within = within_of(request, origin, within_radius=within_radius)
     if request.conditions:
         filters.append({"terms": {schema.CONDITION_SLUGS: list(request.conditions)}})
+    if request.max_fee is not None:
+        filters.append({"range": {schema.FEE_FROM: {"lte": request.max_fee}}})
     if origin is not None and within_radius:
         filters.append(
             {
@@ -243,18 +267,18 @@ def build_search_body(
     if origin is not None and request.q:
         query = _nearer_first(query, origin, request.radius_miles)
     facet_filters = {facet: _facet_filter(facet, request) for facet in FACETS}
+    days = request.available_within_days
+    facet_filters[AVAILABILITY_FACET] = None if days is None else slots.available_within(days, within)
     selected = [clause for clause in facet_filters.values() if clause is not None]
     aggregations: dict[str, Any] = {}
-    for facet in FACETS:
+    for facet in FACET_NAMES:
         others = [clause for name, clause in facet_filters.items() if clause is not None and name != facet]
-        aggregations[facet] = {
-            "filter": {"bool": {"filter": others}},
-            "aggs": {"values": _facet_aggregation(facet)},
-        }
+        values = _facet_aggregation(facet) if facet in FACETS else _availability_aggregation(slots, within)
+        aggregations[facet] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": values}}
     body: dict[str, Any] = {
         "query": query,
         "aggs": aggregations,
-        "sort": _sort(request, origin, nearest_first=not within_radius),
+        "sort": _sort(request, origin, slots, within, nearest_first=not within_radius),
         "from": request.offset,
         "size": request.page_size,
         "track_total_hits": True,
@@ -300,16 +324,29 @@ def _nearer_first(query: dict[str, Any], origin: GeoPoint, radius_miles: float) 
     return {"function_score": {"query": query, "functions": [decay], "boost_mode": "multiply"}}
 
 
-def _sort(request: SearchRequest, origin: GeoPoint | None, *, nearest_first: bool = False) -> list[Any]:
+def _sort(
+    request: SearchRequest,
+    origin: GeoPoint | None,
+    slots: Slots,
+    within: Within | None,
+    *,
+    nearest_first: bool = False,
+) -> list[Any]:
     ties: list[Any] = [{schema.SORT_NAME: "asc"}, {schema.ID: "asc"}]
     if request.sort == "name":
         return ties
+    # Soonest and fee first, those with none known last; then as by relevance.
+    first: list[Any] = []
+    if request.sort == "soonest":
+        first = [slots.soonest_first(within)]
+    elif request.sort == "fee":
+        first = [{schema.FEE_FROM: {"order": "asc", "missing": "_last"}}]
     # With a place and no words to rank by, relevance means nearness; so it does when
     # nobody was within reach and the nearest are shown instead.
     if origin is not None and (request.sort == "distance" or not request.q or nearest_first):
         nearest = {"_geo_distance": {schema.LOCATIONS: origin.as_dict(), "order": "asc", "unit": "mi", "mode": "min"}}
-        return [nearest, "_score", *ties]
-    return ["_score", *ties]
+        return [*first, nearest, "_score", *ties]
+    return [*first, "_score", *ties]
 
 
 # --- Enquiry routing's lookups ------------------------------------------------------------

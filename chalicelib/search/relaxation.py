@@ -4,9 +4,9 @@ Every word matching, then most of the words (all but one; three in four past fou
 words), then, from three words, any of them (the rarer scoring higher); for each, in turn:
 
 1. a wider radius: 25 -> 50 -> 100 miles;
-2. the constraints the *words* set, least important first (online booking, language,
-   gender, insurer, sees children, hospital), one more each step, at the widest radius;
-   explicit parameters are never dropped;
+2. the constraints the *words* set, least important first (online booking, availability,
+   language, gender, consultation type, fee, insurer, sees children, hospital), one more
+   each step, at the widest radius; explicit parameters are never dropped;
 3. with a place, the nearest specialists wherever they are.
 
 Places before words: "cardiothoracic surgeon in Inverness" is better answered by the
@@ -20,14 +20,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from chalicelib.search.interpretation import FLAGS, KIND_OF, REQUEST_ATTRIBUTE, Droppable, Plan
+from chalicelib.search.arrangements import availability_label, pounds
+from chalicelib.search.interpretation import KIND_OF, REQUEST_ATTRIBUTE, Droppable, Plan
 from chalicelib.search.query import WordsNeeded
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import Relaxed
 
 WIDER_RADII_MILES = (50.0, 100.0)
 # Least important first: what a patient gives up before the others.
-DROP_ORDER: tuple[Droppable, ...] = ("bookable_online", "language", "gender", "insurer", "sees_children", "hospital")
+DROP_ORDER: tuple[Droppable, ...] = (
+    "bookable_online", "available_within_days", "language", "gender", "consultation_type", "max_fee", "insurer",
+    "sees_children", "hospital",
+)  # fmt: skip
+_CONSULTATION_NAMES = {"video": "video", "phone": "phone", "in_person": "in-person"}
 
 
 @dataclass(frozen=True)
@@ -69,14 +74,26 @@ def _loosened(plan: Plan, *, need: WordsNeeded, start: tuple[Relaxed, ...]) -> l
         steps.append(Step(replace(request, radius_miles=radius), (*start, widened), need))
     request, relaxed = steps[-1].request, steps[-1].relaxed
     for name in (name for name in DROP_ORDER if name in plan.from_words):
-        labels = [part.label for part in plan.understood.parts if part.kind == KIND_OF[name] and part.value]
-        said = " or ".join(label[:1].lower() + label[1:] for label in labels)
-        message = f"Nobody who fits is also {said}; showing those who fit otherwise"
-        relaxed += ({"code": "dropped", "field": name, "message": message},)
-        cleared = None if name in FLAGS else ()
+        relaxed += ({"code": "dropped", "field": name, "message": _dropped(plan, request, name)},)
+        cleared = () if isinstance(getattr(request, REQUEST_ATTRIBUTE[name]), tuple) else None
         request = replace(request, **{REQUEST_ATTRIBUTE[name]: cleared})  # type: ignore[arg-type]
         steps.append(Step(request, relaxed, need))
     if plan.near is not None:
         message = f"Nobody who fits within {request.radius_miles:g} miles{where}; showing the nearest"
         steps.append(Step(request, (*relaxed, {"code": "nearest", "message": message}), need, within_radius=False))
     return steps
+
+
+def _dropped(plan: Plan, request: SearchRequest, name: Droppable) -> str:
+    """The sentence for a constraint the words set, dropped from ``request``."""
+    if name == "consultation_type":
+        kinds = " or ".join(_CONSULTATION_NAMES[kind] for kind in request.consultation_types)
+        return f"No {kinds} consultations found; showing all consultation types"
+    if name == "available_within_days" and request.available_within_days is not None:
+        when = availability_label(request.available_within_days).lower()
+        return f"Nobody who fits is {when}; showing those with later or unknown availability"
+    if name == "max_fee" and request.max_fee is not None:
+        return f"Nobody who fits charges up to {pounds(request.max_fee)} for a first consultation; showing all fees"
+    labels = [part.label for part in plan.understood.parts if part.kind == KIND_OF[name] and part.value]
+    said = " or ".join(label[:1].lower() + label[1:] for label in labels)
+    return f"Nobody who fits is also {said}; showing those who fit otherwise"

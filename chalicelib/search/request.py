@@ -22,6 +22,7 @@ from chalicelib.search.parameters import (
     choice,
     clean_text,
     number,
+    one,
     reject_unknown,
     text,
     whole,
@@ -30,6 +31,7 @@ from chalicelib.slugs import slugify
 
 Sort = Literal["relevance", "distance", "name", "soonest", "fee"]
 ConsultationType = Literal["in_person", "video", "phone"]
+CONSULTATION_TYPES: tuple[ConsultationType, ...] = ("in_person", "video", "phone")
 
 MAX_QUERY_CHARS = 200
 MAX_NEAR_CHARS = 100
@@ -40,6 +42,8 @@ MAX_RADIUS_MILES = 200.0
 # Deep paging costs OpenSearch more with every page; nobody reads page 500 of a finder.
 MAX_RESULT_WINDOW = 1000
 MAX_VALUES_PER_FACET = 20
+MAX_AVAILABLE_WITHIN_DAYS = 90
+MAX_FEE_PENCE = 1_000_000  # £10,000: the catalog's own bound
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,16 @@ def _hospital_id(value: str) -> str:
     return value.lower()
 
 
+def _consultation_type(value: str) -> str:
+    if value.lower() not in CONSULTATION_TYPE.choices:
+        raise InvalidParameter("consultation_type", "'consultation_type' must be in_person, video or phone")
+    return value.lower()
+
+
+def _optional_whole(params: Params, parameter: QueryParameter) -> int | None:
+    return None if one(params, parameter) is None else whole(params, parameter)
+
+
 def _facet(name: str, description: str, example: str, choices: tuple[str, ...] = ()) -> QueryParameter:
     return QueryParameter(
         name,
@@ -120,6 +134,23 @@ HOSPITAL = _facet("hospital", "Hospital ids.", "hendon")
 GENDER = _facet("gender", "The specialist's gender.", "female", choices=("female", "male"))
 LANGUAGE = _facet("language", "Languages spoken, as slugs.", "hindi")
 INSURER = _facet("insurer", "Insurers accepted, as slugs.", "bupa")
+CONSULTATION_TYPE = _facet("consultation_type", "How the specialist consults.", "video", choices=CONSULTATION_TYPES)
+AVAILABLE_WITHIN_DAYS = QueryParameter(
+    "available_within_days",
+    "Only specialists with a known next slot within this many days at one of their hospitals (with near or lat "
+    "and lon: at one within the radius). A slot counts only while recently reported, never once past.",
+    "integer",
+    minimum=1,
+    maximum=MAX_AVAILABLE_WITHIN_DAYS,
+)
+MAX_FEE = QueryParameter(
+    "max_fee",
+    "Only specialists whose initial consultation costs at most this, self-pay, in pence (GBP); "
+    "those who publish no fee are left out.",
+    "integer",
+    minimum=0,
+    maximum=MAX_FEE_PENCE,
+)
 SEES_CHILDREN = QueryParameter(
     "sees_children", "Only specialists who do (true) or do not (false) see children.", "boolean"
 )
@@ -144,8 +175,9 @@ RADIUS_MILES = QueryParameter(
 )
 SORT = QueryParameter(
     "sort",
-    "Result order; distance needs near or lat and lon.",
-    choices=("relevance", "distance", "name"),
+    "Result order; distance needs near or lat and lon. soonest: the earliest known next slot first, fee: the "
+    "lowest initial consultation fee first; those with none known last, ties by relevance.",
+    choices=("relevance", "distance", "name", "soonest", "fee"),
     default="relevance",
 )
 PAGE = QueryParameter(
@@ -161,7 +193,7 @@ PAGE_SIZE = QueryParameter(
 )
 SEARCH_QUERY = (
     Q, SPECIALTY, TREATMENT, CONDITION, HOSPITAL, GENDER, LANGUAGE, INSURER, SEES_CHILDREN, BOOKABLE_ONLINE,
-    NEAR, LAT, LON, RADIUS_MILES, SORT, PAGE, PAGE_SIZE,
+    CONSULTATION_TYPE, AVAILABLE_WITHIN_DAYS, MAX_FEE, NEAR, LAT, LON, RADIUS_MILES, SORT, PAGE, PAGE_SIZE,
 )  # fmt: skip
 
 
@@ -196,6 +228,9 @@ def parse_search_request(params: Params) -> SearchRequest:
         insurers=_many(params, INSURER, slugify),
         sees_children=boolean(params, SEES_CHILDREN),
         bookable_online=boolean(params, BOOKABLE_ONLINE),
+        consultation_types=_many(params, CONSULTATION_TYPE, _consultation_type),  # type: ignore[arg-type]
+        available_within_days=_optional_whole(params, AVAILABLE_WITHIN_DAYS),
+        max_fee=_optional_whole(params, MAX_FEE),
         near=near,
         lat=lat,
         lon=lon,

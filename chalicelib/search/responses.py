@@ -11,12 +11,23 @@ from typing import Literal, NotRequired
 from typing_extensions import TypedDict
 
 from chalicelib.search.notices import Notice
+from chalicelib.search.request import ConsultationType
 from chalicelib.shapes import documented
 
 Action = Literal["book", "enquire"]
 FacetName = Literal[
-    "specialty", "treatment", "hospital", "gender", "language", "insurer", "bookable_online", "sees_children"
+    "specialty",
+    "treatment",
+    "hospital",
+    "gender",
+    "language",
+    "insurer",
+    "bookable_online",
+    "sees_children",
+    "consultation_type",
+    "available_within_days",
 ]
+RegistrationStatus = Literal["registered", "licence_suspended", "erased"]
 SuggestionType = Literal["specialist", "specialty", "treatment", "condition", "hospital", "place"]
 
 
@@ -24,6 +35,16 @@ SuggestionType = Literal["specialist", "specialty", "treatment", "condition", "h
 class CardHospital(TypedDict):
     id: str
     name: str
+
+
+@documented
+class NextAvailable(TypedDict):
+    """The soonest fresh slot among the specialist's hospitals (with a place: those within the radius)."""
+
+    at: str
+    """When the slot starts; RFC 3339."""
+    hospital_id: str
+    """The hospital where it is."""
 
 
 @documented
@@ -48,6 +69,12 @@ class Card(TypedDict):
     booking_url: str | None
     highlight: dict[str, str]
     """Field name to a fragment of it with the matched words in ``<mark>``; the rest is HTML-escaped."""
+    fee_from: int | None
+    """The initial consultation's self-pay fee in pence (GBP); null when not published."""
+    next_available: NextAvailable | None
+    """Null when no slot is known: none reported, reported too long ago to be a promise, or already past."""
+    consultation_types: list[ConsultationType]
+    """How the specialist consults; empty when not stated."""
     distance_miles: NotRequired[float | None]
     """Only when the search has a location: miles to the nearest of the specialist's hospitals."""
 
@@ -61,7 +88,10 @@ class FacetBucket(TypedDict):
     """Specialists matching the search and every other filter, with this value."""
 
 
-PartKind = Literal["place", "insurer", "language", "gender", "children", "booking", "hospital"]
+PartKind = Literal[
+    "place", "insurer", "language", "gender", "children", "booking", "hospital",
+    "consultation", "availability", "fee", "sort",
+]  # fmt: skip
 
 
 @documented
@@ -70,7 +100,8 @@ class InterpretedPart(TypedDict):
 
     kind: PartKind
     label: str
-    """What to show on its chip, such as "near Nottingham" or "Covered by WPA"."""
+    """What to show on its chip, such as "near Nottingham", "Covered by WPA", "Video consultation",
+    "Available this week", "Initial consultation up to £200" or "Soonest first"."""
     words: str
     """The exact characters of ``q`` it came from: delete them from ``q`` and search again to remove it."""
 
@@ -94,11 +125,18 @@ class InterpretedFilters(TypedDict, total=False):
     hospital: list[str]
     sees_children: bool
     bookable_online: bool
+    consultation_type: list[ConsultationType]
+    available_within_days: int
+    max_fee: int
+    """Pence."""
+    sort: str
+    """The order the words said ("soonest", "fee"), when the ``sort`` parameter gave none but relevance."""
 
 
 @documented
 class Conflict(TypedDict):
-    """Words that said something an explicit parameter also set, otherwise: the parameter won."""
+    """Words that said something an explicit parameter also set, otherwise: the parameter won. Also words that
+    said a second order ("cheapest" after "soonest"): the first one said sorts."""
 
     field: str
     """The parameter that won."""
@@ -177,12 +215,58 @@ class SearchResults(TypedDict):
 
 
 @documented
+class HospitalSlot(TypedDict):
+    """The specialist's first free outpatient slot at a hospital, as the booking system reported it."""
+
+    at: str
+    """When the slot starts; RFC 3339."""
+    as_of: str
+    """When the booking system reported it; RFC 3339."""
+
+
+@documented
 class ProfileHospital(TypedDict):
     id: str
     name: str
     postcode: str | None
     lat: float
     lon: float
+    next_available: HospitalSlot | None
+    """Null when none is known, or the slot is stale (reported too long ago) or past."""
+
+
+@documented
+class Registration(TypedDict):
+    """The specialist's entry on the GMC's register, as last checked against it."""
+
+    status: RegistrationStatus
+    specialist_register: list[str]
+    """Specialties on the GMC's specialist register."""
+    verified_at: str
+    """When the register was last checked; RFC 3339."""
+
+
+@documented
+class InsurerArrangement(TypedDict):
+    insurer: str
+    fee_capped: bool
+    """The specialist charges no more than the insurer's fee limit."""
+    shortfall_possible: bool
+    """The patient may have to pay a shortfall."""
+
+
+@documented
+class Fees(TypedDict):
+    """Outpatient consultation fees as published under the CMA order."""
+
+    initial_consultation: int | None
+    """Self-pay, in pence."""
+    follow_up: int | None
+    """Self-pay, in pence."""
+    currency: Literal["GBP"]
+    updated_at: str
+    """When the fees were last confirmed; RFC 3339."""
+    insurer_arrangements: list[InsurerArrangement]
 
 
 @documented
@@ -214,6 +298,16 @@ class Profile(TypedDict):
     hospitals: list[ProfileHospital]
     """Primary hospital first."""
     action: Action
+    gmc_number: str | None
+    """The GMC reference number (7 digits)."""
+    registration: Registration | None
+    """Null when the catalog does not give it."""
+    fees: Fees | None
+    """Null when the catalog does not give them."""
+    consultation_types: list[ConsultationType]
+    """How the specialist consults; empty when not stated."""
+    next_available: NextAvailable | None
+    """As on the card: the soonest fresh slot among the hospitals; null when none is known."""
 
 
 @documented

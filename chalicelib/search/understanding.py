@@ -1,11 +1,13 @@
 """Query understanding: what a line typed into the one search box asks for.
 
 "spine surgeon in Nottingham", "cardiologist that takes WPA", "my son keeps getting ear
-infections": the place, insurer, language, gender, children and online booking in the
-words become the filters and the location that the explicit parameters would give, and
-the rest stays the text that is matched. Pure and table-driven: the ways of saying
-things are in :mod:`chalicelib.search.phrases`, what the catalog holds is a
-:class:`Vocabulary` read from the live index and the gazetteer.
+infections", "video consultation this week under £200": the place, insurer, language,
+gender, children, online booking, consultation type, availability, fee and order in the
+words become the filters, the location and the sort that the explicit parameters would
+give, and the rest stays the text that is matched. Pure and table-driven: the ways of saying
+things are in :mod:`chalicelib.search.phrases` (how, when and for how much are read by
+:mod:`chalicelib.search.arrangements`), what the catalog holds is a :class:`Vocabulary`
+read from the live index and the gazetteer.
 
 How ambiguity is resolved, as a receptionist would:
 
@@ -28,11 +30,14 @@ from typing import Literal, TypeVar
 
 from chalicelib.geo import GeoPoint
 from chalicelib.geocoding.names import FULL_POSTCODE, INWARD, OUTWARD
-from chalicelib.search import phrases
+from chalicelib.search import arrangements, phrases
 from chalicelib.slugs import fold
 
 T = TypeVar("T")
-PartKind = Literal["place", "insurer", "language", "gender", "children", "booking", "hospital"]
+PartKind = Literal[
+    "place", "insurer", "language", "gender", "children", "booking", "hospital",
+    "consultation", "availability", "fee", "sort",
+]  # fmt: skip
 MAX_PHRASE_WORDS = 6
 MAX_RADIUS_MILES = 200.0
 
@@ -78,7 +83,7 @@ class Part:
     kind: PartKind
     label: str
     words: str  # the exact characters of the query it came from
-    value: str | bool | None = None
+    value: str | bool | int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,10 @@ class Understanding:
 
     def flag(self, kind: PartKind) -> bool | None:
         return True if any(part.kind == kind for part in self.parts) else None
+
+    def least(self, kind: PartKind) -> int | None:
+        """The tightest of the numbers said: "under £200 ... under £150" is £150."""
+        return min((part.value for part in self.parts if part.kind == kind and type(part.value) is int), default=None)
 
 
 @dataclass(frozen=True)
@@ -124,12 +133,13 @@ class _Reader:
         self._tokens = tokens
         self._words = [token.folded for token in tokens]
         self._v = vocabulary
+        self._line = arrangements.Line(q, tuple(self._words), tuple((token.start, token.end) for token in tokens))
 
     def read(self) -> Understanding:
         matches: dict[int, _Match] = {}
         i = 0
         while i < len(self._tokens):
-            match = None if self._after_honorific(i) else self._cued(i) or self._bare(i)
+            match = None if self._after_honorific(i) else self._arrangement(i) or self._cued(i) or self._bare(i)
             if match is None:
                 i += 1
                 continue
@@ -139,6 +149,11 @@ class _Reader:
         return self._result(matches)
 
     # --- what is understood where -------------------------------------------------------
+    def _arrangement(self, i: int) -> _Match | None:
+        """How, when and for how much: first, so "online consultation" is video, not booking online."""
+        found = arrangements.read(self._line, i)
+        return None if found is None else _Match(found.end, Part(found.kind, found.label, found.words, found.value))
+
     def _cued(self, i: int) -> _Match | None:
         """A cue and what it announces: "within 5 miles of X", "near X", "covered by X", "speaks X"."""
         return self._radius(i) or self._after_cue(i) or self._before_suffix(i)

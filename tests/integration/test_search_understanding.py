@@ -5,6 +5,7 @@ card's profile, every card's distance."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from chalicelib.bootstrap import Services, bootstrap
 from chalicelib.config import load_search_settings
 from chalicelib.search.ports import SearchIndex
 from chalicelib.search.request import parse_search_request
-from tests.conftest import BASE_ENV, DEMO_COUNT
+from tests.conftest import BASE_ENV, DEMO_COUNT, DEMO_SEED
+from tests.feeds import demo_listed
 from tests.integration.test_search_api import client, get, search
 
 pytestmark = pytest.mark.integration
@@ -104,7 +106,7 @@ def test_given_a_compound_line_then_every_constraint_holds_on_every_card(client:
 def test_given_only_generic_words_then_everyone_answers(client: Client, q: str) -> None:
     body = search(client, q=q)
 
-    assert body["total"] == DEMO_COUNT
+    assert body["total"] == demo_listed(DEMO_COUNT, DEMO_SEED)
     assert body["interpreted"]["text"] == ""
 
 
@@ -259,3 +261,98 @@ def test_given_words_the_catalog_uses_then_no_near_spelling_stands_in_for_them(c
     beside = search(client, q="cardiology NOT", page_size=50)
     assert beside["total"] == search(client, q="cardiology")["total"]
     assert all("Cardiology" in card["specialties"] for card in beside["results"])
+
+
+# --- How, when and for how much, from the words ---------------------------------------------
+
+
+def parts_of(body: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(part["kind"], part["label"], part["words"]) for part in body["interpreted"]["parts"]]
+
+
+def within_days(card: dict[str, Any], days: int) -> bool:
+    slot = card["next_available"]
+    return slot is not None and datetime.fromisoformat(slot["at"]) <= datetime.now(UTC) + timedelta(days=days)
+
+
+def test_given_video_in_the_words_then_every_card_offers_video_and_the_text_is_the_rest(client: Client) -> None:
+    body = search(client, q="dermatologist video", page_size=50)
+
+    assert parts_of(body) == [("consultation", "Video consultation", "video")]
+    assert (body["interpreted"]["text"], body["interpreted"]["filters"]) == (
+        "dermatologist",
+        {"consultation_type": ["video"]},
+    )
+    assert len(as_asked(body)) > 10
+    assert all("video" in card["consultation_types"] for card in as_asked(body))
+    assert all("Dermatology" in card["specialties"] for card in body["results"])
+    # Those filling the page after them are said to: "Only 26 fit as asked; also showing all consultation types".
+    assert [(item["field"], item.get("after_results")) for item in body["relaxed"]] == [
+        ("consultation_type", len(as_asked(body)))
+    ]
+
+
+def test_given_a_fee_ceiling_in_the_words_then_every_card_publishes_a_fee_within_it(client: Client) -> None:
+    body = search(client, q="cardiologist under £240", page_size=50)
+
+    assert parts_of(body) == [("fee", "Initial consultation up to £240", "under £240")]
+    assert body["interpreted"]["filters"] == {"max_fee": 24000}
+    assert len(as_asked(body)) > 5
+    assert all(card["fee_from"] is not None and card["fee_from"] <= 24000 for card in as_asked(body))
+    assert all("Cardiology" in card["specialties"] for card in body["results"])
+
+
+def test_given_this_week_in_the_words_then_every_card_has_a_slot_within_seven_days(client: Client) -> None:
+    body = search(client, q="knee surgeon available this week", page_size=50)
+
+    assert parts_of(body) == [("availability", "Available this week", "available this week")]
+    assert body["interpreted"]["filters"] == {"available_within_days": 7}
+    assert len(as_asked(body)) > 5
+    assert all(within_days(card, 7) for card in as_asked(body))
+
+
+@pytest.mark.parametrize(
+    ("q", "order", "key"),
+    [
+        ("soonest dermatologist", "soonest", lambda card: card["next_available"] and card["next_available"]["at"]),
+        ("cheapest dermatologist", "fee", lambda card: card["fee_from"]),
+    ],
+)
+def test_given_an_order_in_the_words_then_the_cards_come_in_it_unknown_last(
+    client: Client, q: str, order: str, key: Any
+) -> None:
+    body = search(client, q=q, page_size=50)
+    values = [key(card) for card in body["results"]]
+    known = [value for value in values if value]
+
+    assert body["interpreted"]["filters"] == {"sort": order}
+    assert body["interpreted"]["text"] == "dermatologist"
+    assert known == sorted(known)
+    assert len(known) > 10
+    assert values[: len(known)] == known  # those not known come after every known one
+    assert all("Dermatology" in card["specialties"] for card in body["results"])
+
+
+def test_given_a_consultation_type_parameter_then_it_wins_over_the_words_and_the_conflict_is_said(
+    client: Client,
+) -> None:
+    body = search(client, q="dermatologist video", consultation_type="phone", page_size=50)
+
+    assert body["interpreted"]["filters"] == {}
+    assert [(c["field"], c["words"]) for c in body["interpreted"]["conflicts"]] == [("consultation_type", "video")]
+    assert body["total"] > 0
+    assert all("phone" in card["consultation_types"] for card in body["results"])
+
+
+def test_given_a_fee_ceiling_nobody_meets_then_it_is_dropped_and_said(client: Client) -> None:
+    body = search(client, q="dermatologist under £100")
+
+    assert body["relaxed"] == [
+        {
+            "code": "dropped",
+            "field": "max_fee",
+            "message": "Nobody who fits charges up to £100 for a first consultation; showing all fees",
+        }
+    ]
+    assert body["total"] > 0
+    assert all("Dermatology" in card["specialties"] for card in body["results"])

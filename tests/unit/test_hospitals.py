@@ -21,6 +21,7 @@ from chalicelib.search.hospitals import (
 )
 from chalicelib.search.query import build_search_body
 from chalicelib.search.request import SearchRequest, parse_search_request
+from tests.unit.test_search_request import SLOTS
 
 
 def _bucket(hospital_id: str, name: str, count: int, fit: int | None = None, centre: bool = True) -> dict[str, Any]:
@@ -68,9 +69,9 @@ def test_the_list_body_counts_specialists_of_the_specialty_only_when_given() -> 
 
 def test_the_page_body_is_the_search_body_of_the_hospital_filter_but_for_its_aggregations() -> None:
     request = SearchRequest(hospitals=("hendon",), page=3, page_size=5)
-    body = hospital_page_body(request)
+    body = hospital_page_body(request, SLOTS)
     searched = build_search_body(
-        parse_search_request({"hospital": ["hendon"], "page": ["3"], "page_size": ["5"]}), None
+        parse_search_request({"hospital": ["hendon"], "page": ["3"], "page_size": ["5"]}), None, slots=SLOTS
     )
 
     assert {k: v for k, v in body.items() if k != "aggs"} == {k: v for k, v in searched.items() if k != "aggs"}
@@ -94,7 +95,7 @@ def _page_answer(here_count: int, this_count: int) -> dict[str, Any]:
 
 
 def test_given_the_page_answer_then_offerings_are_a_to_z_with_slugs_and_counts() -> None:
-    page = to_hospital_page(_page_answer(11, 11), SearchRequest(hospitals=("hendon",)))
+    page = to_hospital_page(_page_answer(11, 11), SearchRequest(hospitals=("hendon",)), SLOTS)
 
     assert page is not None
     assert (page["name"], page["postcode"], page["lat"], page["total"]) == (
@@ -111,7 +112,7 @@ def test_given_the_page_answer_then_offerings_are_a_to_z_with_slugs_and_counts()
 
 
 def test_given_nobody_works_there_then_no_page() -> None:
-    assert to_hospital_page(_page_answer(0, 0), SearchRequest(hospitals=("atlantis",))) is None
+    assert to_hospital_page(_page_answer(0, 0), SearchRequest(hospitals=("atlantis",)), SLOTS) is None
 
 
 @pytest.mark.parametrize(

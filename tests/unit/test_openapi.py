@@ -16,7 +16,7 @@ from app import app
 from chalicelib.enquiries.request import EnquiryRequest, parse_enquiry
 from chalicelib.errors import InvalidParameter
 from chalicelib.openapi.document import build_document, document_response, document_text
-from chalicelib.search.query import FACETS
+from chalicelib.search.query import FACET_NAMES
 from chalicelib.search.request import SEARCH_QUERY, parse_search_request
 from chalicelib.search.responses import FacetName
 from chalicelib.search.suggest import SUGGEST_QUERY, parse_suggest_request
@@ -168,7 +168,7 @@ def test_every_answer_object_is_closed(document: dict[str, Any]) -> None:
 
 
 def test_the_facets_of_the_answer_are_the_facets_searched() -> None:
-    assert set(get_args(FacetName)) == set(FACETS)
+    assert set(get_args(FacetName)) == set(FACET_NAMES)
 
 
 def test_the_document_is_built_once_per_process() -> None:

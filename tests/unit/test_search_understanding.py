@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
 from chalicelib.geo import GeoPoint
+from chalicelib.search.interpretation import Plan, interpreted, plan_search
+from chalicelib.search.relaxation import ladder
+from chalicelib.search.request import SearchRequest
 from chalicelib.search.understanding import Hospital, Understanding, Vocabulary, understand
 from chalicelib.search.vocabulary import gazetteer, hospital_phrases, insurer_phrases
 
@@ -185,3 +189,223 @@ def test_given_the_catalogs_words_then_only_text_made_of_them_is_spelled_right()
     assert not vocabulary.spells("cardiolgist")
     assert not vocabulary.spells("knee replacment")
     assert not vocabulary.spells("")
+
+
+# --- How, when and for how much -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "text", "parts"),
+    [
+        ("cardiologist video", "cardiologist", [("consultation", "video", "video")]),
+        ("video call with a dermatologist", "dermatologist", [("consultation", "video", "video call")]),
+        ("online consultation psychiatrist", "psychiatrist", [("consultation", "video", "online consultation")]),
+        ("virtual appointment urologist", "urologist", [("consultation", "video", "virtual appointment")]),
+        ("psychiatrist by phone", "psychiatrist", [("consultation", "phone", "by phone")]),
+        ("phone consultation dermatologist", "dermatologist", [("consultation", "phone", "phone consultation")]),
+        ("telephone psychiatrist", "psychiatrist", [("consultation", "phone", "telephone")]),
+        ("face-to-face knee surgeon", "knee surgeon", [("consultation", "in_person", "face-to-face")]),
+        ("in person dermatologist", "dermatologist", [("consultation", "in_person", "in person")]),
+        (
+            "video or phone consultation",
+            "",
+            [("consultation", "video", "video"), ("consultation", "phone", "phone consultation")],
+        ),
+        ("dermatologist this week", "dermatologist", [("availability", 7, "this week")]),
+        ("knee surgeon available today", "knee surgeon", [("availability", 1, "available today")]),
+        ("cardiologist next week", "cardiologist", [("availability", 14, "next week")]),
+        ("cardiologist within 10 days", "cardiologist", [("availability", 10, "within 10 days")]),
+        ("urologist in the next two weeks", "urologist", [("availability", 14, "in the next two weeks")]),
+        ("urologist within a month", "urologist", [("availability", 30, "within a month")]),
+        ("dermatologist under £200", "dermatologist", [("fee", 20000, "under £200")]),
+        ("dermatologist less than £150", "dermatologist", [("fee", 15000, "less than £150")]),
+        ("below 200 pounds dermatologist", "dermatologist", [("fee", 20000, "below 200 pounds")]),
+        ("max £250 cardiologist", "cardiologist", [("fee", 25000, "max £250")]),
+        ("cardiologist up to £300", "cardiologist", [("fee", 30000, "up to £300")]),
+        ("cardiologist fees up to £1,500", "cardiologist", [("fee", 150000, "fees up to £1,500")]),
+        ("cardiologist under £99.50", "cardiologist", [("fee", 9950, "under £99.50")]),
+        ("cardiologist £250 or less", "cardiologist", [("fee", 25000, "£250 or less")]),
+        ("cardiologist under £10,000", "cardiologist", [("fee", 1000000, "under £10,000")]),
+        ("soonest cardiologist", "cardiologist", [("sort", "soonest", "soonest")]),
+        ("first available dermatologist", "dermatologist", [("sort", "soonest", "first available")]),
+        ("urologist as soon as possible", "urologist", [("sort", "soonest", "as soon as possible")]),
+        ("cheapest dermatologist", "dermatologist", [("sort", "fee", "cheapest")]),
+        (
+            "video dermatologist this week under £200 asap",
+            "dermatologist",
+            [
+                ("consultation", "video", "video"),
+                ("availability", 7, "this week"),
+                ("fee", 20000, "under £200"),
+                ("sort", "soonest", "asap"),
+            ],
+        ),
+    ],
+)
+def test_given_how_when_or_for_how_much_then_it_is_a_part_and_leaves_the_text(
+    vocabulary: Vocabulary, q: str, text: str, parts: list[object]
+) -> None:
+    read_text, read_parts, _, _ = _read(q, vocabulary)
+
+    assert (read_text, read_parts) == (text, parts)
+
+
+@pytest.mark.parametrize(
+    ("q", "text", "parts"),
+    [
+        ("video-assisted thoracoscopic surgery", "video assisted thoracoscopic surgery", []),
+        ("psychiatrist for video game addiction", "psychiatrist video game addiction", []),
+        ("cardiologist phone number", "cardiologist phone number", []),
+        ("virtual colonoscopy", "virtual colonoscopy", []),  # a test, not a way of being seen
+        ("online appointment with a gastroenterologist", "gastroenterologist", [("booking", True, "online")]),
+        ("40 weeks pregnant", "40 weeks pregnant", []),  # "week" alone is no time
+        ("my 3 week old baby", "", [("children", True, "3 week old"), ("children", True, "baby")]),
+        ("cardiologist within 100 days", "cardiologist within 100 days", []),  # beyond 90 days
+        ("within 10 miles of Guildford", "", [("place", None, "within 10 miles of Guildford")]),
+        ("children under 5", "under 5", [("children", True, "children")]),
+        ("dermatologist under 200", "dermatologist under 200", []),  # no currency: not a fee
+        ("dermatologist £200", "dermatologist 200", []),  # no ceiling: not a fee
+        ("dermatologist under £20,000", "dermatologist under 20 000", []),  # beyond £10,000
+        ("dermatologist under £99.5", "dermatologist under 99 5", []),  # not an amount of pence
+        ("dermatologist under £1,50", "dermatologist under 1 50", []),
+        ("dermatologist under £200abc", "dermatologist under 200abc", []),  # not where a word ends
+        ("Dr Video", "Video", []),  # a person
+    ],
+)
+def test_given_words_that_mean_something_else_then_they_are_not_read_as_how_when_or_how_much(
+    vocabulary: Vocabulary, q: str, text: str, parts: list[object]
+) -> None:
+    read_text, read_parts, _, _ = _read(q, vocabulary)
+
+    assert (read_text, read_parts) == (text, parts)
+
+
+@pytest.mark.parametrize(
+    ("q", "label"),
+    [
+        ("video", "Video consultation"),
+        ("by phone", "Phone consultation"),
+        ("face to face", "In-person consultation"),
+        ("this week", "Available this week"),
+        ("today", "Available within a day"),
+        ("within 3 weeks", "Available within 21 days"),
+        ("under £200", "Initial consultation up to £200"),
+        ("under £1500.5", None),
+        ("up to £1500.50", "Initial consultation up to £1,500.50"),
+        ("soonest", "Soonest first"),
+        ("lowest fee", "Lowest fee first"),
+    ],
+)
+def test_given_how_when_or_for_how_much_then_its_chip_says_it(
+    vocabulary: Vocabulary, q: str, label: str | None
+) -> None:
+    assert [part.label for part in understand(q, vocabulary).parts] == ([] if label is None else [label])
+
+
+def test_given_a_fee_after_its_amount_then_its_words_start_at_the_pound_sign(vocabulary: Vocabulary) -> None:
+    q = "knee surgeon £ 250 or less"
+
+    (part,) = understand(q, vocabulary).parts
+
+    assert part.words == "£ 250 or less"
+    assert q.replace(part.words, "").split() == ["knee", "surgeon"]
+
+
+# --- Into the search that runs --------------------------------------------------------------
+
+
+def _plan(q: str, vocabulary: Vocabulary, **given: Any) -> Plan:
+    return plan_search(SearchRequest(q=q, **given), understand(q, vocabulary), None)
+
+
+def test_given_how_when_and_for_how_much_in_the_words_then_they_set_what_the_parameters_set(
+    vocabulary: Vocabulary,
+) -> None:
+    plan = _plan("video or phone dermatologist this week under £200 soonest", vocabulary)
+
+    assert plan.request == SearchRequest(
+        q="dermatologist",
+        consultation_types=("video", "phone"),
+        available_within_days=7,
+        max_fee=20000,
+        sort="soonest",
+    )
+    assert interpreted(plan)["filters"] == {
+        "consultation_type": ["video", "phone"],
+        "available_within_days": 7,
+        "max_fee": 20000,
+        "sort": "soonest",
+    }
+    assert plan.conflicts == ()
+
+
+def test_given_two_ceilings_or_two_times_then_the_tightest_applies(vocabulary: Vocabulary) -> None:
+    plan = _plan("under £300 dermatologist less than £150 this month within 10 days", vocabulary)
+
+    assert (plan.request.max_fee, plan.request.available_within_days) == (15000, 10)
+
+
+def test_given_a_ceiling_of_nothing_then_it_is_a_filter_all_the_same(vocabulary: Vocabulary) -> None:
+    plan = _plan("dermatologist under £0", vocabulary)
+
+    assert (plan.request.max_fee, plan.from_words) == (0, ("max_fee",))
+
+
+@pytest.mark.parametrize(
+    ("q", "given", "field", "words"),
+    [
+        ("video dermatologist", {"consultation_types": ("phone",)}, "consultation_type", "video"),
+        ("dermatologist this week", {"available_within_days": 30}, "available_within_days", "this week"),
+        ("dermatologist under £200", {"max_fee": 15000}, "max_fee", "under £200"),
+        ("soonest dermatologist", {"sort": "fee"}, "sort", "soonest"),
+    ],
+)
+def test_given_a_parameter_that_says_otherwise_then_the_parameter_wins_and_the_conflict_is_said(
+    vocabulary: Vocabulary, q: str, given: dict[str, Any], field: str, words: str
+) -> None:
+    plan = _plan(q, vocabulary, **given)
+
+    assert plan.request == SearchRequest(q="dermatologist", **given)
+    assert interpreted(plan)["filters"] == {}
+    assert [(c["field"], c["words"]) for c in plan.conflicts] == [(field, words)]
+
+
+def test_given_a_parameter_that_says_the_same_then_there_is_no_conflict(vocabulary: Vocabulary) -> None:
+    plan = _plan("video dermatologist soonest", vocabulary, consultation_types=("video",), sort="soonest")
+
+    assert (plan.conflicts, interpreted(plan)["filters"]) == ((), {})
+
+
+def test_given_two_orders_in_the_words_then_the_first_sorts_and_the_second_is_a_conflict(
+    vocabulary: Vocabulary,
+) -> None:
+    plan = _plan("soonest dermatologist cheapest", vocabulary)
+
+    assert plan.request.sort == "soonest"
+    assert [(c["field"], c["words"]) for c in plan.conflicts] == [("sort", "cheapest")]
+
+
+def test_given_the_filters_the_words_set_find_nobody_then_the_ladder_drops_them_saying_what(
+    vocabulary: Vocabulary,
+) -> None:
+    plan = _plan("video dermatologist this week under £99.50 soonest", vocabulary)
+
+    dropped = [(step.relaxed[-1].get("field"), step.relaxed[-1]["message"]) for step in ladder(plan)[:3]]
+
+    assert dropped == [
+        (
+            "available_within_days",
+            "Nobody who fits is available this week; showing those with later or unknown availability",
+        ),
+        ("consultation_type", "No video consultations found; showing all consultation types"),
+        ("max_fee", "Nobody who fits charges up to £99.50 for a first consultation; showing all fees"),
+    ]
+    last = ladder(plan)[2].request
+    assert (last.consultation_types, last.available_within_days, last.max_fee) == ((), None, None)
+    assert last.sort == "soonest"  # an order finds as many: it is never dropped
+
+
+def test_given_the_filters_come_from_parameters_then_the_ladder_never_drops_them(vocabulary: Vocabulary) -> None:
+    plan = _plan("dermatologist", vocabulary, consultation_types=("video",), available_within_days=7, max_fee=100)
+
+    assert ladder(plan) == []

@@ -29,6 +29,7 @@ from chalicelib.treatments.pages import (
     treatments_bodies,
     with_page_aggregation,
 )
+from tests.unit.test_search_request import SLOTS
 
 CATALOG = {"psychodynamic-therapy": "Psychodynamic therapy", "knee-replacement": "Knee replacement"}
 
@@ -95,7 +96,7 @@ def test_given_a_specialty_then_only_its_specialists_treatments_are_counted() ->
 
 
 def test_given_the_search_body_then_the_page_aggregation_adds_to_it_and_changes_nothing_else() -> None:
-    search = build_search_body(SearchRequest(treatments=("knee-replacement",)), None)
+    search = build_search_body(SearchRequest(treatments=("knee-replacement",)), None, slots=SLOTS)
     body = with_page_aggregation(search)
 
     assert {key: value for key, value in body.items() if key != "aggs"} == {
