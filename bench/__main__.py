@@ -19,7 +19,7 @@ from typing import Any
 
 from opensearchpy import OpenSearch
 
-from bench import cold_start, enquiry_bench, indexer_bench, load_bench, scaling_bench, search_bench
+from bench import availability_bench, cold_start, enquiry_bench, indexer_bench, load_bench, scaling_bench, search_bench
 from bench.feeds import demo_feed, demo_treatments_feed
 from chalicelib.adapters.file_catalog_source import LocalFileSource
 from devstack.opensearch_node import OpenSearchNode
@@ -28,8 +28,8 @@ from indexer.feeds import TREATMENTS
 from indexer.reindex import Options, Reindexer
 
 REPORT_DIR = Path(__file__).resolve().parent
-# In the order they run: the first four share one OpenSearch node; the others start their own.
-ON_THE_NODE = ("indexer", "scaling", "search", "enquiry-handler")
+# In the order they run: the first five share one OpenSearch node; the others start their own.
+ON_THE_NODE = ("indexer", "availability", "scaling", "search", "enquiry-handler")
 ON_THEIR_OWN = ("enquiry-load", "load", "cold-start")
 SECTIONS = ON_THE_NODE + ON_THEIR_OWN
 PACKAGES = ("opensearch-py", "chalice", "boto3", "moto", "pydantic", "locust")  # their versions go in the report
@@ -88,6 +88,9 @@ def _run_on_the_node(name: str, url: str, client: OpenSearch, quick: bool, resul
             ("rounds", "reindex_docs_per_s", "raw_bulk_docs_per_s", "ratio", "per_round_ratios", "target"),
             "ratio of the medians of 3 rounds; the raw index loaded with a per-request (synchronous) translog",
         )
+    elif name == "availability":
+        print(f"availability: {throughput_size:,} slot updates against raw bulk, and the index's growth...", flush=True)
+        results["availability"] = availability_bench.run(client, throughput_size)
     elif name == "scaling":
         print("scaling: reindex, search and disk at each catalog size (and the indexer's memory)...", flush=True)
         results["scaling"] = scaling_bench.run(url, quick=quick, previous=results.get("scaling"))
@@ -153,6 +156,8 @@ def _markdown(results: dict[str, Any]) -> str:
         "",
     ]
     lines += _indexer_markdown(results)
+    if "availability" in results:
+        lines += availability_bench.markdown(results["availability"])
     if "scaling" in results:
         lines += scaling_bench.markdown(results["scaling"])
     if "search_latency" in results:

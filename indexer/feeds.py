@@ -46,6 +46,12 @@ class Feed(Generic[R]):
     # Its lines give hospitals' enquiry addresses (``indexer.routing``): checked against
     # ``ENQUIRY_EMAIL_DOMAINS``, one per hospital, compared with the live index's.
     routes_enquiries: bool = False
+    # Patient safety: a valid record this returns False for is left out of the index (the
+    # catalog's specialists not registered with the GMC), counted in the summary, never
+    # an invalid line. None: every valid record is indexed.
+    listed: Callable[[R], bool] | None = None
+    # The run computes the data-quality report of its feed (``indexer.quality``).
+    reports_quality: bool = False
 
     def codec(self) -> Codec[R]:
         """Imported at each run's start, not cached: after the first run an import is a lookup."""
@@ -75,6 +81,8 @@ SPECIALISTS: Feed[Specialist] = Feed(
     alias_of=attrgetter("search_alias"),
     load=_specialists,
     routes_enquiries=True,
+    listed=attrgetter("is_registered"),
+    reports_quality=True,
 )
 TREATMENTS: Feed[TreatmentContent] = Feed(
     name="treatments",

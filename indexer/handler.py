@@ -7,7 +7,11 @@ Which feed (:mod:`indexer.feeds`), and so which alias:
   or ``TREATMENTS_CATALOG_URI`` (treatments).
 - an S3 "object created" event (a bucket notification or its EventBridge form) names
   the feed's object itself; a key under ``treatments/`` is the treatments' content,
-  any other key the specialists catalog.
+  one under ``availability/`` the availability feed, any other key the specialists catalog.
+
+The availability feed (hourly, ``{"feed": "availability"}``, read at ``AVAILABILITY_URI``)
+is no blue/green run: it updates the live specialists' slots in place
+(:mod:`indexer.availability`).
 
 A run that did not swap raises, so the Lambda's error metric (and its alarm) sees it.
 """
@@ -26,8 +30,15 @@ log = logging.getLogger(__name__)
 
 # An object under this prefix of the feed bucket is the treatments' content.
 TREATMENTS_PREFIX = "treatments/"
+# The partial update of the specialists' slots, and where its objects arrive.
+AVAILABILITY = "availability"
+AVAILABILITY_PREFIX = "availability/"
 # Where a scheduled run of each feed reads it.
-URI_VARIABLES = {"specialists": "CATALOG_URI", "treatments": "TREATMENTS_CATALOG_URI"}
+URI_VARIABLES = {
+    "specialists": "CATALOG_URI",
+    "treatments": "TREATMENTS_CATALOG_URI",
+    AVAILABILITY: "AVAILABILITY_URI",
+}
 
 
 class IndexerFailed(Exception):
@@ -52,14 +63,17 @@ def feed_name(event: Mapping[str, Any]) -> str:
     """The feed an event is for: its ``feed`` field, else the S3 key's prefix, else specialists."""
     from indexer.feeds import FEEDS
 
+    choices = (*FEEDS, AVAILABILITY)
     if "feed" in event:
         name = event["feed"]
-        if not isinstance(name, str) or name not in FEEDS:
-            raise IndexerFailed(f"unknown feed {str(name)[:40]!r} in the event: choose one of {', '.join(FEEDS)}")
+        if not isinstance(name, str) or name not in choices:
+            raise IndexerFailed(f"unknown feed {str(name)[:40]!r} in the event: choose one of {', '.join(choices)}")
         return name
     found = _s3_object(event)
     if found is not None and found[1].startswith(TREATMENTS_PREFIX):
         return "treatments"
+    if found is not None and found[1].startswith(AVAILABILITY_PREFIX):
+        return AVAILABILITY
     return "specialists"
 
 
@@ -82,15 +96,33 @@ def handler(event: dict[str, Any], context: object) -> dict[str, object]:
     from indexer.reindex import Reindexer
     from indexer.sources import open_source
 
-    feed = feed_named(feed_name(event))
-    uri = feed_uri(event, os.environ, feed.name)
+    name = feed_name(event)
+    uri = feed_uri(event, os.environ, name)
+    if name == AVAILABILITY:
+        return _availability(uri)
+    feed = feed_named(name)
     settings = get_search_settings()
     options = options_from_env(os.environ)
     options = dataclasses.replace(options, enquiry_email_domains=enquiry_email_domains(settings, feed))
     reindexer = Reindexer(deps.clients().indexing_opensearch, feed.alias(settings), options, feed=feed)
     summary = reindexer.run(open_source(uri, lambda: deps.clients().s3))
+    if summary.quality is not None:  # the catalog's data-quality report, beside its feed
+        from indexer.quality_report import publish
+
+        summary.quality_files = publish(summary.quality, uri, str(summary.run_id), lambda: deps.clients().s3)
     result = summary.as_dict()
     log.info("indexer run %s", json.dumps(result))
+    if not summary.ok:
+        raise IndexerFailed(f"{summary.outcome}: {summary.reason}")
+    return result
+
+
+def _availability(uri: str) -> dict[str, object]:
+    from indexer.availability import apply_feed
+
+    summary = apply_feed(uri)
+    result = summary.as_dict()
+    log.info("availability run %s", json.dumps(result))
     if not summary.ok:
         raise IndexerFailed(f"{summary.outcome}: {summary.reason}")
     return result

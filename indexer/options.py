@@ -35,12 +35,24 @@ def _count(environ: Mapping[str, str], variable: str, default: int) -> int:
     return int(raw)
 
 
+def _min_shares(environ: Mapping[str, str]) -> tuple[tuple[str, float], ...]:
+    """``QUALITY_MIN_SHARES="gmc_number=0.9,fees=0.5"``: the data-quality guard's minimums."""
+    from indexer.quality import BadMinimum, parse_minimums
+
+    raw = environ.get("QUALITY_MIN_SHARES", "")
+    try:
+        return parse_minimums(part for part in raw.split(",") if part.strip())
+    except BadMinimum as exc:
+        raise ConfigError(f"Configuration error: QUALITY_MIN_SHARES {exc}") from None
+
+
 def options_from_env(environ: Mapping[str, str]) -> Options:
     return Options(
         max_invalid_ratio=_ratio(environ, "INDEXER_MAX_INVALID_RATIO", Options.max_invalid_ratio),
         max_drop_ratio=_ratio(environ, "INDEXER_MAX_DROP_RATIO", Options.max_drop_ratio),
         keep=_count(environ, "INDEXER_KEEP", Options.keep),
         replicas=_count(environ, "INDEX_REPLICAS", Options.replicas),
+        min_shares=_min_shares(environ),
     )
 
 

@@ -17,6 +17,7 @@ R = TypeVar("R")
 # The report keeps the first invalid lines in full and counts the rest, so memory
 # stays flat however broken a feed is.
 MAX_SAMPLES = 50
+MAX_LEFT_OUT_IDS = 10
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,28 @@ class ReadReport:
     valid: int = 0
     invalid: int = 0
     samples: list[InvalidLine] = field(default_factory=list)
+    # Valid records the feed keeps out of the index (see :func:`listed_only`), and the first few.
+    left_out: int = 0
+    left_out_ids: list[str] = field(default_factory=list)
 
     @property
     def invalid_ratio(self) -> float:
         return self.invalid / self.lines if self.lines else 0.0
 
+    @property
+    def listed(self) -> int:
+        """The valid records the index gets."""
+        return self.valid - self.left_out
+
     def reject(self, problem: InvalidLine) -> None:
         self.invalid += 1
         if len(self.samples) < MAX_SAMPLES:
             self.samples.append(problem)
+
+    def leave_out(self, record_id: str) -> None:
+        self.left_out += 1
+        if len(self.left_out_ids) < MAX_LEFT_OUT_IDS:
+            self.left_out_ids.append(record_id)
 
 
 # After the model: the reason a parsed record is invalid, or None (see indexer.routing).
@@ -105,3 +119,15 @@ def _record_id(line: bytes, id_field: str) -> str | None:
         return None
     value = record.get(id_field) if isinstance(record, dict) else None
     return value[:64] if isinstance(value, str) else None
+
+
+def listed_only(
+    records: Iterable[tuple[int, R]], report: ReadReport, listed: Callable[[R], bool], record_id: Callable[[R], str]
+) -> Iterator[tuple[int, R]]:
+    """The valid records ``listed`` accepts; the others are counted in the report (valid, but
+    never indexed: the catalog's specialists who are not registered with the GMC)."""
+    for number, record in records:
+        if listed(record):
+            yield number, record
+        else:
+            report.leave_out(record_id(record))

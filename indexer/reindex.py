@@ -23,7 +23,7 @@ from indexer.feeds import SPECIALISTS, Codec, Feed
 from indexer.lock import IndexerLock, LockHeld
 from indexer.naming import is_build_of, new_index_name
 from indexer.read_ahead import read_ahead
-from indexer.records import Check, InvalidLine, ReadReport, valid_records
+from indexer.records import InvalidLine, ReadReport, listed_only, valid_records
 from indexer.routing import HospitalRouting, live_addresses
 from indexer.summary import Summary
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from opensearchpy import OpenSearch
 
     from chalicelib.catalog import CatalogSource
+    from indexer.quality import Tally
+    from indexer.records import Check
 
 
 class ReindexAborted(Exception):
@@ -50,6 +52,9 @@ class Options:
     # The domains hospitals' enquiry addresses may use (``ENQUIRY_EMAIL_DOMAINS``, see
     # indexer.routing); None: any domain (the local stage only, see indexer.options).
     enquiry_email_domains: tuple[str, ...] | None = None
+    # The data-quality guard (``--min-share``, ``QUALITY_MIN_SHARES``): a field's share of
+    # the feed's specialists (indexer.quality.FIELDS) below its minimum aborts the run.
+    min_shares: tuple[tuple[str, float], ...] = ()
 
 
 Progress = Callable[[int], None]
@@ -77,6 +82,7 @@ class Reindexer:
         """Build, verify and swap; the summary says how it ended (it never raises for a
         guard, a held lock or an OpenSearch error: the caller decides what failure means)."""
         summary = Summary(source=source.uri, alias=self._alias, feed=self._feed.name)
+        summary.run_id = new_index_name(self._alias, self._now())  # the name of the index it builds
 
         def body() -> None:
             codec = self._feed.codec()
@@ -134,14 +140,36 @@ class Reindexer:
         live = {} if live_index is None else live_addresses(self._client, live_index)
         return _Routing(HospitalRouting(self._options.enquiry_email_domains), live)
 
+    def _tally(self) -> Tally | None:
+        """The run's data-quality report, for a feed that has one."""
+        if not self._feed.reports_quality:
+            return None
+        from indexer.quality import Tally
+
+        return Tally(self._now(), self._options.enquiry_email_domains)
+
+    def _records(
+        self,
+        codec: Codec[Any],
+        lines: Iterator[bytes],
+        report: ReadReport,
+        routing: _Routing | None,
+        tally: Tally | None,
+    ) -> Iterator[tuple[int, Any]]:
+        """The records to index: valid (model, then routing, watched by the tally) and listed."""
+        check: Check[Any] | None = None if routing is None else routing.check.check
+        if tally is not None:
+            check = tally.watching(check)
+        records = valid_records(lines, report, codec.parse, self._feed.id_field, check)
+        listed = self._feed.listed
+        return records if listed is None else listed_only(records, report, listed, codec.record_id)
+
     def _dry_run(self, codec: Codec[Any], source: CatalogSource, summary: Summary, routing: _Routing | None) -> None:
-        report = ReadReport()
-        check = None if routing is None else routing.check.check
+        report, tally = ReadReport(), self._tally()
         with source.open_lines() as lines:
-            for _ in valid_records(lines, report, codec.parse, self._feed.id_field, check):
+            for _ in self._records(codec, lines, report, routing, tally):
                 pass
-        summary.take(report)
-        _take_routing(summary, routing)
+        _take_report(summary, report, routing, tally)
         self._check_guards(summary)
         summary.outcome = "dry-run"
 
@@ -153,8 +181,7 @@ class Reindexer:
         progress: Progress | None,
         routing: _Routing | None,
     ) -> None:
-        name = new_index_name(self._alias, self._now())
-        summary.new_index = name
+        name = summary.new_index = str(summary.run_id)
         body = codec.index_body()
         # Loading settings: no refresh, no replicas, and no fsync per bulk request. A crash
         # mid-load loses nothing that matters: the build is incomplete and is discarded.
@@ -166,13 +193,12 @@ class Reindexer:
         }
         self._client.indices.create(index=name, body=body)
         try:
-            check = None if routing is None else routing.check.check
-            report, smoke = self._load(codec, name, source, summary, progress, check)
-            summary.take(report)
-            _take_routing(summary, routing)
+            tally = self._tally()
+            report, smoke = self._load(codec, name, source, summary, progress, routing, tally)
+            _take_report(summary, report, routing, tally)
             self._check_guards(summary)
             self._finish(name)
-            self._verify(name, report.valid, smoke)
+            self._verify(name, report.listed, smoke)
             self._client.indices.put_mapping(index=name, body={"_meta": {"complete": True, "source": source.uri}})
             self._swap(name, summary.old_index)
             summary.swapped = True
@@ -188,7 +214,8 @@ class Reindexer:
         source: CatalogSource,
         summary: Summary,
         progress: Progress | None,
-        check: Check[Any] | None = None,
+        routing: _Routing | None,
+        tally: Tally | None,
     ) -> tuple[ReadReport, str | None]:
         """Load the valid records; the report, and the id of the first (for the smoke query)."""
         from opensearchpy.helpers import streaming_bulk
@@ -203,7 +230,7 @@ class Reindexer:
         record_id, to_document = codec.record_id, codec.document
 
         def actions(lines: Iterator[bytes]) -> Iterator[dict[str, Any]]:
-            for number, record in valid_records(lines, report, codec.parse, self._feed.id_field, check):
+            for number, record in self._records(codec, lines, report, routing, tally):
                 doc_id = record_id(record)
                 if not first:
                     first.append(doc_id)
@@ -254,13 +281,19 @@ class Reindexer:
                 f"{summary.invalid} of {summary.lines} lines are invalid "
                 f"({summary.invalid_ratio:.1%} > {options.max_invalid_ratio:.1%})"
             )
-        live = summary.live_count
-        if live and not options.force and summary.valid < live * (1 - options.max_drop_ratio):
+        # What the index would hold against what it holds: a feed that suddenly marks many
+        # specialists not registered empties the search as surely as a truncated one.
+        live, listed = summary.live_count, summary.valid - summary.not_registered
+        if live and not options.force and listed < live * (1 - options.max_drop_ratio):
+            left_out = f" to list ({summary.not_registered} more not registered)" if summary.not_registered else ""
             raise ReindexAborted(
-                f"the feed has {summary.valid} valid {self._feed.name}, more than "
+                f"the feed has {listed} valid {self._feed.name}{left_out}, more than "
                 f"{options.max_drop_ratio:.0%} below the {live} in the live index "
                 "(a truncated feed?); --force overrides"
             )
+        shortfalls = [] if summary.quality is None else summary.quality.shortfalls(options.min_shares)
+        if shortfalls:
+            raise ReindexAborted(f"shares of the feed's specialists below their minimum: {', '.join(shortfalls)}")
 
     def _finish(self, name: str) -> None:
         self._client.indices.put_settings(
@@ -359,11 +392,14 @@ class _Routing:
     live: dict[str, str]  # hospital id -> its enquiries address in the live index
 
 
-def _take_routing(summary: Summary, routing: _Routing | None) -> None:
-    """Once the feed is read (the check is the read-ahead thread's until then)."""
+def _take_report(summary: Summary, report: ReadReport, routing: _Routing | None, tally: Tally | None) -> None:
+    """Once the feed is read (the check and the tally are the read-ahead thread's until then)."""
+    summary.take(report)
     if routing is not None:
         summary.address_changes = routing.check.changes(routing.live)
         summary.address_conflicts = dict(routing.check.conflicts)
+    if tally is not None:
+        summary.quality = tally.result(report.lines, report.invalid)
 
 
 def _error_text(error: object) -> str:

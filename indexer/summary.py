@@ -6,9 +6,13 @@ import resource
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.records import InvalidLine, ReadReport
 from indexer.routing import AddressChange
+
+if TYPE_CHECKING:
+    from indexer.quality import Quality
 
 
 @dataclass
@@ -18,6 +22,7 @@ class Summary:
     feed: str = "specialists"  # which feed (indexer.feeds): specialists | treatments
     outcome: str = "failed"  # swapped | dry-run | rolled-back | aborted | failed
     reason: str | None = None
+    run_id: str | None = None  # the name of the index the run builds (or would, in a dry run)
     lines: int = 0
     valid: int = 0
     invalid: int = 0
@@ -34,6 +39,12 @@ class Summary:
     # live index's, and hospitals some of whose lines gave another address than the first.
     address_changes: list[AddressChange] = field(default_factory=list)
     address_conflicts: dict[str, int] = field(default_factory=dict)
+    # The catalog only: valid specialists left out of the index, not registered with the GMC
+    # (patient safety; neither invalid lines nor counted as the feed's by the drop guard).
+    not_registered: int = 0
+    not_registered_ids: list[str] = field(default_factory=list)
+    quality: Quality | None = None  # the catalog's data-quality report (indexer.quality)
+    quality_files: list[str] = field(default_factory=list)  # where the command line or the Lambda wrote it
 
     @property
     def ok(self) -> bool:
@@ -50,11 +61,13 @@ class Summary:
     def take(self, report: ReadReport) -> None:
         self.lines, self.valid, self.invalid = report.lines, report.valid, report.invalid
         self.invalid_samples = list(report.samples)
+        self.not_registered, self.not_registered_ids = report.left_out, list(report.left_out_ids)
 
     def as_dict(self) -> dict[str, object]:
         figures: dict[str, object] = {
             "outcome": self.outcome,
             "reason": self.reason,
+            "run_id": self.run_id,
             "feed": self.feed,
             "source": self.source,
             "alias": self.alias,
@@ -74,6 +87,10 @@ class Summary:
         if self.feed == "specialists":
             figures["hospital_address_changes"] = [change.as_dict() for change in self.address_changes]
             figures["hospital_address_conflicts"] = dict(self.address_conflicts)
+            figures["not_registered"] = self.not_registered
+            figures["not_registered_ids"] = list(self.not_registered_ids)
+            figures["quality"] = None if self.quality is None else self.quality.as_dict()
+            figures["quality_files"] = list(self.quality_files)
         if self.peak_rss_mib is not None:  # set by the command line, at the end of its run
             figures["peak_rss_mib"] = round(self.peak_rss_mib, 1)
         return figures
@@ -94,6 +111,16 @@ class Summary:
             changed = ", ".join(change.hospital for change in self.address_changes)
             count = f"{len(self.address_changes)} hospitals changed"
             rows.append(("addresses", f"{count}: {changed}" if changed else count))
+            left_out = f"{self.not_registered} not registered"
+            if self.not_registered_ids:
+                more = ", ..." if self.not_registered > len(self.not_registered_ids) else ""
+                left_out += f": {', '.join(self.not_registered_ids)}{more}"
+            rows.append(("left out", left_out))
+        if self.quality is not None:
+            found = [f"{name} {problem.count}" for name, problem in self.quality.problems.items() if problem.count]
+            rows.append(("quality", ", ".join(found) or "no problems found"))
+        if self.quality_files:
+            rows.append(("report", ", ".join(self.quality_files)))
         if self.peak_rss_mib is not None:
             rows.append(("peak RSS", f"{self.peak_rss_mib:.1f} MiB"))
         text = "\n".join(f"{label:>10}  {value}" for label, value in rows)

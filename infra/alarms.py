@@ -6,6 +6,7 @@ from __future__ import annotations
 from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -132,7 +133,7 @@ class Alarms(Construct):
             description="The newest enquiry notify read was stored over 10 minutes before: e-mails are late",
         )
 
-    def indexer(self, function: lambda_.IFunction) -> None:
+    def indexer(self, function: lambda_.IFunction, catalog_schedule: events.IRule) -> None:
         hours = self.config.indexer.max_hours_between_runs
         self._alarm(
             "IndexerFailed",
@@ -143,7 +144,15 @@ class Alarms(Construct):
         )
         self._alarm(
             "IndexerMissedSchedule",
-            function.metric_invocations(statistic="Sum", period=Duration.hours(hours)),
+            # The catalog schedule's own invocations of the function: the function's count would
+            # not notice a missed rebuild, as the hourly availability updates invoke it too.
+            cloudwatch.Metric(
+                namespace="AWS/Events",
+                metric_name="Invocations",
+                dimensions_map={"RuleName": catalog_schedule.rule_name},
+                statistic="Sum",
+                period=Duration.hours(hours),
+            ),
             threshold=1,
             comparison=_BELOW,
             missing=cloudwatch.TreatMissingData.BREACHING,

@@ -4,6 +4,8 @@ new feed arriving under the bucket's prefixes (S3 → EventBridge "Object Create
 Two feeds (``docs/indexer.md``): the specialists catalog under ``feed_prefix`` and the
 treatments' content under ``treatments/``. The catalog's schedule sends the default
 scheduled event; the treatments' sends ``{"feed": "treatments"}``, at the same cadence.
+The availability feed under ``availability/`` updates the live specialists' slots in
+place, hourly (``{"feed": "availability"}``) and when a new one arrives.
 """
 
 from __future__ import annotations
@@ -20,10 +22,14 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.roles import FunctionIdentity
-from infra.settings import TREATMENTS_FEED_PREFIX, IndexerConfig
+from infra.settings import AVAILABILITY_FEED_PREFIX, QUALITY_PREFIX, TREATMENTS_FEED_PREFIX, IndexerConfig
 
 # Lambda's limit, and the reindex lock outlives it (see docs/indexer.md).
 TIMEOUT = Duration.minutes(15)
+# The availability feed: slots change hourly, the rest of the catalog daily. A quarter
+# past, clear of the nightly rebuild's start.
+AVAILABILITY_FEED_KEY = f"{AVAILABILITY_FEED_PREFIX}availability.jsonl.gz"
+AVAILABILITY_SCHEDULE = "cron(15 * * * ? *)"
 
 
 class Indexer(Construct):
@@ -53,11 +59,15 @@ class Indexer(Construct):
         bucket = self.feeds.node.default_child
         assert isinstance(bucket, s3.CfnBucket)
         bucket.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)
-        prefixes = [config.feed_prefix, TREATMENTS_FEED_PREFIX]
+        prefixes = [config.feed_prefix, TREATMENTS_FEED_PREFIX, AVAILABILITY_FEED_PREFIX]
         identity.role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["s3:GetObject"], resources=[self.feeds.arn_for_objects(f"{prefix}*") for prefix in prefixes]
             )
+        )
+        # Each catalog run's data-quality report, beside its feed; no prefix above, so it starts no run.
+        identity.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["s3:PutObject"], resources=[self.feeds.arn_for_objects(f"{QUALITY_PREFIX}*")])
         )
         self.function = lambda_.Function(
             self,
@@ -75,6 +85,7 @@ class Indexer(Construct):
                 **environment,
                 "CATALOG_URI": f"s3://{self.feeds.bucket_name}/{config.feed_key}",
                 "TREATMENTS_CATALOG_URI": f"s3://{self.feeds.bucket_name}/{config.treatments_feed_key}",
+                "AVAILABILITY_URI": f"s3://{self.feeds.bucket_name}/{AVAILABILITY_FEED_KEY}",
                 "INDEXER_MAX_INVALID_RATIO": str(config.max_invalid_ratio),
                 "INDEXER_MAX_DROP_RATIO": str(config.max_drop_ratio),
                 "INDEXER_KEEP": str(config.keep),
@@ -95,6 +106,18 @@ class Indexer(Construct):
                 targets.LambdaFunction(
                     self.function,
                     event=events.RuleTargetInput.from_object({"feed": "treatments"}),
+                    retry_attempts=0,
+                )
+            ],
+        )
+        self.availability_schedule = events.Rule(
+            self,
+            "AvailabilitySchedule",
+            schedule=events.Schedule.expression(AVAILABILITY_SCHEDULE),
+            targets=[
+                targets.LambdaFunction(
+                    self.function,
+                    event=events.RuleTargetInput.from_object({"feed": "availability"}),
                     retry_attempts=0,
                 )
             ],

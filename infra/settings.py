@@ -19,6 +19,12 @@ StageName = Literal["dev", "prod"]
 # A feed under this prefix of the feed bucket is the treatments' content; any other key is the
 # catalog. The indexer's handler decides the same way (``indexer.handler.TREATMENTS_PREFIX``).
 TREATMENTS_FEED_PREFIX = "treatments/"
+# The availability feed (indexer.handler.AVAILABILITY_PREFIX), applied to the live index.
+AVAILABILITY_FEED_PREFIX = "availability/"
+# Where the indexer writes each catalog run's data-quality report (indexer.quality_report.PREFIX).
+QUALITY_PREFIX = "quality/"
+# The bucket's prefixes that are not the catalog: the catalog's own prefix may be under none.
+RESERVED_PREFIXES = (TREATMENTS_FEED_PREFIX, AVAILABILITY_FEED_PREFIX, QUALITY_PREFIX)
 # The retention periods the stage file may choose (a subset of CloudWatch's).
 LogRetentionDays = Literal[7, 14, 30, 60, 90, 180, 365]
 Ratio = Annotated[float, Field(gt=0, le=1)]
@@ -131,8 +137,9 @@ class IndexerConfig(_Strict):
     def _feed_under_prefix(self) -> IndexerConfig:
         if not self.feed_key.startswith(self.feed_prefix):
             raise ValueError("feed_key must be under feed_prefix, so a new feed triggers a run")
-        if self.feed_prefix.startswith(TREATMENTS_FEED_PREFIX):
-            raise ValueError(f"feed_prefix must not be under {TREATMENTS_FEED_PREFIX} (the treatments' content)")
+        for reserved in RESERVED_PREFIXES:
+            if self.feed_prefix.startswith(reserved):
+                raise ValueError(f"feed_prefix must not be under {reserved} (not the catalog: see docs/infra.md)")
         if not self.treatments_feed_key.startswith(TREATMENTS_FEED_PREFIX) or self.treatments_feed_key.endswith("/"):
             raise ValueError(f"treatments_feed_key must be an object under {TREATMENTS_FEED_PREFIX}")
         return self

@@ -201,7 +201,7 @@ class BackendStack(Stack):
         alarms.api(api_name, str(chalice["stages"][stage]["api_gateway_stage"]))
         alarms.dead_letters(data.dead_letters)
         alarms.notify(app.notify_function.ref)
-        alarms.indexer(indexing.function)
+        alarms.indexer(indexing.function, indexing.schedule)
         alarms.search(config.search.domain_name)
         alarms.mail()
         EnquiryMonitoring(self, "EnquiryMonitoring", topic=alarms.topic, name=api_name)

@@ -15,7 +15,7 @@ EXPECTED = {
     "ApiP99Latency": ("AWS/ApiGateway", "Latency", None, "GreaterThanThreshold"),
     "DeadLettersWaiting": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", "GreaterThanThreshold"),
     "IndexerFailed": ("AWS/Lambda", "Errors", "Sum", "GreaterThanOrEqualToThreshold"),
-    "IndexerMissedSchedule": ("AWS/Lambda", "Invocations", "Sum", "LessThanThreshold"),
+    "IndexerMissedSchedule": ("AWS/Events", "Invocations", "Sum", "LessThanThreshold"),
     "NotifyErrors": ("AWS/Lambda", "Errors", "Sum", "GreaterThanOrEqualToThreshold"),
     "NotifyBehind": ("AWS/Lambda", "IteratorAge", "Maximum", "GreaterThanThreshold"),
     "SearchClusterRed": ("AWS/ES", "ClusterStatus.red", "Maximum", "GreaterThanOrEqualToThreshold"),
@@ -60,6 +60,9 @@ def test_thresholds_follow_the_stage_config(
     missed = _alarm(synthesised, stage, "IndexerMissedSchedule")
     assert missed["TreatMissingData"] == "breaching"
     assert missed["Period"] == stage_config.indexer.max_hours_between_runs * 3600
+    # The catalog's nightly rule, not the function: the hourly availability updates invoke it too.
+    (rule,) = [d["Value"] for d in missed["Dimensions"] if d["Name"] == "RuleName"]
+    assert rule["Ref"].startswith("ReindexSchedule")
     assert _alarm(synthesised, stage, "SesBounceRate")["Threshold"] == stage_config.mail.bounce_rate_alarm
     assert _alarm(synthesised, stage, "SesComplaintRate")["Threshold"] == stage_config.mail.complaint_rate_alarm
 

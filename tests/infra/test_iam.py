@@ -116,9 +116,10 @@ def test_indexer_role_reads_feeds_under_the_prefix_and_writes_only_the_domain(
 ) -> None:
     grants = _grants(synthesised, stage, "ReindexFunction")
     config = synthesised.config.stages[stage]
-    catalog, treatments = sorted(grants["s3:GetObject"])  # the catalog's prefix, the treatments'
-    assert f"/{config.indexer.feed_prefix}*" in catalog
-    assert "/treatments/*" in treatments
+    objects = grants["s3:GetObject"]  # the catalog's prefix, the treatments', the availability feed's
+    assert len(objects) == 3
+    for prefix in (config.indexer.feed_prefix, "treatments/", "availability/"):
+        assert any(f"/{prefix}*" in resource for resource in objects), objects
     (domain,) = grants["es:ESHttpPut"]
     assert f":domain/{config.search.domain_name}/*" in domain
     assert not any(action.startswith(("dynamodb:", "ses:", "sqs:")) for action in grants)

@@ -1,12 +1,13 @@
-"""The indexer function, its feed bucket and its triggers: a schedule per feed, and a new
-feed under either prefix."""
+"""The indexer function, its feed bucket and its triggers: a schedule per feed (hourly for
+the availability feed), and a new feed under any of the three prefixes."""
 
 from __future__ import annotations
 
 from aws_cdk.assertions import Match, Template
 
-from indexer.handler import TREATMENTS_PREFIX
-from infra.settings import TREATMENTS_FEED_PREFIX, StageConfig, StageName
+from indexer.handler import AVAILABILITY, AVAILABILITY_PREFIX, TREATMENTS_PREFIX, URI_VARIABLES
+from infra.indexing import AVAILABILITY_FEED_KEY
+from infra.settings import AVAILABILITY_FEED_PREFIX, TREATMENTS_FEED_PREFIX, StageConfig, StageName
 from tests.infra.conftest import Synthesised
 from tests.infra.roles import function_id
 
@@ -39,6 +40,9 @@ def test_indexer_runs_the_handler_for_up_to_15_minutes_on_python_3_11(
                                 ["s3://", Match.any_value(), f"/{stage_config.indexer.treatments_feed_key}"],
                             ]
                         },
+                        "AVAILABILITY_URI": {
+                            "Fn::Join": ["", ["s3://", Match.any_value(), "/availability/availability.jsonl.gz"]]
+                        },
                     }
                 )
             },
@@ -58,13 +62,17 @@ def test_a_schedule_per_feed_runs_the_indexer_on_the_configured_expression(
         and rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [indexer, "Arn"]}
     ]
     # The other schedule is notify's sweep (tests/infra/test_sweep.py).
-    assert len(scheduled) == 2
+    assert len(scheduled) == 3
     for rule in scheduled:
-        assert rule["ScheduleExpression"] == stage_config.indexer.schedule == "cron(0 2 * * ? *)"
         assert len(rule["Targets"]) == 1
-    # The catalog's run gets EventBridge's own scheduled event; the treatments' names its feed.
-    inputs = sorted(str(rule["Targets"][0].get("Input")) for rule in scheduled)
-    assert inputs == ["None", '{"feed":"treatments"}']
+    # The catalog's run gets EventBridge's own scheduled event; the others name their feed.
+    by_input = {str(rule["Targets"][0].get("Input")): rule["ScheduleExpression"] for rule in scheduled}
+    assert by_input == {
+        "None": stage_config.indexer.schedule,
+        '{"feed":"treatments"}': stage_config.indexer.schedule,
+        '{"feed":"availability"}': "cron(15 * * * ? *)",  # hourly: slots change by the hour
+    }
+    assert stage_config.indexer.schedule == "cron(0 2 * * ? *)"
 
 
 def test_new_feed_under_the_prefix_runs_the_indexer(
@@ -80,7 +88,13 @@ def test_new_feed_under_the_prefix_runs_the_indexer(
         "detail-type": ["Object Created"],
         "detail": {
             "bucket": {"name": [{"Ref": bucket}]},
-            "object": {"key": [{"prefix": stage_config.indexer.feed_prefix}, {"prefix": "treatments/"}]},
+            "object": {
+                "key": [
+                    {"prefix": stage_config.indexer.feed_prefix},
+                    {"prefix": "treatments/"},
+                    {"prefix": "availability/"},
+                ]
+            },
         },
     }
     assert on_feed[0]["Targets"][0]["Arn"] == {"Fn::GetAtt": [indexer, "Arn"]}
@@ -121,6 +135,14 @@ def test_the_stack_and_the_handler_agree_on_the_treatments_prefix() -> None:
     assert TREATMENTS_FEED_PREFIX == TREATMENTS_PREFIX == "treatments/"
 
 
+def test_the_stack_and_the_handler_agree_on_the_availability_feed() -> None:
+    # A new object under the prefix, or the hourly rule's input, makes the handler update the
+    # slots; the scheduled run reads the variable the stack sets.
+    assert AVAILABILITY_FEED_PREFIX == AVAILABILITY_PREFIX == "availability/"
+    assert AVAILABILITY_FEED_KEY.startswith(AVAILABILITY_PREFIX)
+    assert URI_VARIABLES[AVAILABILITY] == "AVAILABILITY_URI"
+
+
 def test_the_api_reads_the_aliases_the_indexer_loads(synthesised: Synthesised, stage: StageName) -> None:
     functions = synthesised.resources(stage, "AWS::Serverless::Function").values()
     (api,) = [function for function in functions if function["Properties"]["Handler"] == "app.app"]
@@ -149,3 +171,32 @@ def test_the_indexer_gets_the_stages_enquiry_domains_and_the_settings_read_them_
 
     assert value
     assert settings.enquiry_email_domains == stage_config.indexer.enquiry_email_domains
+
+
+def test_the_indexer_may_write_its_quality_reports_under_their_prefix_only_and_they_start_no_run(
+    synthesised: Synthesised, stage: StageName
+) -> None:
+    from indexer.quality_report import PREFIX
+    from infra.settings import QUALITY_PREFIX
+    from tests.infra.roles import as_list, role_of_function, statements_of_role
+
+    role = role_of_function(synthesised, stage, "ReindexFunction")
+    puts = [
+        statement
+        for statement in statements_of_role(synthesised, stage, role)
+        if any(action.startswith("s3:Put") for action in as_list(statement["Action"]))
+    ]
+    (bucket, _) = synthesised.only(stage, "AWS::S3::Bucket")
+    rules = synthesised.resources(stage, "AWS::Events::Rule").values()
+    prefixes = [
+        match["prefix"]
+        for rule in rules
+        if "EventPattern" in rule["Properties"]
+        for match in rule["Properties"]["EventPattern"]["detail"]["object"]["key"]
+    ]
+
+    assert QUALITY_PREFIX == PREFIX == "quality/"
+    assert [(statement["Action"], statement["Effect"]) for statement in puts] == [("s3:PutObject", "Allow")]
+    assert puts[0]["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/quality/*"]]}
+    assert prefixes
+    assert not any(PREFIX.startswith(prefix) or prefix.startswith(PREFIX) for prefix in prefixes)

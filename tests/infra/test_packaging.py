@@ -195,6 +195,8 @@ def _empty_aggregations(asked: dict[str, Any]) -> dict[str, Any]:
         inner = _empty_aggregations(spec.get("aggs") or spec.get("aggregations") or {})
         if "terms" in spec or "histogram" in spec or "significant_terms" in spec:
             answer[name] = {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []}
+        elif "filters" in spec:  # one bucket per filter, in order (an anonymous list)
+            answer[name] = {"buckets": [{"doc_count": 0, **inner} for _ in spec["filters"]["filters"]]}
         elif "geo_centroid" in spec:
             answer[name] = {"count": 0}
         elif any(kind in spec for kind in ("cardinality", "max", "min", "sum", "avg", "value_count")):

@@ -40,6 +40,14 @@ def test_the_stage_file_describes_dev_and_prod() -> None:
             {"indexer": {"feed_prefix": "treatments/c/", "feed_key": "treatments/c/c.jsonl"}},
             "feed_prefix must not be under treatments/",
         ),
+        (
+            {"indexer": {"feed_prefix": "availability/c/", "feed_key": "availability/c/c.jsonl"}},
+            "feed_prefix must not be under availability/",
+        ),
+        (
+            {"indexer": {"feed_prefix": "quality/", "feed_key": "quality/c.jsonl"}},
+            "feed_prefix must not be under quality/",
+        ),
         ({"search": {"data_nodes": 2, "availability_zones": 3}}, "multiple of availability_zones"),
         ({"mail": {"sender": "no-reply@other.example"}}, "sender must be the identity"),
         ({"api": {"enquiry_link_page": "http://dev.find-a-specialist.example/l"}}, "must be an https URL"),

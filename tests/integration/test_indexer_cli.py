@@ -155,3 +155,37 @@ def test_given_enquiry_domains_then_a_line_outside_them_is_invalid_and_a_changed
     assert "changed  hospital bmi-hendon: enquiries.hendon@hospitals.example -> team.hendon@hospitals.example" in (
         second.stdout
     )
+
+
+def test_given_a_quality_dir_then_the_run_writes_its_report_there_named_after_the_run(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.feeds import record, write_feed
+
+    lines = [record(n) for n in range(10)]
+    lines[4] = record(4, gmc_number="4000004", registration={"status": "erased", "verified_at": "2026-11-01T09:00:00Z"})
+    source = write_feed(tmp_path / "feed.jsonl", lines)
+
+    result = indexer(cli_env, "--source", str(source), "--json", "--quality-dir", str(tmp_path / "quality"))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["run_id"] == summary["new_index"]
+    assert (summary["indexed"], summary["not_registered"], summary["not_registered_ids"]) == (9, 1, ["sp-000004"])
+    assert summary["quality"]["problems"]["not_registered"]["ids"] == ["sp-000004"]
+    written = [tmp_path / "quality" / f"{summary['run_id']}.{suffix}" for suffix in ("md", "html")]
+    assert summary["quality_files"] == [str(path) for path in written]
+    assert "| **not_registered**: " in written[0].read_text(encoding="utf-8")
+    assert "<code>sp-000004</code>" in written[1].read_text(encoding="utf-8")
+
+
+def test_given_a_share_below_its_minimum_then_the_run_fails_naming_it_and_nothing_is_swapped(
+    cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
+) -> None:
+    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl", 10)), "--min-share", "gmc_number=0.5")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "outcome  aborted: shares of the feed's specialists below their minimum: gmc_number 0.0% < 50.0%" in (
+        result.stdout
+    )
+    assert requests.head(f"{opensearch_url}/cli-specialists", timeout=5).status_code == 404

@@ -140,3 +140,21 @@ def test_given_an_unknown_feed_then_the_handler_fails_before_indexing(bucket: st
         handler({"feed": "nonsense"}, None)
 
     assert requests.get(f"{opensearch_url}/_cat/indices/handler-*", timeout=5).text.strip() == ""
+
+
+def test_given_a_catalog_run_then_its_quality_report_is_written_beside_the_feed_and_its_guard_fails_the_run(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload(bucket, "catalog/c.jsonl.gz", feed(tmp_path / "feed.jsonl.gz", 12))
+    event = {"Records": [{"s3": {"bucket": {"name": bucket}, "object": {"key": "catalog/c.jsonl.gz"}}}]}
+
+    result = handler(event, None)
+
+    pages = [f"quality/{result['run_id']}.md", f"quality/{result['run_id']}.html"]
+    assert result["quality_files"] == [f"s3://{bucket}/{key}" for key in pages]
+    listed = boto3.client("s3").list_objects_v2(Bucket=bucket, Prefix="quality/")["Contents"]
+    assert sorted(item["Key"] for item in listed) == sorted(pages)
+    monkeypatch.setenv("QUALITY_MIN_SHARES", "gmc_number=0.9")
+    with pytest.raises(IndexerFailed, match=r"gmc_number 0\.0% < 90\.0%"):
+        handler(event, None)
+    assert len(boto3.client("s3").list_objects_v2(Bucket=bucket, Prefix="quality/")["Contents"]) == 4  # it says why

@@ -382,3 +382,122 @@ def test_given_lines_disagreeing_on_a_hospitals_address_then_the_first_lines_sta
     assert summary.invalid_samples[0].line_number == 13
     assert "differs from the address line 1 gave hospital bmi-hendon" in summary.invalid_samples[0].reason
     assert summary.address_conflicts == {"bmi-hendon": 1}
+
+
+# ----------------------------------------------------------------- patient safety and data quality
+
+
+def registered(status: str) -> dict[str, Any]:
+    return {"status": status, "verified_at": "2026-11-01T09:00:00Z"}
+
+
+def not_registered(number: int, status: str = "erased") -> dict[str, Any]:
+    return record(number, gmc_number=f"{4_000_000 + number}", registration=registered(status))
+
+
+class CountingSource(LocalFileSource):
+    """A feed that counts how often the run opens it."""
+
+    opened = 0
+
+    def open_lines(self) -> Any:
+        self.opened += 1
+        return super().open_lines()
+
+
+def test_given_specialists_not_registered_then_they_are_left_out_and_counted_not_invalid(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    lines = [record(n) for n in range(40)]
+    lines[3] = not_registered(3, "licence_suspended")
+    lines[17] = not_registered(17, "erased")
+    lines[20] = record(20, gmc_number="4000020", registration=registered("registered"))
+    path = write_feed(tmp_path / "feed.jsonl", lines)
+
+    summary = reindexer(client, alias).run(LocalFileSource(path))
+
+    assert summary.outcome == "swapped", summary.reason
+    assert (summary.lines, summary.valid, summary.invalid, summary.indexed) == (40, 40, 0, 38)
+    assert (summary.not_registered, summary.not_registered_ids) == (2, ["sp-000003", "sp-000017"])
+    assert count(client, alias) == 38
+    assert not client.exists(index=alias, id="sp-000003")
+    assert not client.exists(index=alias, id="sp-000017")
+    assert client.exists(index=alias, id="sp-000020")
+    figures = summary.as_dict()
+    assert (figures["not_registered"], figures["not_registered_ids"]) == (2, ["sp-000003", "sp-000017"])
+    assert "left out  2 not registered: sp-000003, sp-000017" in summary.as_text()
+
+
+def test_given_many_not_registered_then_the_invalid_lines_guard_is_not_tripped(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    lines = [not_registered(n) if n < 10 else record(n) for n in range(50)]  # 20 %, four times the 5 % limit
+
+    summary = reindexer(client, alias).run(LocalFileSource(write_feed(tmp_path / "feed.jsonl", lines)))
+
+    assert summary.outcome == "swapped", summary.reason
+    assert (summary.invalid, summary.not_registered, count(client, alias)) == (0, 10, 40)
+
+
+def test_given_a_feed_that_suddenly_leaves_out_many_then_the_drop_guard_aborts_unless_forced(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    first = reindexer(client, alias).run(LocalFileSource(feed(tmp_path / "full.jsonl", 100)))
+    erased = LocalFileSource(
+        write_feed(tmp_path / "erased.jsonl", [not_registered(n) if n < 30 else record(n) for n in range(100)])
+    )
+
+    aborted = reindexer(client, alias).run(erased)
+
+    assert aborted.outcome == "aborted"
+    assert (aborted.reason or "").startswith(
+        "the feed has 70 valid specialists to list (30 more not registered), more than 20% below the 100"
+    )
+    assert live(client, alias) == first.new_index
+    forced = reindexer(client, alias, force=True).run(erased)
+    assert (forced.outcome, count(client, alias)) == ("swapped", 70)
+
+
+def test_given_a_run_then_its_summary_carries_the_quality_report_from_the_one_read_of_the_feed(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    lines = [record(n, gmc_number=f"{4_000_000 + n}") for n in range(20)]
+    lines[5] = not_registered(5)
+    lines[9] = record(9, gmc_number="4000001")  # sp-000001's number
+    lines[12] = record(12)  # no number
+    source = CountingSource(write_feed(tmp_path / "feed.jsonl", lines))
+
+    summary = reindexer(client, alias).run(source)
+
+    assert summary.outcome == "swapped", summary.reason
+    assert source.opened == 1
+    assert summary.quality is not None
+    report = summary.as_dict()["quality"]
+    assert isinstance(report, dict)
+    assert (report["lines"], report["specialists"]) == (20, 20)  # shares of every valid line, left out or not
+    problems = report["problems"]
+    assert problems["not_registered"]["ids"] == ["sp-000005"]
+    assert problems["duplicate_gmc_number"]["ids"] == ["4000001: sp-000009"]
+    assert problems["missing_gmc_number"]["ids"] == ["sp-000012"]
+    assert report["shares"]["gmc_number"] == 0.95
+    assert "quality  not_registered 1, missing_gmc_number 1, duplicate_gmc_number 1" in summary.as_text()
+
+
+def test_given_a_share_below_its_minimum_then_the_run_aborts_naming_it_and_the_alias_is_untouched(
+    client: OpenSearch, alias: str, tmp_path: Path
+) -> None:
+    first = reindexer(client, alias).run(LocalFileSource(feed(tmp_path / "v1.jsonl", 20)))
+    lines = [record(n, gmc_number=f"{4_000_000 + n}") if n < 15 else record(n) for n in range(20)]
+    path = write_feed(tmp_path / "v2.jsonl", lines)
+    minimums = (("gmc_number", 0.9), ("bio", 0.0))
+
+    dry = reindexer(client, alias, dry_run=True, min_shares=minimums).run(LocalFileSource(path))
+    aborted = reindexer(client, alias, min_shares=minimums).run(LocalFileSource(path))
+    passed = reindexer(client, alias, min_shares=(("gmc_number", 0.75),)).run(LocalFileSource(path))
+
+    expected = "shares of the feed's specialists below their minimum: gmc_number 75.0% < 90.0%"
+    assert (dry.outcome, dry.reason) == ("aborted", expected)
+    assert (aborted.outcome, aborted.reason) == ("aborted", expected)
+    assert aborted.quality is not None  # the report says what fell short
+    assert builds(client, alias) == [first.new_index, passed.new_index]
+    assert passed.outcome == "swapped", passed.reason

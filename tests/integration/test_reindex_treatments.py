@@ -281,4 +281,4 @@ def test_given_an_unknown_feed_then_the_command_line_exits_2_naming_the_choices(
 
     assert result.returncode == 2
     assert "--feed: invalid choice: 'nonsense'" in result.stderr
-    assert "{specialists,treatments}" in result.stderr
+    assert "{specialists,treatments,availability}" in result.stderr
