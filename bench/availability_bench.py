@@ -46,6 +46,7 @@ from chalicelib.index_schema import (
 )
 from indexer.availability import CHUNK_SIZE, AvailabilityUpdater, update_action
 from indexer.availability_feed import grouped, parse_update
+from indexer.bulk import BULK_RETRIES
 from indexer.reindex import Options, Reindexer
 
 ROUNDS = 5
@@ -128,7 +129,7 @@ def _raw_s(client: OpenSearch, slots: list[tuple[str, str]], report: int) -> flo
     updates = enumerate((parse_update(json.dumps(line).encode()) for line in _lines(slots, report)), start=1)
     actions = [update_action(ALIAS, group) for group in grouped(updates, CHUNK_SIZE)]
     started = time.perf_counter()
-    ok, errors = bulk(client, actions, chunk_size=CHUNK_SIZE, max_retries=6, initial_backoff=1, max_backoff=30)
+    ok, errors = bulk(client, actions, chunk_size=CHUNK_SIZE, **BULK_RETRIES)
     elapsed = time.perf_counter() - started
     if ok != len(slots) or errors:
         raise RuntimeError(f"raw bulk applied {ok} of {len(slots)} updates")

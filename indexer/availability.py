@@ -35,6 +35,7 @@ import orjson
 from chalicelib.index_schema import HOSPITAL_ID, HOSPITAL_NEXT_AVAILABLE, HOSPITAL_NEXT_AVAILABLE_AS_OF, HOSPITALS
 from indexer.availability_feed import Group, SlotUpdate, grouped, not_in_the_future, parse_update
 from indexer.availability_summary import AvailabilitySummary, UnknownSlot
+from indexer.bulk import BULK_RETRIES
 from indexer.lock import LOCK_ID
 from indexer.naming import lock_index_name
 from indexer.read_ahead import read_ahead
@@ -160,9 +161,7 @@ class AvailabilityUpdater:
                 actions(items),
                 chunk_size=self._chunk_size,
                 expand_action_callback=_expanded,
-                max_retries=6,  # 429s are retried with exponential backoff from 1 s
-                initial_backoff=1,
-                max_backoff=30,
+                **BULK_RETRIES,
                 raise_on_error=False,
             ):
                 result = item["update"]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from indexer.bulk import BULK_RETRIES
 from indexer.feeds import SPECIALISTS, Codec, Feed
 from indexer.lock import IndexerLock, LockHeld
 from indexer.naming import is_build_of, new_index_name
@@ -247,9 +248,7 @@ class Reindexer:
                 self._client,
                 prepared,
                 chunk_size=self._options.chunk_size,
-                max_retries=6,  # 429s are retried with exponential backoff from 1 s
-                initial_backoff=1,
-                max_backoff=30,
+                **BULK_RETRIES,
                 raise_on_error=False,
             ):
                 result = item["create"]
