@@ -25,6 +25,7 @@ ASSETS = {
     "app.js": "text/javascript; charset=utf-8",
     "api.js": "text/javascript; charset=utf-8",
     "dom.js": "text/javascript; charset=utf-8",
+    "format.js": "text/javascript; charset=utf-8",
     "typeahead.js": "text/javascript; charset=utf-8",
     "results.js": "text/javascript; charset=utf-8",
     "filters.js": "text/javascript; charset=utf-8",

@@ -82,6 +82,8 @@ function navigate(url, { replace = false } = {}) {
 function labelOf(facet, value) {
   const known = labels.get(`${facet}:${value}`);
   if (known) return known;
+  const own = FACETS.find((f) => f.name === facet);
+  if (own && own.label) return own.label(value);
   const words = value.replace(/-/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,7 +1,9 @@
 // Result cards shaped like the seed treatment page: name, title, qualifications, the
-// first hospital and "+N more", "View profile", and "Book online" or "Enquire".
+// first hospital and "+N more", "View profile", and "Book online" or "Enquire"; then what
+// patients choose on: video or phone, the self-pay fee and the soonest fresh slot.
 
 import { el, clear, hiddenText, plural } from "./dom.js";
+import { CONSULTATION_LABELS, pounds, slotDay } from "./format.js";
 
 export const PAGE_SIZE = 10;
 const POPULAR = ["Psychiatry", "Dermatology", "Cardiology", "Trauma and Orthopaedics"];
@@ -24,6 +26,45 @@ function hospitals(card) {
       )
     : null;
   return el("p", { class: "card-hospitals" }, card.hospitals[0].name, more);
+}
+
+// In person is the default: only the other ways to consult get a badge.
+const BADGES = ["video", "phone"];
+
+function badges(card) {
+  const types = BADGES.filter((type) => (card.consultation_types || []).includes(type));
+  if (!types.length) return null;
+  return el(
+    "ul",
+    { class: "badges" },
+    types.map((type) =>
+      el("li", { class: `badge badge-${type}` }, CONSULTATION_LABELS[type], hiddenText(" consultations")),
+    ),
+  );
+}
+
+function fee(card) {
+  if (typeof card.fee_from !== "number") return null;
+  return el(
+    "p",
+    { class: "card-fee", "data-pence": card.fee_from },
+    `From ${pounds(card.fee_from)}`,
+    hiddenText(" for a first consultation, self-pay"),
+  );
+}
+
+// The soonest slot the API still trusts (it drops stale ones), at the hospital it names; without
+// one the page says so rather than promising anything.
+export function availability(slot, hospitals) {
+  if (!slot) return el("p", { class: "availability availability-unknown", text: "Availability: ask the hospital" });
+  const hospital = hospitals.find((h) => h.id === slot.hospital_id);
+  return el(
+    "p",
+    { class: "availability" },
+    "Next available ",
+    el("time", { datetime: slot.at, text: slotDay(slot.at) }),
+    hospital ? ` at ${hospital.name}` : null,
+  );
 }
 
 function action(card) {
@@ -62,8 +103,11 @@ function renderCard(card) {
       el("h3", { id: headingId, class: "card-name", text: card.name }),
       card.title ? el("p", { class: "card-title", text: card.title }) : null,
       card.qualifications ? el("p", { class: "card-qualifications", text: card.qualifications }) : null,
+      badges(card),
       hospitals(card),
       distance,
+      fee(card),
+      availability(card.next_available, card.hospitals),
       el(
         "div",
         { class: "card-actions" },

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
 
 from devstack.stack import PROJECT_DIR, LocalStack
 
@@ -137,3 +137,15 @@ def assert_no_sideways_scroll(page: Page) -> None:
     """Nothing wider than the window: the page does not scroll sideways."""
     scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
     assert scroll_width <= inner_width, (scroll_width, inner_width)
+
+
+def settled(page: Page) -> None:
+    """The page's last search has been answered and drawn."""
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+
+
+def facet_counts(page: Page, facet: str) -> dict[str, int]:
+    """The filter's options as shown: label -> count."""
+    labels = page.locator(f'input[name="f-{facet}"] + label').all_inner_texts()
+    found = (re.match(r"(.+) \(([\d,]+)\)$", text) for text in labels)
+    return {m.group(1): int(m.group(2).replace(",", "")) for m in found if m}
