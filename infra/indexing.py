@@ -89,6 +89,7 @@ class Indexer(Construct):
                 "INDEXER_MAX_INVALID_RATIO": str(config.max_invalid_ratio),
                 "INDEXER_MAX_DROP_RATIO": str(config.max_drop_ratio),
                 "INDEXER_KEEP": str(config.keep),
+                "QUALITY_MIN_SHARES": config.quality_min_shares_variable(),
             },
         )
         cast(lambda_.CfnFunction, self.function.node.default_child).add_property_override(

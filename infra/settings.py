@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 STAGES_FILE = Path(__file__).with_name("stages.json")
 
@@ -132,6 +132,23 @@ class IndexerConfig(_Strict):
     # its subdomains (``ENQUIRY_EMAIL_DOMAINS``, see indexer/routing.py): at least one, lower
     # case, dotted; the indexer refuses a catalog run without them outside the local stage.
     enquiry_email_domains: Annotated[tuple[EnquiryDomain, ...], Field(min_length=1)]
+    # The data-quality guard (``QUALITY_MIN_SHARES``, docs/indexer.md): a catalog run whose share
+    # of specialists filling a field falls below its minimum is aborted before the swap.
+    quality_min_shares: dict[str, Ratio] = {}
+
+    @field_validator("quality_min_shares")
+    @classmethod
+    def _reported_fields(cls, minimums: dict[str, float]) -> dict[str, float]:
+        from indexer.quality import FIELDS
+
+        unknown = sorted(set(minimums) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"quality_min_shares names fields the report does not measure: {', '.join(unknown)}")
+        return minimums
+
+    def quality_min_shares_variable(self) -> str:
+        """As ``QUALITY_MIN_SHARES`` reads them: ``gmc_number=0.9,registration=0.9``."""
+        return ",".join(f"{name}={share:g}" for name, share in self.quality_min_shares.items())
 
     @model_validator(mode="after")
     def _feed_under_prefix(self) -> IndexerConfig:

@@ -200,3 +200,17 @@ def test_the_indexer_may_write_its_quality_reports_under_their_prefix_only_and_t
     assert puts[0]["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/quality/*"]]}
     assert prefixes
     assert not any(PREFIX.startswith(prefix) or prefix.startswith(PREFIX) for prefix in prefixes)
+
+
+def test_the_indexer_reads_the_stages_quality_minimums_as_the_stage_file_gives_them(
+    synthesised: Synthesised, stage: StageName, stage_config: StageConfig
+) -> None:
+    from indexer.options import options_from_env
+
+    indexer = synthesised.templates[stage]["Resources"][function_id(synthesised, stage, "ReindexFunction")]
+    variables = indexer["Properties"]["Environment"]["Variables"]
+
+    minimums = options_from_env({"QUALITY_MIN_SHARES": variables["QUALITY_MIN_SHARES"]}).min_shares
+    assert dict(minimums) == stage_config.indexer.quality_min_shares
+    if stage == "prod":
+        assert dict(minimums) == {"gmc_number": 0.9, "registration": 0.9}

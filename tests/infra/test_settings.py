@@ -48,6 +48,8 @@ def test_the_stage_file_describes_dev_and_prod() -> None:
             {"indexer": {"feed_prefix": "quality/", "feed_key": "quality/c.jsonl"}},
             "feed_prefix must not be under quality/",
         ),
+        ({"indexer": {"quality_min_shares": {"gmc": 0.9}}}, "quality_min_shares names fields the report does not"),
+        ({"indexer": {"quality_min_shares": {"gmc_number": 1.5}}}, "quality_min_shares.gmc_number"),
         ({"search": {"data_nodes": 2, "availability_zones": 3}}, "multiple of availability_zones"),
         ({"mail": {"sender": "no-reply@other.example"}}, "sender must be the identity"),
         ({"api": {"enquiry_link_page": "http://dev.find-a-specialist.example/l"}}, "must be an https URL"),

@@ -261,7 +261,9 @@ def test_given_a_large_update_then_searches_keep_answering_with_results(
     client = OpenSearch(hosts=[opensearch_url], timeout=60)
     catalog = tmp_path / "demo.jsonl.gz"
     with gzip.open(catalog, "wb") as out:
-        write_lines(generate(2000, seed=3), out)
+        # Reported an hour before NOW, so every update below is newer (the current hour's
+        # demo could be newer than NOW when the hour turns between collection and this test).
+        write_lines(generate(2000, seed=3, now=NOW - timedelta(hours=1)), out)
     try:
         assert Reindexer(client, LOAD_ALIAS, Options()).run(LocalFileSource(catalog)).outcome == "swapped"
         client.indices.refresh(index=LOAD_ALIAS)
