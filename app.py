@@ -10,6 +10,7 @@ API server adds them (``devstack/local_routes.py``), and none of them ships in t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -61,10 +62,17 @@ def health() -> Response:
 @app.route("/specialists", methods=["GET"])
 @api_errors
 def find_specialists() -> Response:
+    """The answer carries its ``query_id`` (also ``X-Query-Id``); the query is recorded (docs/analytics.md)."""
+    started = time.monotonic()
+    from chalicelib.analytics.records import client_id_of
     from chalicelib.search.request import parse_search_request
 
     request = parse_search_request(query_params(app.current_request))
-    return json_response(deps.services().search.search(request))
+    services = deps.services()
+    results = services.search.search(request)
+    client_id = client_id_of(header(app.current_request, "x-client-id"))
+    query_id = services.query_recorder.searched(request, results, client_id, started)
+    return json_response({**results, "query_id": query_id}, headers={"X-Query-Id": query_id})
 
 
 @app.route("/specialists/{specialist_id}", methods=["GET"])
@@ -117,10 +125,16 @@ def treatment_page(slug: str) -> Response:
 @app.route("/suggest", methods=["GET"])
 @api_errors
 def suggest() -> Response:
+    started = time.monotonic()
+    from chalicelib.analytics.records import client_id_of
     from chalicelib.search.suggest import parse_suggest_request
 
     q, limit = parse_suggest_request(query_params(app.current_request))
-    return json_response(deps.services().search.suggest(q, limit))
+    services = deps.services()
+    answer = services.search.suggest(q, limit)
+    client_id = client_id_of(header(app.current_request, "x-client-id"))
+    query_id = services.query_recorder.suggested(q, limit, answer, client_id, started)
+    return json_response({**answer, "query_id": query_id}, headers={"X-Query-Id": query_id})
 
 
 @app.route("/enquiries", methods=["POST"], content_types=["application/json"])

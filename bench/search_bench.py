@@ -412,6 +412,7 @@ def recording(env: dict[str, str]) -> tuple[RecordingIndex, Services, OpenSearch
     ``deps.services``: the app's handlers use them); and the raw side's client, a second one
     built by the very function that builds the app's (the same compression, connection class
     and timeout) with its own connection pool."""
+    from chalicelib.adapters.log_analytics_sink import LogAnalyticsSink
     from chalicelib.bootstrap import Clients, bootstrap
     from chalicelib.config import load_search_settings
 
@@ -423,7 +424,10 @@ def recording(env: dict[str, str]) -> tuple[RecordingIndex, Services, OpenSearch
     # Stopped at the start: a search's bodies carry its "now" (to the minute), and every
     # round must send what the warm-up recorded.
     started = datetime.now(UTC)
-    services = bootstrap(settings, clients, index=recorder, clock=lambda: started)
+    # Searches are recorded as in production (one log line each), not into the local stage's
+    # UBI index: an extra round trip per search the deployed handler never makes.
+    production_sink = LogAnalyticsSink(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the bench
+    services = bootstrap(settings, clients, index=recorder, clock=lambda: started, analytics=production_sink)
     return recorder, services, clients.new_opensearch()
 
 

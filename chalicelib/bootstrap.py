@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.adapters.location_geocoder import PlaceIndexClient
     from chalicelib.adapters.secretsmanager_link_keys import SecretValueClient
+    from chalicelib.analytics.recorder import AnalyticsSink, QueryRecorder, SearchMetrics
     from chalicelib.config import SearchSettings
     from chalicelib.enquiries.bounces import BounceHandler
     from chalicelib.enquiries.endpoint import EnquiryEndpoint
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from chalicelib.enquiries.ports import DeadLetters, LinkKeys, Mailer
     from chalicelib.enquiries.reminders import Reminders
     from chalicelib.enquiries.rights import DataRights
+    from chalicelib.enquiries.service_metrics import ServiceMetrics, TotalsSink
     from chalicelib.enquiries.sweep import Sweeper
     from chalicelib.search.hospital_service import HospitalService
     from chalicelib.search.ports import Geocoder, SearchIndex
@@ -87,6 +89,9 @@ class Clients:
     def session(self) -> boto3.Session:
         if self._session is not None:
             return self._session
+        from chalicelib.tracing import enabled as tracing_enabled
+
+        tracing_enabled()  # X-Ray's botocore patch, when configured, before the first AWS client
         import boto3
 
         return boto3.Session(region_name=self._settings.region or None)
@@ -105,6 +110,8 @@ class Clients:
         """A client of its own (its own connection pool), built as the API's is."""
         from opensearchpy import OpenSearch, Urllib3AWSV4SignerAuth, Urllib3HttpConnection
 
+        from chalicelib.tracing import opensearch_connection
+
         settings = self._settings
         auth = None
         if settings.signs_search_requests:
@@ -114,7 +121,7 @@ class Clients:
         return OpenSearch(
             hosts=[settings.opensearch_url],
             http_auth=auth,
-            connection_class=Urllib3HttpConnection,
+            connection_class=opensearch_connection(Urllib3HttpConnection),  # X-Ray subsegments when configured
             timeout=timeout_s,
             max_retries=1 if retry_on_timeout else 0,
             retry_on_timeout=retry_on_timeout,
@@ -171,8 +178,8 @@ def _aws_config(read_timeout_s: float, attempts: int, connect_timeout_s: float =
 class Services:
     """What the functions call. Search needs only :class:`SearchSettings`; the enquiry side
     needs the app's :class:`Settings` and says so when it is not given them. A port given
-    here (``index``, ``geocoder``, ``mailer``) is used in place of the adapter; a ``clock``
-    in place of the system's (which slots are fresh depends on it)."""
+    here (``index``, ``geocoder``, ``mailer``, ``analytics``) is used in place of the adapter;
+    a ``clock`` in place of the system's (which slots are fresh depends on it)."""
 
     def __init__(
         self,
@@ -183,6 +190,7 @@ class Services:
         geocoder: Geocoder | None = None,
         mailer: Mailer | None = None,
         clock: Callable[[], datetime] | None = None,
+        analytics: AnalyticsSink | None = None,
     ) -> None:
         self.settings = settings
         self.clients = clients
@@ -194,6 +202,8 @@ class Services:
             self.geocoder = geocoder
         if mailer is not None:
             self.mailer = mailer
+        if analytics is not None:
+            self.analytics_sink = analytics
 
     # --- search --------------------------------------------------------------------------
 
@@ -263,6 +273,37 @@ class Services:
 
         return TreatmentService(self.search_index, self.search, self.vocabulary)
 
+    # --- search analytics ----------------------------------------------------------------
+
+    @cached_property
+    def analytics_sink(self) -> AnalyticsSink:
+        """Where query and event records go: the local node's UBI indices on the local stage,
+        else one log line each (no round trip on a search)."""
+        if self.settings.stage == "local":
+            from chalicelib.adapters.opensearch_ubi_sink import OpenSearchUbiSink
+
+            return OpenSearchUbiSink(self.clients.opensearch)
+        from chalicelib.adapters.log_analytics_sink import LogAnalyticsSink
+
+        return LogAnalyticsSink()
+
+    @cached_property
+    def search_metrics(self) -> SearchMetrics:
+        """Searches, zero results, relaxed answers, typeahead and recording failures as EMF."""
+        from chalicelib.adapters.emf_search_metrics import EmfSearchMetrics
+
+        return EmfSearchMetrics()
+
+    @cached_property
+    def query_recorder(self) -> QueryRecorder:
+        """Records each search and typeahead answer; never fails one."""
+        from chalicelib.analytics.recorder import QueryRecorder
+        from chalicelib.search.vocabulary import gazetteer
+
+        return QueryRecorder(
+            self.analytics_sink, self.search_metrics, self.vocabulary.get, lambda word: gazetteer().locate(word)
+        )
+
     # --- enquiries -----------------------------------------------------------------------
 
     @property
@@ -286,7 +327,7 @@ class Services:
         from chalicelib.enquiries.submit import EnquiryService
 
         settings = self.app_settings
-        service = EnquiryService(self.store, self.search_index, settings)
+        service = EnquiryService(self.store, self.search_index, settings, metrics=self.service_metrics)
         return EnquiryEndpoint(service, settings.idempotency_table, self.clients.dynamodb)
 
     @cached_property
@@ -320,7 +361,13 @@ class Services:
         from chalicelib.enquiries.notify import Notifier
 
         return Notifier(
-            self.store, self.mailer, self.dead_letters, self.search_index, self.mail_settings, links=self.team_links
+            self.store,
+            self.mailer,
+            self.dead_letters,
+            self.search_index,
+            self.mail_settings,
+            links=self.team_links,
+            metrics=self.service_metrics,
         )
 
     @cached_property
@@ -368,7 +415,13 @@ class Services:
     def sweeper(self) -> Sweeper:
         from chalicelib.enquiries.sweep import Sweeper
 
-        return Sweeper(self.store, self.notifier, after_s=self.app_settings.sweep_after_s, reminders=self.reminders)
+        return Sweeper(
+            self.store,
+            self.notifier,
+            after_s=self.app_settings.sweep_after_s,
+            reminders=self.reminders,
+            metrics=self.service_metrics,
+        )
 
     @cached_property
     def reminders(self) -> Reminders:
@@ -393,6 +446,20 @@ class Services:
         return EmfMetricsSink()
 
     @cached_property
+    def totals_sink(self) -> TotalsSink:
+        """The service's counts (no dimension), as EMF; a test sets its own before the services use it."""
+        from chalicelib.adapters.emf_metrics import EmfMetricsSink
+
+        return EmfMetricsSink()
+
+    @cached_property
+    def service_metrics(self) -> ServiceMetrics:
+        """Enquiries received, e-mails sent and the sweep's backlog, for the on-call dashboard."""
+        from chalicelib.enquiries.service_metrics import ServiceMetrics
+
+        return ServiceMetrics(self.totals_sink)
+
+    @cached_property
     def deadline_metrics(self) -> DeadlineMetrics:
         """The reply deadlines' metrics, counted in the calendar the deadlines are set in."""
         from chalicelib.enquiries.bank_holidays import ENGLAND_AND_WALES, EVERY_DAY
@@ -410,8 +477,17 @@ def bootstrap(
     geocoder: Geocoder | None = None,
     mailer: Mailer | None = None,
     clock: Callable[[], datetime] | None = None,
+    analytics: AnalyticsSink | None = None,
 ) -> Services:
     """Every service, built on first use from ``settings`` and ``clients`` (by default, the
     clients the settings name), with any port given in place of its adapter (and any
     ``clock`` in place of the system's)."""
-    return Services(settings, clients or Clients(settings), index=index, geocoder=geocoder, mailer=mailer, clock=clock)
+    return Services(
+        settings,
+        clients or Clients(settings),
+        index=index,
+        geocoder=geocoder,
+        mailer=mailer,
+        clock=clock,
+        analytics=analytics,
+    )

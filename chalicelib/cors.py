@@ -14,9 +14,11 @@ from collections.abc import Callable, Collection, Mapping
 
 from chalice.app import Chalice, Request, Response
 
-ALLOWED_HEADERS = ("Content-Type", "Idempotency-Key")
-# Readable by the calling page: when to try again after a 429 or 503.
-EXPOSED_HEADERS = ("Retry-After",)
+# X-Client-Id: the page's own random id, tying its searches to its clicks (docs/analytics.md).
+ALLOWED_HEADERS = ("Content-Type", "Idempotency-Key", "X-Client-Id")
+# Readable by the calling page: when to try again after a 429 or 503; which recorded search
+# an answer was (its clicks name it).
+EXPOSED_HEADERS = ("Retry-After", "X-Query-Id")
 MAX_AGE_S = 600  # browsers cap it anyway (Chromium at 2 hours, Firefox at 24 hours)
 
 

@@ -57,11 +57,14 @@ class ChaliceApp:
         self.api_function = self.chalice.get_resource(API_FUNCTION)
         self.notify_function = self.chalice.get_resource(NOTIFY_FUNCTION)
         self.rest_api = self.chalice.get_resource(REST_API)
+        # API Gateway's part of each trace, before the api function's.
+        self.rest_api.add_property_override("TracingEnabled", True)
         self.api_function.add_property_override("MemorySize", memory_mb)
         for name, identity in ((API_FUNCTION, api), (NOTIFY_FUNCTION, notify)):
             function = self.chalice.get_resource(name)
             function.add_property_override("Role", identity.role.role_arn)
             function.add_property_override("LoggingConfig", identity.logging_config)
+            function.add_property_override("Tracing", "Active")  # X-Ray (chalicelib/tracing.py)
             # The role's policies must exist before the function first runs (the role
             # itself is already a dependency through the reference above).
             function.node.add_dependency(identity.policy)

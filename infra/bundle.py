@@ -26,6 +26,9 @@ BUILD_DIR = Path(os.environ.get("INFRA_BUILD_DIR") or Path.home() / ".cache" / "
 LAMBDA_PYTHON = "3.11"
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+# Required by a dependency (aws-xray-sdk) but provided by the Lambda runtime, with the boto3
+# built against it: left out of both packages (the indexer's here, the api's in lambda_package).
+RUNTIME_PROVIDED = ("botocore",)
 
 
 def runtime_dependencies(requirements: Path = REQUIREMENTS) -> Path:
@@ -66,6 +69,11 @@ def runtime_dependencies(requirements: Path = REQUIREMENTS) -> Path:
     return target
 
 
+def _runtime_provided(top: str) -> bool:
+    """``top`` (a top-level name in the package) is a package in :data:`RUNTIME_PROVIDED` or its ``.dist-info``."""
+    return top in RUNTIME_PROVIDED or (top.endswith(".dist-info") and top.partition("-")[0].lower() in RUNTIME_PROVIDED)
+
+
 @contextmanager
 def indexer_code() -> Iterator[Path]:
     """The indexer function's deployment zip, alive while the CDK app is synthesised
@@ -81,7 +89,10 @@ def indexer_code() -> Iterator[Path]:
         (path.relative_to(base).as_posix(), path)
         for root, base in roots
         for path in root.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and not _runtime_provided(path.relative_to(base).parts[0])
     )
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="indexer-", dir=BUILD_DIR) as scratch:

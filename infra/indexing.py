@@ -92,9 +92,10 @@ class Indexer(Construct):
                 "QUALITY_MIN_SHARES": config.quality_min_shares_variable(),
             },
         )
-        cast(lambda_.CfnFunction, self.function.node.default_child).add_property_override(
-            "LoggingConfig", identity.logging_config
-        )
+        function = cast(lambda_.CfnFunction, self.function.node.default_child)
+        function.add_property_override("LoggingConfig", identity.logging_config)
+        # X-Ray active tracing; the role's grant is the identity's (``tracing=`` would add it twice).
+        function.add_property_override("TracingConfig", {"Mode": "Active"})
         target = targets.LambdaFunction(self.function, retry_attempts=0)
         self.schedule = events.Rule(
             self, "Schedule", schedule=events.Schedule.expression(config.schedule), targets=[target]

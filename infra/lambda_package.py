@@ -11,6 +11,8 @@ a zip without ``.pyc`` files makes every cold start compile every module it impo
   opensearch-protobufs, which brings grpc and protobuf, but its synchronous HTTP client
   imports none of them (``tests/infra/test_packaging.py`` imports and answers a search
   from the finished package, in an interpreter that sees nothing else);
+* drops the copy of botocore the X-Ray SDK requires (``RUNTIME_PROVIDED``): the Lambda runtime
+  provides botocore, and boto3 must find the runtime's, which its own version was built with;
 * compiles every module Python could import from the package with the Lambda runtime's
   Python version, as *unchecked-hash* ``.pyc`` files (PEP 552) in ``__pycache__/`` beside
   each source: Python loads them without comparing the source's mtime (which the zip
@@ -36,7 +38,7 @@ from pathlib import Path, PurePosixPath
 
 from chalice.cdk import Chalice
 
-from infra.bundle import _EPOCH, BUILD_DIR, LAMBDA_PYTHON
+from infra.bundle import _EPOCH, BUILD_DIR, LAMBDA_PYTHON, RUNTIME_PROVIDED
 
 # Top-level names (import packages and their ``.dist-info`` directories, by distribution)
 # that no function imports: opensearch-py's protobuf/gRPC transport and what it pulls in.
@@ -102,10 +104,11 @@ def check_python() -> None:
 
 def is_unused(name: str) -> bool:
     top = name.partition("/")[0]
-    if top in UNUSED_PACKAGES:
+    if top in UNUSED_PACKAGES or top in RUNTIME_PROVIDED:
         return True
     distribution, dash, _ = top.partition("-")
-    return bool(dash) and top.endswith(".dist-info") and distribution.lower() in UNUSED_DISTRIBUTIONS
+    dropped = (*UNUSED_DISTRIBUTIONS, *RUNTIME_PROVIDED)
+    return bool(dash) and top.endswith(".dist-info") and distribution.lower() in dropped
 
 
 def is_stray_bytecode(name: str) -> bool:
@@ -126,7 +129,7 @@ def bytecode_name(source: str) -> str:
 def finish_package(archive: Path) -> PackageReport:
     """Rewrite ``archive`` in place (see the module's docstring) and return what changed."""
     check_python()
-    step = Path(__file__).read_bytes() + sys.version.encode()
+    step = Path(__file__).read_bytes() + sys.version.encode() + repr(RUNTIME_PROVIDED).encode()
     digest = hashlib.sha256(archive.read_bytes() + step).hexdigest()[:24]
     cached = BUILD_DIR / f"api-package-{digest}.zip"
     cached_report = cached.with_suffix(".json")

@@ -1,6 +1,7 @@
-"""How the hospital teams answer enquiries, in CloudWatch: a dashboard of the per-hospital
-metrics the functions emit (``chalicelib/enquiries/metrics.py``, Embedded Metric Format) and an
-alarm for a hospital acknowledging under 80% of its enquiries within the reply deadline.
+"""How the hospital teams answer enquiries, in CloudWatch: graphs of the per-hospital metrics
+the functions emit (``chalicelib/enquiries/metrics.py``, Embedded Metric Format), shown over 28
+days on the on-call dashboard (``infra/dashboard.py``), and an alarm for a hospital
+acknowledging under 80% of its enquiries within the reply deadline.
 
 Both read the metrics with Metrics Insights queries grouped by the ``Hospital`` dimension, so
 a hospital new to the catalog is watched without a deploy. ``docs/infra.md`` says what to do
@@ -27,6 +28,8 @@ from chalicelib.enquiries.metrics import (
 # A hospital whose share of enquiries acknowledged within the deadline falls below this pages on-call.
 WITHIN_DEADLINE_ALARM = 0.8
 ONE_DAY = Duration.days(1)
+# The graphs' own window (the dashboard's default is a day): a weekly rhythm, four times.
+WINDOW = "-P28D"
 _SCHEMA = f'SCHEMA("{NAMESPACE}", {DIMENSION})'
 
 
@@ -41,7 +44,7 @@ LOWEST_SHARE_QUERY = per_hospital("AVG", WITHIN_DEADLINE, order="ASC", limit=1)
 
 
 class EnquiryMonitoring(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, topic: sns.ITopic, name: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, topic: sns.ITopic) -> None:
         super().__init__(scope, construct_id)
         self.alarm = cloudwatch.Alarm(
             self,
@@ -66,37 +69,30 @@ class EnquiryMonitoring(Construct):
         def graph(title: str, query: str) -> cloudwatch.GraphWidget:
             # No label: each series is named by its hospital, as Metrics Insights names its groups.
             expression = cloudwatch.MathExpression(expression=query, using_metrics={}, period=ONE_DAY)
-            return cloudwatch.GraphWidget(title=title, left=[expression], width=12, height=6)
+            return cloudwatch.GraphWidget(title=title, left=[expression], width=12, height=6, start=WINDOW)
 
-        self.dashboard = cloudwatch.Dashboard(
-            self,
-            "Dashboard",
-            dashboard_name=f"{name}-enquiries",
-            default_interval=Duration.days(28),
-            widgets=[
-                [
-                    cloudwatch.TextWidget(
-                        markdown=(
-                            "## Enquiries: how the hospital teams answer\n"
-                            f"Per hospital (dimension `{DIMENSION}`; `central`: the central team). Share within "
-                            "deadline: enquiries acknowledged by their reply deadline, of those whose deadline is "
-                            "decided (escalations count as missed); the alarm fires under "
-                            f"{WITHIN_DEADLINE_ALARM:.0%}. Hours are working hours. "
-                            "The weekly figures: `python -m enquiries.report`."
-                        ),
-                        width=24,
-                        height=3,
-                    )
-                ],
-                [
-                    graph(
-                        "Share acknowledged within deadline (daily)", per_hospital("AVG", WITHIN_DEADLINE, order="ASC")
+        # Rows for the on-call dashboard.
+        self.widgets: list[list[cloudwatch.IWidget]] = [
+            [
+                cloudwatch.TextWidget(
+                    markdown=(
+                        "## Enquiries: how the hospital teams answer\n"
+                        f"Per hospital (dimension `{DIMENSION}`; `central`: the central team). Share within "
+                        "deadline: enquiries acknowledged by their reply deadline, of those whose deadline is "
+                        "decided (escalations count as missed); the alarm fires under "
+                        f"{WITHIN_DEADLINE_ALARM:.0%}. Hours are working hours. "
+                        "Over 28 days. The weekly figures: `python -m enquiries.report`."
                     ),
-                    graph("Acknowledged (daily)", per_hospital("SUM", ACKNOWLEDGED)),
-                ],
-                [
-                    graph("Missed deadlines: escalations (daily)", per_hospital("SUM", MISSED_DEADLINE)),
-                    graph("Working hours to acknowledge (daily average)", per_hospital("AVG", HOURS_TO_ACKNOWLEDGE)),
-                ],
+                    width=24,
+                    height=3,
+                )
             ],
-        )
+            [
+                graph("Share acknowledged within deadline (daily)", per_hospital("AVG", WITHIN_DEADLINE, order="ASC")),
+                graph("Acknowledged (daily)", per_hospital("SUM", ACKNOWLEDGED)),
+            ],
+            [
+                graph("Missed deadlines: escalations (daily)", per_hospital("SUM", MISSED_DEADLINE)),
+                graph("Working hours to acknowledge (daily average)", per_hospital("AVG", HOURS_TO_ACKNOWLEDGE)),
+            ],
+        ]

@@ -2,7 +2,8 @@
 
 Every other permission is added by the construct that owns the resource, naming it
 (a table, the stream, the domain, the queue, the SES identity); nothing here uses a
-managed policy or a ``*`` action.
+managed policy or a ``*`` action. The one ``*`` resource is X-Ray's: sending trace segments
+has no resource to name (every function runs with active tracing).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
 from infra.settings import LogRetentionDays
+
+# What active tracing needs (X-Ray's write actions support no resource-level permission).
+XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 _RETENTION: dict[int, logs.RetentionDays] = {
     7: logs.RetentionDays.ONE_WEEK,
@@ -31,7 +35,7 @@ def retention(days: LogRetentionDays) -> logs.RetentionDays:
 
 class FunctionIdentity(Construct):
     """A function's role and its log group (with retention, created before the function
-    so Lambda never creates one that keeps logs forever)."""
+    so Lambda never creates one that keeps logs forever), and its traces' writes."""
 
     def __init__(self, scope: Construct, construct_id: str, *, retention_days: LogRetentionDays, retain: bool) -> None:
         super().__init__(scope, construct_id)
@@ -53,6 +57,7 @@ class FunctionIdentity(Construct):
                 resources=[self.log_group.log_group_arn],
             )
         )
+        self.role.add_to_principal_policy(iam.PolicyStatement(actions=list(XRAY_ACTIONS), resources=["*"]))
 
     @property
     def logging_config(self) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """One stage of the backend in one stack: data, search, mail, the Chalice app, the
-indexer, the stream wiring, the sweep's schedule, the mail events' subscription and the alarms."""
+indexer, the stream wiring, the sweep's schedule, the mail events' subscription, the alarms,
+the search analytics' delivery and the on-call dashboard; every function traced with X-Ray."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from chalicelib.tables import BY_EMAIL
+from chalicelib.tracing import SETTING as XRAY_SUBSEGMENTS
 from infra.alarms import Alarms
+from infra.analytics import SearchAnalytics
 from infra.api import ChaliceApp
 from infra.bundle import REPO
+from infra.dashboard import OnCallDashboard, alarms_in
 from infra.data import Data
 from infra.indexing import Indexer
 from infra.mail import Mail
@@ -157,6 +161,7 @@ class BackendStack(Stack):
                 # The ARN only: the functions read the keys themselves (never resolved here).
                 "ENQUIRY_LINK_SECRET": link_keys.secret_arn,
                 "ENQUIRY_LINK_BASE_URL": config.api.enquiry_link_page,
+                XRAY_SUBSEGMENTS: "on",
             },
         )
         api_name = f"{app_name}-{stage}"
@@ -193,6 +198,7 @@ class BackendStack(Stack):
                 "INDEX_REPLICAS": str(config.search.index_replicas),
                 # Where the catalog may send enquiries: a line naming any other domain is invalid.
                 "ENQUIRY_EMAIL_DOMAINS": ",".join(config.indexer.enquiry_email_domains),
+                XRAY_SUBSEGMENTS: "on",
             },
             retain=retain,
         )
@@ -204,9 +210,18 @@ class BackendStack(Stack):
         alarms.indexer(indexing.function, indexing.schedule)
         alarms.search(config.search.domain_name)
         alarms.mail()
-        EnquiryMonitoring(self, "EnquiryMonitoring", topic=alarms.topic, name=api_name)
+        enquiry_monitoring = EnquiryMonitoring(self, "EnquiryMonitoring", topic=alarms.topic)
+
+        # The api's UBI log lines → Firehose → S3, read with Athena (docs/infra.md, "Search analytics").
+        analytics = SearchAnalytics(
+            self, "Analytics", source=api.log_group, name=api_name, log_retention=log_retention, retain=retain
+        )
+
+        # Last: it shows every alarm built above.
+        OnCallDashboard(self, "OnCall", name=api_name, alarms=alarms_in(self), rows=enquiry_monitoring.widgets)
 
         CfnOutput(self, "FeedBucket", value=indexing.feeds.bucket_name)
+        CfnOutput(self, "AnalyticsBucket", value=analytics.bucket.bucket_name)
         CfnOutput(self, "OnCallTopic", value=alarms.topic.topic_arn)
         CfnOutput(self, "SearchEndpoint", value=search.endpoint_url)
 

@@ -1,4 +1,5 @@
-"""The metrics sink (:class:`~chalicelib.enquiries.metrics.MetricsSink`) as CloudWatch Embedded
+"""The metrics sinks (:class:`~chalicelib.enquiries.metrics.MetricsSink`, per hospital, and
+:class:`~chalicelib.enquiries.service_metrics.TotalsSink`, the service's counts) as CloudWatch Embedded
 Metric Format: one JSON log line on stdout per call, written by Powertools Metrics, from which
 CloudWatch Logs makes the metrics (no API call, no permission beyond the function's log group).
 
@@ -26,4 +27,13 @@ class EmfMetricsSink:
         metrics.add_dimension(name=DIMENSION, value=hospital)
         for name, value in values.items():
             metrics.add_metric(name=name, unit=UNITS.get(name, "None"), value=value)
+        metrics.flush_metrics()
+
+    def totals(self, values: Mapping[str, float]) -> None:
+        """Counts with no dimension (:mod:`chalicelib.enquiries.service_metrics`)."""
+        from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
+
+        metrics = AmazonCloudWatchEMFProvider(namespace=self._namespace, metric_set={}, dimension_set={})
+        for name, value in values.items():
+            metrics.add_metric(name=name, unit="Count", value=value)
         metrics.flush_metrics()

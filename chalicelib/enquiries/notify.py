@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from chalicelib.enquiries.followup import TeamLinks
     from chalicelib.enquiries.ports import DeadLetters, EnquiryProgress, Mailer, MessageKind
     from chalicelib.enquiries.record import Routing
+    from chalicelib.enquiries.service_metrics import ServiceMetrics
     from chalicelib.search.ports import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,9 @@ class Notifier:
         lease_s: int = CLAIM_LEASE_S,
         clock: Callable[[], datetime] = _utc_now,
         links: TeamLinks | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._progress = progress
         self._links = links
         self._mailer = mailer
@@ -152,6 +155,8 @@ class Notifier:
                 return "retry_later"
             self._progress.mark_sent(enquiry_id, kind, message_id, self._clock())
             log.info("enquiry %s: %s e-mail sent", enquiry_id, kind)
+            if self._metrics is not None:
+                self._metrics.email_sent()
         self._progress.finish(enquiry_id, token)
         return "sent"
 

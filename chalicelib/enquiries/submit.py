@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from chalicelib.config import Settings
     from chalicelib.enquiries.ports import EnquiryStore
     from chalicelib.enquiries.request import EnquiryRequest
+    from chalicelib.enquiries.service_metrics import ServiceMetrics
     from chalicelib.search.ports import SearchIndex
 
 DAY_S = 24 * 3600
@@ -65,7 +66,9 @@ class EnquiryService:
         settings: Settings,
         clock: Callable[[], float] = time.time,
         new_id: Callable[[], str] = new_enquiry_id,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._store = store
         self._index = index
         self._settings = settings
@@ -110,6 +113,8 @@ class EnquiryService:
         )
         # Refused (AddressSuppressed) when e-mail to this address bounced for good before.
         self._store.put_new(enquiry, limits, suppression_key=suppression_key(request.email, settings.rate_limit_salt))
+        if self._metrics is not None:
+            self._metrics.received()
         return accepted
 
     def address_digest(self, email: str) -> str:

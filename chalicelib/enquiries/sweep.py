@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from chalicelib.enquiries.notify import Notifier
     from chalicelib.enquiries.ports import UnsentEnquiries
     from chalicelib.enquiries.reminders import Reminders
+    from chalicelib.enquiries.service_metrics import ServiceMetrics
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ class Sweeper:
         limit: int = SWEEP_LIMIT,
         clock: Callable[[], datetime] = _utc_now,
         reminders: Reminders | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._reminders = reminders
         self._unsent = unsent
         self._notifier = notifier
@@ -69,6 +72,8 @@ class Sweeper:
         starting too late to finish; they stay listed for the next run.
         """
         ids = self._unsent.unsent_ids(self._clock() - timedelta(seconds=self._after_s), self._limit)
+        if self._metrics is not None:
+            self._metrics.sweep_backlog(len(ids))
         outcomes: Counter[str] = Counter()
         for position, enquiry_id in enumerate(ids):
             if position and time_left_s is not None and time_left_s() < RECORD_BUDGET_S:

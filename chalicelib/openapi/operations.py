@@ -87,6 +87,20 @@ _IDEMPOTENCY_KEY = {
     "and nothing is stored or sent twice.",
     "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
 }
+_CLIENT_ID = {
+    "name": "X-Client-Id",
+    "in": "header",
+    "required": False,
+    "description": "A random id the page keeps for itself (a UUID, or 16 to 64 base64url characters with letters "
+    "and digits), recorded with the query so that later events can be tied to it. Anything else is ignored, "
+    "never refused; the address and user agent are never recorded (docs/analytics.md).",
+    # No bounds: a value that is not a random id is dropped, never refused, whatever it is.
+    "schema": {"type": "string"},
+}
+_RECORDED = (
+    " Each answer is recorded for search analytics under its `query_id`, which the answer and its `X-Query-Id` "
+    "header carry; personal data in the words is masked before it is kept."
+)
 _LINK_PARAMETERS = (
     {
         "name": "action",
@@ -126,8 +140,9 @@ OPERATIONS: tuple[Operation, ...] = (
         description="Free text and filters, with disjunctive facet counts and a spelling suggestion. "
         "Filters of different facets combine with AND; values of one facet with OR. A next slot counts (in "
         "available_within_days, sort=soonest and next_available) only while fresh: reported within the service's "
-        "window (24 hours by default) and not yet past; an older one is unknown, shown as null.",
+        "window (24 hours by default) and not yet past; an older one is unknown, shown as null." + _RECORDED,
         query=SEARCH_QUERY,
+        parameters=(_CLIENT_ID,),
         answers=(Answer(200, "A page of results.", SearchResults), BAD_PARAMETER, SEARCH_DOWN),
     ),
     Operation(
@@ -207,8 +222,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "search",
         "Typeahead",
         description="Specialists, specialties, treatments, conditions, hospitals and places as the patient types. "
-        "A place (a town, or a postcode's outward code) has as its value what `near` takes.",
+        "A place (a town, or a postcode's outward code) has as its value what `near` takes." + _RECORDED,
         query=SUGGEST_QUERY,
+        parameters=(_CLIENT_ID,),
         answers=(Answer(200, "Suggestions, best first.", Suggestions), BAD_PARAMETER, SEARCH_DOWN),
     ),
     Operation(

@@ -212,6 +212,10 @@ class SearchResults(TypedDict):
     """The treatment's page, when the words of the search (what is left of them once places, insurers and the
     like are understood) are a treatment of the catalog, or when there are no words and one ``treatment`` is
     given; null otherwise."""
+    query_id: NotRequired[str]
+    """The id under which this search was recorded (a UUID; also the ``X-Query-Id`` header): send it back with
+    what the patient then does. On every ``GET /specialists`` answer; absent where results are part of another
+    page (a treatment page's specialists)."""
 
 
 @documented
@@ -326,3 +330,7 @@ class Suggestions(TypedDict):
     """Typeahead suggestions, best first."""
 
     suggestions: list[Suggestion]
+    query_id: NotRequired[str]
+    """The id under which this typeahead request was recorded (a UUID; also the ``X-Query-Id`` header). Always
+    present in the answer; optional in the shape only because the service builds the answer before it is
+    recorded."""

@@ -45,7 +45,7 @@ def test_given_the_demo_pages_origin_then_the_preflight_grants_it(stack: LocalSt
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == origin
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
-    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type, Idempotency-Key"
+    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type, Idempotency-Key, X-Client-Id"
 
 
 def test_given_another_origin_then_neither_preflight_nor_answer_grants_it(stack: LocalStack) -> None:

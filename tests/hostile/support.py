@@ -76,6 +76,7 @@ API_HEADERS = frozenset(
         "access-control-max-age",
         "content-security-policy",
         "x-content-type-options",
+        "x-query-id",  # search and typeahead answers: the id they were recorded under
     }
 )
 

@@ -127,7 +127,7 @@ def test_any_typed_text_within_the_limit_gets_suggestions(client: Client, q: str
     answer, _ = _ask(client, "/suggest", query)
 
     check(answer, {200}, query + repr(q))
-    assert set(answer.body) == {"suggestions"}
+    assert set(answer.body) == {"suggestions", "query_id"}
 
 
 def _path_segment(text: str, raw: bool) -> str:

@@ -77,7 +77,7 @@ def test_on_call_topic_is_subscribed_when_an_address_is_configured(
 
 def test_every_log_group_has_retention(synthesised: Synthesised, stage: StageName, stage_config: StageConfig) -> None:
     groups = synthesised.resources(stage, "AWS::Logs::LogGroup")
-    assert len(groups) == 4  # three functions and the access logs
+    assert len(groups) == 5  # three functions, the access logs and the analytics delivery's errors
     assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {stage_config.log_retention_days}
     for function in synthesised.resources(stage, "AWS::Serverless::Function").values():
         assert set(function["Properties"]["LoggingConfig"]["LogGroup"]) == {"Ref"}

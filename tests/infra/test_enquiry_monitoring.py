@@ -1,4 +1,4 @@
-"""The enquiry reporting in CloudWatch: the dashboard of the per-hospital metrics, and the alarm
+"""The enquiry reporting in CloudWatch: the per-hospital metrics on the on-call dashboard, and the alarm
 for a hospital under 80% within the reply deadline, paging on-call like the others."""
 
 from __future__ import annotations
@@ -49,15 +49,17 @@ def _body(synthesised: Synthesised, stage: StageName) -> str:
 def test_the_dashboard_shows_each_hospitals_share_and_counts(synthesised: Synthesised, stage: StageName) -> None:
     _, dashboard = synthesised.only(stage, "AWS::CloudWatch::Dashboard")
     body = json.loads(_body(synthesised, stage))
-    expressions = [
-        metric[0]["expression"]
+    per_hospital = [
+        widget["properties"]
         for widget in body["widgets"]
         if widget["type"] == "metric"
-        for metric in widget["properties"]["metrics"]
+        and any("SCHEMA(" in str(metric) for metric in widget["properties"].get("metrics", []))
     ]
+    expressions = [metric[0]["expression"] for widget in per_hospital for metric in widget["metrics"]]
 
-    assert dashboard["Properties"]["DashboardName"] == f"find-a-specialist-{stage}-enquiries"
+    assert dashboard["Properties"]["DashboardName"] == f"find-a-specialist-{stage}-on-call"
     assert len(expressions) == 4
+    assert {widget["start"] for widget in per_hospital} == {"-P28D"}
     assert all('FROM SCHEMA("FindASpecialist/Enquiries", Hospital) GROUP BY Hospital' in e for e in expressions)
     assert {e.split(" FROM ")[0] for e in expressions} == {
         "SELECT AVG(AcknowledgedWithinDeadline)",

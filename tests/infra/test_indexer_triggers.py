@@ -75,11 +75,17 @@ def test_a_schedule_per_feed_runs_the_indexer_on_the_configured_expression(
     assert stage_config.indexer.schedule == "cron(0 2 * * ? *)"
 
 
+def _feed_bucket(synthesised: Synthesised, stage: StageName) -> str:
+    """The feed bucket's logical id (the analytics records have a bucket of their own)."""
+    (bucket,) = [key for key in synthesised.resources(stage, "AWS::S3::Bucket") if key.startswith("ReindexFeeds")]
+    return bucket
+
+
 def test_new_feed_under_the_prefix_runs_the_indexer(
     synthesised: Synthesised, stage: StageName, stage_config: StageConfig
 ) -> None:
     indexer = function_id(synthesised, stage, "ReindexFunction")
-    bucket, _ = synthesised.only(stage, "AWS::S3::Bucket")
+    bucket = _feed_bucket(synthesised, stage)
     rules = synthesised.resources(stage, "AWS::Events::Rule")
     on_feed = [rule["Properties"] for rule in rules.values() if "EventPattern" in rule["Properties"]]
     assert len(on_feed) == 1
@@ -186,7 +192,7 @@ def test_the_indexer_may_write_its_quality_reports_under_their_prefix_only_and_t
         for statement in statements_of_role(synthesised, stage, role)
         if any(action.startswith("s3:Put") for action in as_list(statement["Action"]))
     ]
-    (bucket, _) = synthesised.only(stage, "AWS::S3::Bucket")
+    bucket = _feed_bucket(synthesised, stage)
     rules = synthesised.resources(stage, "AWS::Events::Rule").values()
     prefixes = [
         match["prefix"]

@@ -38,6 +38,8 @@ MIB = 1024 * 1024
 # Lambda's limit on a function's unzipped code (and layers).
 UNZIPPED_LIMIT = 250 * MIB
 
+# X-Ray subsegments (loaded only when tracing is on; the botocore patch against the runtime's botocore).
+TRACING_MODULES = ("chalicelib.tracing", "aws_xray_sdk.core", "aws_xray_sdk.ext.botocore.patch", "wrapt")
 API_MODULES = (
     "app",
     "chalicelib.deps",
@@ -52,8 +54,16 @@ API_MODULES = (
     "phonenumbers",
     "ulid",
     "aws_lambda_powertools.utilities.idempotency",
+    *TRACING_MODULES,
 )
-INDEXER_MODULES = ("indexer.handler", "indexer.reindex", "indexer.sources", "chalicelib.index_schema", "opensearchpy")
+INDEXER_MODULES = (
+    "indexer.handler",
+    "indexer.reindex",
+    "indexer.sources",
+    "chalicelib.index_schema",
+    "opensearchpy",
+    *TRACING_MODULES,
+)
 # Compiled wheels must be the manylinux ones in the package, not this machine's.
 COMPILED = ("pydantic_core", "orjson")
 
@@ -246,6 +256,7 @@ def test_api_package_imports_on_the_lambda_python_and_fits(
         )
     assert unzipped < UNZIPPED_LIMIT
     assert not any(package.glob("boto3*")), "Lambda provides boto3; the package must not ship its own"
+    assert not any(package.glob("botocore*")), "nor botocore, which boto3 must find in the runtime"
     loaded = _probe(package, lambda_runtime, API_MODULES, tmp_path)
     for name in COMPILED:
         assert loaded[name].startswith(str(package)), loaded[name]
@@ -426,6 +437,7 @@ def test_indexer_asset_imports_on_the_lambda_python_and_fits(
     assert unzipped < UNZIPPED_LIMIT
     assert (package / "chalicelib" / "synonyms.txt").is_file()
     assert not (package / "app.py").exists()
+    assert not any(package.glob("botocore*")), "Lambda provides botocore; the asset must not ship its own"
     loaded = _probe(package, lambda_runtime, INDEXER_MODULES, tmp_path)
     for name in COMPILED:
         assert loaded[name].startswith(str(package)), loaded[name]

@@ -51,7 +51,7 @@ def test_given_an_allowed_origin_when_preflight_then_204_granting_methods_and_he
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
     assert response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
-    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type, Idempotency-Key"
+    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type, Idempotency-Key, X-Client-Id"
     assert response.headers["Access-Control-Max-Age"] == "600"
     assert response.headers["Vary"] == "Origin"
 
@@ -80,7 +80,7 @@ def test_given_an_allowed_origin_when_an_error_then_it_carries_the_cors_headers(
     for response, status in ((bad, 400), (unsupported, 415), (wrong_method, 405)):
         assert response.status_code == status
         assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
-        assert response.headers["Access-Control-Expose-Headers"] == "Retry-After"
+        assert response.headers["Access-Control-Expose-Headers"] == "Retry-After, X-Query-Id"
         assert response.headers["Vary"] == "Origin"
 
 
