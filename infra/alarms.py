@@ -33,6 +33,8 @@ def total_query(metric_name: str) -> str:
 
 # A patient expects the hospital to hear within minutes; the stream retries for hours.
 NOTIFY_BEHIND_MS = 10 * 60 * 1000
+# Unrecorded searches in 15 minutes before on-call hears of it (a few are a blip).
+RECORDING_FAILURES_ALARM = 10
 
 
 class Alarms(Construct):
@@ -192,6 +194,21 @@ class Alarms(Construct):
             threshold=search.free_storage_alarm_mb,
             comparison=_BELOW,
             description=f"A node has under {search.free_storage_alarm_mb} MB free; a reindex needs room for 2 indices",
+        )
+
+    def analytics(self) -> None:
+        """Searches answer while their recording fails (it is counted, never raised): say so."""
+        from chalicelib.analytics.recorder import NAMESPACE, RECORDING_FAILURES
+
+        self._alarm(
+            "SearchRecordingFailing",
+            cloudwatch.Metric(
+                namespace=NAMESPACE, metric_name=RECORDING_FAILURES, statistic="Sum", period=Duration.minutes(15)
+            ),
+            threshold=RECORDING_FAILURES_ALARM,
+            comparison=_AT_LEAST,
+            description="Searches were answered but not recorded for search analytics (see the api's log for the "
+            "error type); the weekly report will undercount until fixed",
         )
 
     def mail(self) -> None:

@@ -210,6 +210,7 @@ class BackendStack(Stack):
         alarms.indexer(indexing.function, indexing.schedule)
         alarms.search(config.search.domain_name)
         alarms.mail()
+        alarms.analytics()
         enquiry_monitoring = EnquiryMonitoring(self, "EnquiryMonitoring", topic=alarms.topic)
 
         # The api's UBI log lines → Firehose → S3, read with Athena (docs/infra.md, "Search analytics").

@@ -23,6 +23,12 @@ EXPECTED = {
     "SearchLowFreeStorage": ("AWS/ES", "FreeStorageSpace", "Minimum", "LessThanThreshold"),
     "SesBounceRate": ("AWS/SES", "Reputation.BounceRate", "Maximum", "GreaterThanThreshold"),
     "SesComplaintRate": ("AWS/SES", "Reputation.ComplaintRate", "Maximum", "GreaterThanThreshold"),
+    "SearchRecordingFailing": (
+        "FindASpecialist/Search",
+        "AnalyticsRecordingFailures",
+        "Sum",
+        "GreaterThanOrEqualToThreshold",
+    ),
 }
 
 
