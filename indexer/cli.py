@@ -22,7 +22,7 @@ from indexer.feeds import FEEDS, feed_named
 from indexer.handler import AVAILABILITY
 from indexer.options import enquiry_email_domains, options_from_env
 from indexer.progress import ProgressLine
-from indexer.quality import BadMinimum, parse_minimums
+from indexer.quality_cli import add_min_share, min_shares
 from indexer.summary import peak_rss_mib
 
 
@@ -41,22 +41,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", type=int, metavar="N", help="old complete indices to keep for rollback (default 2)")
     parser.add_argument("--force", action="store_true", help="swap even if the count dropped more than allowed")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument(
-        "--min-share",
-        action="append",
-        default=[],
-        metavar="FIELD=RATIO",
-        help="abort when FIELD's share of the catalog's specialists is below RATIO (repeatable; "
-        "replaces QUALITY_MIN_SHARES)",
-    )
+    add_min_share(parser, below="abort the run (replaces QUALITY_MIN_SHARES)")
     parser.add_argument("--quality-dir", type=Path, metavar="DIR", help="write the data-quality report in DIR")
     args = parser.parse_args(argv)
     if (args.min_share or args.quality_dir) and (args.feed != "specialists" or args.rollback):
         parser.error("--min-share and --quality-dir go with a --source run of the specialists feed")
-    try:
-        args.min_shares = parse_minimums(args.min_share)
-    except BadMinimum as exc:
-        parser.error(f"--min-share {exc}")
+    args.min_shares = min_shares(parser, args)
     if args.keep is not None and not 0 <= args.keep <= 100:
         parser.error("--keep must be from 0 to 100")
     if args.rollback and (args.dry_run or args.force):

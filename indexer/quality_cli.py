@@ -28,24 +28,36 @@ if TYPE_CHECKING:
     from chalicelib.catalog import CatalogSource
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m indexer.quality", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", required=True, help="the catalog feed: a path or s3://bucket/key")
-    parser.add_argument("--out-dir", type=Path, metavar="DIR", help="write quality.md and quality.html in DIR")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of Markdown")
+def add_min_share(parser: argparse.ArgumentParser, *, below: str) -> None:
+    """``--min-share FIELD=RATIO``, as this command and ``python -m indexer`` both take it;
+    ``below``: what a share below its minimum does. Read it with :func:`min_shares`."""
     parser.add_argument(
         "--min-share",
         action="append",
         default=[],
         metavar="FIELD=RATIO",
-        help=f"fail (exit 1) when FIELD's share is below RATIO; FIELD is one of {', '.join(FIELDS)}",
+        help=f"FIELD's minimum share of the catalog's specialists, RATIO from 0 to 1 (repeatable; FIELD is one "
+        f"of {', '.join(FIELDS)}); below it: {below}",
     )
-    parser.add_argument("--now", help="judge staleness as at this RFC 3339 time (default: now)")
-    args = parser.parse_args(argv)
+
+
+def min_shares(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[tuple[str, float], ...]:
+    """The ``--min-share`` values parsed, or the usage error (exit 2) naming the bad one."""
     try:
-        args.minimums = parse_minimums(args.min_share)
+        return parse_minimums(args.min_share)
     except BadMinimum as exc:
         parser.error(f"--min-share {exc}")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m indexer.quality", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", required=True, help="the catalog feed: a path or s3://bucket/key")
+    parser.add_argument("--out-dir", type=Path, metavar="DIR", help="write quality.md and quality.html in DIR")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of Markdown")
+    add_min_share(parser, below="fail (exit 1)")
+    parser.add_argument("--now", help="judge staleness as at this RFC 3339 time (default: now)")
+    args = parser.parse_args(argv)
+    args.minimums = min_shares(parser, args)
     try:
         args.now = datetime.now(UTC) if args.now is None else datetime.fromisoformat(args.now)
     except ValueError:

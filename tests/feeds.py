@@ -1,13 +1,18 @@
-"""Small catalog feeds for the indexer's tests, written as JSON Lines."""
+"""Small catalog feeds for the indexer's tests, written as JSON Lines, and the indexer's
+command line to run on them."""
 
 from __future__ import annotations
 
 import functools
 import gzip
 import json
-from collections.abc import Iterable
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from devstack.stack import PROJECT_DIR
 
 SPECIALTIES = ["Psychiatry", "Cardiology", "Trauma and Orthopaedics", "Dermatology"]
 
@@ -73,3 +78,17 @@ def demo_listed(count: int, seed: int) -> int:
     from indexer.demo import generate
 
     return sum(specialist.is_registered for specialist in generate(count, seed))
+
+
+def run_indexer(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m indexer ARGS`` from the project's directory, as an operator runs it, with
+    ``env`` as its whole environment; its output captured, its exit status not checked."""
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        cwd=PROJECT_DIR,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

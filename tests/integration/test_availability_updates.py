@@ -6,8 +6,6 @@ from __future__ import annotations
 import copy
 import gzip
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,11 +18,10 @@ from opensearchpy import OpenSearch
 
 from chalicelib.adapters.file_catalog_source import LocalFileSource
 from chalicelib.index_schema import HOSPITAL_NEXT_AVAILABLE, HOSPITAL_NEXT_AVAILABLE_AS_OF, HOSPITALS
-from devstack.stack import PROJECT_DIR
 from indexer.availability import AvailabilityUpdater
 from indexer.availability_summary import AvailabilitySummary
 from indexer.reindex import Options, Reindexer
-from tests.feeds import hospital, record, write_feed
+from tests.feeds import hospital, record, run_indexer, write_feed
 
 pytestmark = pytest.mark.integration
 
@@ -224,15 +221,7 @@ def test_given_the_command_line_then_it_applies_the_feed_to_the_search_alias_and
     feed = write_feed(tmp_path / "updates.jsonl.gz", [slot("sp-000003", "bmi-hendon", stamp(7), stamp(-0.1))])
     env = {"PATH": "/usr/bin:/bin", "OPENSEARCH_URL": opensearch_url, "SEARCH_ALIAS": ALIAS}
 
-    result = subprocess.run(
-        [sys.executable, "-m", "indexer", "--feed", "availability", "--source", str(feed), "--json"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_indexer(env, "--feed", "availability", "--source", str(feed), "--json")
 
     assert result.returncode == 0, result.stdout + result.stderr
     printed = json.loads(result.stdout)

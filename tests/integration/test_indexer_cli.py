@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from devstack.stack import PROJECT_DIR
-from tests.feeds import feed
+from tests.feeds import feed, run_indexer
 
 pytestmark = pytest.mark.integration
 
@@ -26,22 +26,10 @@ def cli_env(opensearch_url: str) -> Iterator[dict[str, str]]:
     requests.delete(f"{opensearch_url}/cli-specialists*", timeout=30)
 
 
-def indexer(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "indexer", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_given_a_feed_when_run_with_json_then_it_swaps_and_prints_the_summary(
     cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
 ) -> None:
-    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl.gz", 40)), "--json")
+    result = run_indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl.gz", 40)), "--json")
 
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout)
@@ -54,7 +42,7 @@ def test_given_a_feed_when_run_with_json_then_it_swaps_and_prints_the_summary(
 def test_given_a_json_run_then_the_summary_gives_the_indexers_own_peak_memory(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl.gz", 40)), "--json")
+    result = run_indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl.gz", 40)), "--json")
 
     assert result.returncode == 0, result.stdout + result.stderr
     peak = json.loads(result.stdout)["peak_rss_mib"]
@@ -90,7 +78,7 @@ def test_given_a_parent_that_peaked_high_then_the_peak_memory_is_the_indexers_ow
 def test_given_a_dry_run_then_the_text_summary_says_so_and_nothing_changes(
     cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
 ) -> None:
-    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl", 5)), "--dry-run")
+    result = run_indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl", 5)), "--dry-run")
 
     assert result.returncode == 0, result.stderr
     assert "outcome  dry-run" in result.stdout
@@ -99,7 +87,7 @@ def test_given_a_dry_run_then_the_text_summary_says_so_and_nothing_changes(
 
 
 def test_given_a_missing_feed_then_the_exit_status_is_non_zero(cli_env: dict[str, str], tmp_path: Path) -> None:
-    result = indexer(cli_env, "--source", str(tmp_path / "missing.jsonl"), "--json")
+    result = run_indexer(cli_env, "--source", str(tmp_path / "missing.jsonl"), "--json")
 
     assert result.returncode == 1
     assert json.loads(result.stdout)["outcome"] == "failed"
@@ -107,7 +95,7 @@ def test_given_a_missing_feed_then_the_exit_status_is_non_zero(cli_env: dict[str
 
 
 def test_given_nothing_to_roll_back_to_then_the_exit_status_is_non_zero(cli_env: dict[str, str]) -> None:
-    result = indexer(cli_env, "--rollback")
+    result = run_indexer(cli_env, "--rollback")
 
     assert result.returncode == 1
     assert "no earlier complete index" in result.stdout
@@ -116,7 +104,7 @@ def test_given_nothing_to_roll_back_to_then_the_exit_status_is_non_zero(cli_env:
 def test_given_no_opensearch_url_then_one_line_names_it(cli_env: dict[str, str], tmp_path: Path) -> None:
     env = {key: value for key, value in cli_env.items() if key != "OPENSEARCH_URL"}
 
-    result = indexer(env, "--source", str(tmp_path / "feed.jsonl"))
+    result = run_indexer(env, "--source", str(tmp_path / "feed.jsonl"))
 
     assert result.returncode == 2
     assert result.stderr.strip() == "Configuration error: OPENSEARCH_URL is not set"
@@ -141,10 +129,10 @@ def test_given_enquiry_domains_then_a_line_outside_them_is_invalid_and_a_changed
             }
         ]
 
-    first = indexer(env, "--source", str(feed(tmp_path / "first.jsonl", 20)), "--json")
+    first = run_indexer(env, "--source", str(feed(tmp_path / "first.jsonl", 20)), "--json")
     lines = [record(n, hospitals=hospitals("team.hendon@hospitals.example")) for n in range(20)]
     lines[3] = record(3, hospitals=hospitals("enquiries@evilhospitals.example"))
-    second = indexer(env, "--source", str(write_feed(tmp_path / "second.jsonl", lines)))
+    second = run_indexer(env, "--source", str(write_feed(tmp_path / "second.jsonl", lines)))
 
     assert first.returncode == 0, first.stdout + first.stderr
     assert json.loads(first.stdout)["hospital_address_changes"] == []
@@ -166,7 +154,7 @@ def test_given_a_quality_dir_then_the_run_writes_its_report_there_named_after_th
     lines[4] = record(4, gmc_number="4000004", registration={"status": "erased", "verified_at": "2026-11-01T09:00:00Z"})
     source = write_feed(tmp_path / "feed.jsonl", lines)
 
-    result = indexer(cli_env, "--source", str(source), "--json", "--quality-dir", str(tmp_path / "quality"))
+    result = run_indexer(cli_env, "--source", str(source), "--json", "--quality-dir", str(tmp_path / "quality"))
 
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout)
@@ -182,7 +170,7 @@ def test_given_a_quality_dir_then_the_run_writes_its_report_there_named_after_th
 def test_given_a_share_below_its_minimum_then_the_run_fails_naming_it_and_nothing_is_swapped(
     cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
 ) -> None:
-    result = indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl", 10)), "--min-share", "gmc_number=0.5")
+    result = run_indexer(cli_env, "--source", str(feed(tmp_path / "feed.jsonl", 10)), "--min-share", "gmc_number=0.5")
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "outcome  aborted: shares of the feed's specialists below their minimum: gmc_number 0.0% < 50.0%" in (

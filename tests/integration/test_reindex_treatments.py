@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,12 +15,11 @@ from opensearchpy import OpenSearch
 
 from chalicelib.adapters.file_catalog_source import LocalFileSource
 from chalicelib.treatments.index_schema import SLUG
-from devstack.stack import PROJECT_DIR
 from indexer import demo_treatments
 from indexer.feeds import TREATMENTS
 from indexer.naming import is_build_of, lock_index_name
 from indexer.reindex import Options, Reindexer
-from tests.feeds import feed
+from tests.feeds import feed, run_indexer
 
 pytestmark = pytest.mark.integration
 
@@ -238,25 +235,13 @@ def cli_env(opensearch_url: str) -> Iterator[dict[str, str]]:
         requests.delete(f"{opensearch_url}/{alias}*", timeout=30)
 
 
-def indexer(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "indexer", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_given_feed_treatments_then_the_command_line_loads_the_treatments_alias(
     cli_env: dict[str, str], tmp_path: Path, opensearch_url: str
 ) -> None:
     path = tmp_path / "treatments.jsonl"
     written = demo_treatments.write(path)
 
-    result = indexer(cli_env, "--feed", "treatments", "--source", str(path), "--json")
+    result = run_indexer(cli_env, "--feed", "treatments", "--source", str(path), "--json")
 
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout)
@@ -266,18 +251,18 @@ def test_given_feed_treatments_then_the_command_line_loads_the_treatments_alias(
     assert requests.get(f"{opensearch_url}/cli-treatments/_count", timeout=5).json()["count"] == written
     assert requests.head(f"{opensearch_url}/cli-t-specialists", timeout=5).status_code == 404
 
-    again = indexer(cli_env, "--feed", "treatments", "--source", str(path), "--dry-run")
+    again = run_indexer(cli_env, "--feed", "treatments", "--source", str(path), "--dry-run")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "feed  treatments" in again.stdout
     assert "dry-run" in again.stdout
 
-    rolled = indexer(cli_env, "--feed", "treatments", "--rollback", "--json")
+    rolled = run_indexer(cli_env, "--feed", "treatments", "--rollback", "--json")
     assert rolled.returncode == 1  # one build only: nothing earlier to go back to
     assert json.loads(rolled.stdout)["reason"] == "there is no earlier complete index to roll back to"
 
 
 def test_given_an_unknown_feed_then_the_command_line_exits_2_naming_the_choices(cli_env: dict[str, str]) -> None:
-    result = indexer(cli_env, "--feed", "nonsense", "--source", "whatever.jsonl")
+    result = run_indexer(cli_env, "--feed", "nonsense", "--source", "whatever.jsonl")
 
     assert result.returncode == 2
     assert "--feed: invalid choice: 'nonsense'" in result.stderr
