@@ -14,6 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from chalicelib.enquiries.metrics import NAMESPACE
+from chalicelib.enquiries.service_metrics import SWEEP_BACKLOG
 from infra.settings import StageConfig
 
 FIVE_MINUTES = Duration.minutes(5)
@@ -35,6 +36,13 @@ def total_query(metric_name: str) -> str:
 NOTIFY_BEHIND_MS = 10 * 60 * 1000
 # Unrecorded searches in 15 minutes before on-call hears of it (a few are a blip).
 RECORDING_FAILURES_ALARM = 10
+# The analytics stream delivers every 5 minutes (infra/analytics.py, BUFFER_SECONDS): a record
+# still undelivered after an hour is stuck (Firehose retries S3 for up to a day, then drops it).
+DELIVERY_LATE_S = 60 * 60
+# The sweep runs every 5 minutes (infra/sweep.py): two runs or more in each period, so a period
+# whose smallest count is above 0 had every run find unsent enquiries.
+SWEEP_PERIOD = Duration.minutes(10)
+SWEEP_BACKLOG_PERIODS = 3
 
 
 class Alarms(Construct):
@@ -209,6 +217,53 @@ class Alarms(Construct):
             comparison=_AT_LEAST,
             description="Searches were answered but not recorded for search analytics (see the api's log for the "
             "error type); the weekly report will undercount until fixed",
+        )
+
+    def analytics_delivery(self, stream_name: str) -> None:
+        """The analytics stream's delivery to S3. Firehose reports both metrics only while it has
+        records to deliver: a quiet night has no data, which is not a failure (not breaching)."""
+
+        def metric(name: str, statistic: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/Firehose",
+                metric_name=name,
+                dimensions_map={"DeliveryStreamName": stream_name},
+                statistic=statistic,
+                period=FIVE_MINUTES,
+            )
+
+        self._alarm(
+            "AnalyticsDeliveryLate",
+            metric("DeliveryToS3.DataFreshness", "Maximum"),
+            threshold=DELIVERY_LATE_S,
+            comparison=_ABOVE,
+            periods=3,
+            description="The oldest search analytics record not yet in S3 has waited over an hour, for 15 minutes "
+            "(the stream delivers every 5 minutes): see the stream's delivery-error log group",
+        )
+        self._alarm(
+            "AnalyticsDeliveryFailing",
+            metric("DeliveryToS3.Success", "Average"),
+            threshold=1,
+            comparison=_BELOW,
+            periods=3,
+            description="Some of the analytics stream's writes to S3 failed in each of three 5-minute periods "
+            "(Firehose retries them): see the stream's delivery-error log group",
+        )
+
+    def sweep_backlog(self) -> None:
+        """Enquiries stored but not e-mailed that even the sweep does not clear. Every sweep run
+        reports its count, 0 included, so no data means the sweep did not report: not a backlog
+        (a failing run is ``NotifyErrors``)."""
+        minutes = SWEEP_PERIOD.to_minutes() * SWEEP_BACKLOG_PERIODS
+        self._alarm(
+            "EnquirySweepBacklog",
+            cloudwatch.Metric(namespace=NAMESPACE, metric_name=SWEEP_BACKLOG, statistic="Minimum", period=SWEEP_PERIOD),
+            threshold=0,
+            comparison=_ABOVE,
+            periods=SWEEP_BACKLOG_PERIODS,
+            description=f"Every sweep run for {minutes} minutes found enquiries the stream had not sent: stored "
+            "but not e-mailed, the hospitals are not hearing of them (search or SES failing: notify's log says)",
         )
 
     def mail(self) -> None:

@@ -29,6 +29,9 @@ REST_API = "RestAPI"
 # Chalice's stage config must name a role when it does not manage one; every function's
 # Role is then replaced with the role made here (the tests check none keeps this).
 _UNUSED_ROLE = "arn:aws:iam::000000000000:role/replaced-by-cdk"
+# The click events' route (app.py's POST /events), throttled apart from the stage's other
+# methods; a stage's method setting writes each slash of the path as ``~1``, after a slash.
+EVENTS_RESOURCE_PATH = "/~1events"
 
 
 class ChaliceApp:
@@ -99,7 +102,14 @@ class ChaliceApp:
                     "ThrottlingRateLimit": config.throttle_rate_per_second,
                     "ThrottlingBurstLimit": config.throttle_burst,
                     "DataTraceEnabled": False,
-                }
+                },
+                {
+                    "ResourcePath": EVENTS_RESOURCE_PATH,
+                    "HttpMethod": "POST",
+                    "ThrottlingRateLimit": config.events_throttle_rate_per_second,
+                    "ThrottlingBurstLimit": config.events_throttle_burst,
+                    "DataTraceEnabled": False,
+                },
             ],
         )
         self.rest_api.add_property_override(

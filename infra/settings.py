@@ -65,6 +65,11 @@ class ApiConfig(_Strict):
     cors_allowed_origins: Annotated[tuple[HttpUrl, ...], Field(min_length=1)]
     throttle_rate_per_second: Annotated[int, Field(ge=1)]
     throttle_burst: Annotated[int, Field(ge=1)]
+    # POST /events (the click beacons, sent without a preflight) has limits of its own, lower
+    # than the stage's: a flood of beacons is refused at the gateway before it costs an
+    # invocation (the api also limits each client IP per hour, EVENTS_RATE_PER_HOUR).
+    events_throttle_rate_per_second: Annotated[int, Field(ge=1)]
+    events_throttle_burst: Annotated[int, Field(ge=1)]
     # None: no WAF web ACL; otherwise the requests one client IP may make in 5 minutes.
     waf_requests_per_5_minutes: Annotated[int, Field(ge=10)] | None
     p99_latency_alarm_ms: Annotated[int, Field(ge=100)]
@@ -88,6 +93,14 @@ class ApiConfig(_Strict):
             raise ValueError("enquiry_link_page must be an https URL of a page, without query or fragment")
         if f"{page.scheme}://{page.netloc.lower()}" not in self.origins:
             raise ValueError("enquiry_link_page must be on one of cors_allowed_origins (it calls the API)")
+        return self
+
+    @model_validator(mode="after")
+    def _events_below_the_stage(self) -> ApiConfig:
+        if self.events_throttle_rate_per_second >= self.throttle_rate_per_second:
+            raise ValueError("events_throttle_rate_per_second must be lower than throttle_rate_per_second")
+        if self.events_throttle_burst >= self.throttle_burst:
+            raise ValueError("events_throttle_burst must be lower than throttle_burst")
         return self
 
     @property

@@ -211,12 +211,14 @@ class BackendStack(Stack):
         alarms.search(config.search.domain_name)
         alarms.mail()
         alarms.analytics()
+        alarms.sweep_backlog()
         enquiry_monitoring = EnquiryMonitoring(self, "EnquiryMonitoring", topic=alarms.topic)
 
         # The api's UBI log lines → Firehose → S3, read with Athena (docs/infra.md, "Search analytics").
         analytics = SearchAnalytics(
             self, "Analytics", source=api.log_group, name=api_name, log_retention=log_retention, retain=retain
         )
+        alarms.analytics_delivery(analytics.stream.ref)
 
         # Last: it shows every alarm built above.
         OnCallDashboard(self, "OnCall", name=api_name, alarms=alarms_in(self), rows=enquiry_monitoring.widgets)

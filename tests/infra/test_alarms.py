@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from infra.analytics import BUFFER_SECONDS
 from infra.settings import StageConfig, StageName
+from infra.sweep import SWEEP_SCHEDULE
 from tests.infra.conftest import Synthesised
 
 # (namespace, metric, statistic, comparison) of each alarm the issue asks for.
@@ -23,6 +26,9 @@ EXPECTED = {
     "SearchLowFreeStorage": ("AWS/ES", "FreeStorageSpace", "Minimum", "LessThanThreshold"),
     "SesBounceRate": ("AWS/SES", "Reputation.BounceRate", "Maximum", "GreaterThanThreshold"),
     "SesComplaintRate": ("AWS/SES", "Reputation.ComplaintRate", "Maximum", "GreaterThanThreshold"),
+    "AnalyticsDeliveryLate": ("AWS/Firehose", "DeliveryToS3.DataFreshness", "Maximum", "GreaterThanThreshold"),
+    "AnalyticsDeliveryFailing": ("AWS/Firehose", "DeliveryToS3.Success", "Average", "LessThanThreshold"),
+    "EnquirySweepBacklog": ("FindASpecialist/Enquiries", "SweepBacklog", "Minimum", "GreaterThanThreshold"),
     "SearchRecordingFailing": (
         "FindASpecialist/Search",
         "AnalyticsRecordingFailures",
@@ -126,3 +132,34 @@ def test_enquiry_emails_bounced_or_complained_in_the_hour_page_on_call(
     assert "state reason" in alarm["AlarmDescription"]
     assert alarm["AlarmActions"] == [{"Ref": topic}]
     assert alarm["OKActions"] == [{"Ref": topic}]
+
+
+def test_analytics_delivery_alarms_watch_the_analytics_stream_and_ignore_quiet_nights(
+    synthesised: Synthesised, stage: StageName
+) -> None:
+    """Firehose reports delivery only while it has records: no traffic is no data, not an alarm."""
+    stream, _ = synthesised.only(stage, "AWS::KinesisFirehose::DeliveryStream")
+    late = _alarm(synthesised, stage, "AnalyticsDeliveryLate")
+    failing = _alarm(synthesised, stage, "AnalyticsDeliveryFailing")
+
+    for alarm in (late, failing):
+        assert alarm["Dimensions"] == [{"Name": "DeliveryStreamName", "Value": {"Ref": stream}}]
+        assert (alarm["Period"], alarm["EvaluationPeriods"], alarm["TreatMissingData"]) == (300, 3, "notBreaching")
+    # Well past the stream's buffering interval: a normal delivery never comes near it.
+    assert late["Threshold"] >= 10 * BUFFER_SECONDS
+    # Any failed write to S3 in each period (the share of successful writes below 1).
+    assert failing["Threshold"] == 1
+
+
+def test_sweep_backlog_alarm_fires_when_every_sweep_run_for_half_an_hour_found_unsent_enquiries(
+    synthesised: Synthesised, stage: StageName
+) -> None:
+    alarm = _alarm(synthesised, stage, "EnquirySweepBacklog")
+    schedule = re.fullmatch(r"rate\((\d+) minutes\)", SWEEP_SCHEDULE)
+    assert schedule is not None
+
+    assert "Dimensions" not in alarm  # as the sweep reports it (chalicelib/enquiries/service_metrics.py)
+    assert (alarm["Threshold"], alarm["Period"], alarm["EvaluationPeriods"]) == (0, 600, 3)
+    # Two sweep runs or more in each period, so the smallest count is every run's.
+    assert alarm["Period"] >= 2 * 60 * int(schedule[1])
+    assert alarm["TreatMissingData"] == "notBreaching"

@@ -37,17 +37,41 @@ def _rest_api(synthesised: Synthesised, stage: StageName) -> dict[str, Any]:
     return properties
 
 
-def test_stage_throttles_every_method(synthesised: Synthesised, stage: StageName, stage_config: StageConfig) -> None:
+def test_stage_throttles_every_method_and_the_click_events_lower(
+    synthesised: Synthesised, stage: StageName, stage_config: StageConfig
+) -> None:
+    api = stage_config.api
     settings = _rest_api(synthesised, stage)["MethodSettings"]
+
     assert settings == [
         {
             "ResourcePath": "/*",
             "HttpMethod": "*",
-            "ThrottlingRateLimit": stage_config.api.throttle_rate_per_second,
-            "ThrottlingBurstLimit": stage_config.api.throttle_burst,
+            "ThrottlingRateLimit": api.throttle_rate_per_second,
+            "ThrottlingBurstLimit": api.throttle_burst,
             "DataTraceEnabled": False,
-        }
+        },
+        {
+            "ResourcePath": "/~1events",  # a method setting writes the path's slashes as ~1
+            "HttpMethod": "POST",
+            "ThrottlingRateLimit": api.events_throttle_rate_per_second,
+            "ThrottlingBurstLimit": api.events_throttle_burst,
+            "DataTraceEnabled": False,
+        },
     ]
+    assert api.events_throttle_rate_per_second < api.throttle_rate_per_second
+    assert api.events_throttle_burst < api.throttle_burst
+
+
+def test_every_throttled_method_is_a_route_of_the_api(synthesised: Synthesised, stage: StageName) -> None:
+    """A method setting naming no route fails the deploy: the route must be in Chalice's definition."""
+    api = _rest_api(synthesised, stage)
+    routes = {(path, method.upper()) for path, methods in api["DefinitionBody"]["paths"].items() for method in methods}
+
+    for setting in api["MethodSettings"]:
+        if setting["ResourcePath"] != "/*":
+            path = setting["ResourcePath"][1:].replace("~1", "/")  # "/~1events" is "/events"
+            assert (path, setting["HttpMethod"]) in routes, setting
 
 
 def test_unknown_paths_answer_the_shared_404_body(synthesised: Synthesised, stage: StageName) -> None:

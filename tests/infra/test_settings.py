@@ -34,6 +34,9 @@ def test_the_stage_file_describes_dev_and_prod() -> None:
     [
         ({"api": {"cors_allowed_origins": ["https://www.example.com/search"]}}, "is not an origin"),
         ({"api": {"thottle_burst": 5}}, "thottle_burst"),
+        ({"api": {"events_throttle_rate_per_second": 20}}, "events_throttle_rate_per_second must be lower than"),
+        ({"api": {"events_throttle_burst": 41}}, "events_throttle_burst must be lower than throttle_burst"),
+        ({"api": {"events_throttle_burst": 0}}, "events_throttle_burst\n  Input should be greater than or equal to 1"),
         ({"indexer": {"feed_key": "elsewhere/catalog.jsonl.gz"}}, "feed_key must be under feed_prefix"),
         ({"indexer": {"treatments_feed_key": "catalog/t.jsonl"}}, "treatments_feed_key must be an object under"),
         (
