@@ -64,7 +64,7 @@ def health() -> Response:
 def find_specialists() -> Response:
     """The answer carries its ``query_id`` (also ``X-Query-Id``); the query is recorded (docs/analytics.md)."""
     started = time.monotonic()
-    from chalicelib.analytics.records import client_id_of
+    from chalicelib.analytics.ubi import client_id_of
     from chalicelib.search.request import parse_search_request
 
     request = parse_search_request(query_params(app.current_request))
@@ -126,7 +126,7 @@ def treatment_page(slug: str) -> Response:
 @api_errors
 def suggest() -> Response:
     started = time.monotonic()
-    from chalicelib.analytics.records import client_id_of
+    from chalicelib.analytics.ubi import client_id_of
     from chalicelib.search.suggest import parse_suggest_request
 
     q, limit = parse_suggest_request(query_params(app.current_request))
@@ -146,6 +146,17 @@ def submit_enquiry() -> Response:
         header(request, "idempotency-key"),
         client_ip(request),
         getattr(app, "lambda_context", None),
+    )
+    return json_response(answer, 202)
+
+
+@app.route("/events", methods=["POST"], content_types=["application/json", "text/plain"])
+@api_errors
+def record_event() -> Response:
+    """A click on an answer (docs/analytics.md, "Click events"); a page sends it with sendBeacon."""
+    request = app.current_request
+    answer = deps.services().click_events.accept(
+        body_bytes(request), header(request, "x-client-id"), client_ip(request)
     )
     return json_response(answer, 202)
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from chalicelib.adapters.dynamodb_store import DynamoDBEnquiryStore
     from chalicelib.adapters.location_geocoder import PlaceIndexClient
     from chalicelib.adapters.secretsmanager_link_keys import SecretValueClient
+    from chalicelib.analytics.click_events import ClickEvents
+    from chalicelib.analytics.event_recorder import EventRecorder
     from chalicelib.analytics.recorder import AnalyticsSink, QueryRecorder, SearchMetrics
     from chalicelib.config import SearchSettings
     from chalicelib.enquiries.bounces import BounceHandler
@@ -304,6 +306,23 @@ class Services:
             self.analytics_sink, self.search_metrics, self.vocabulary.get, lambda word: gazetteer().locate(word)
         )
 
+    @cached_property
+    def event_recorder(self) -> EventRecorder:
+        """Records click events and enquiries sent from an answer; never fails a request."""
+        from chalicelib.analytics.event_recorder import EventRecorder
+
+        return EventRecorder(self.analytics_sink, self.search_metrics)
+
+    @cached_property
+    def click_events(self) -> ClickEvents:
+        """``POST /events``: counted per network in the rate-limit table, then recorded."""
+        from chalicelib.adapters.dynamodb_rate_counter import DynamoDBRateCounter
+        from chalicelib.analytics.click_events import ClickEvents
+
+        settings = self.app_settings
+        counter = DynamoDBRateCounter(self.clients.dynamodb, settings.rate_limit_table)
+        return ClickEvents(self.event_recorder, counter, settings.events_ip_rate_per_hour, settings.rate_limit_salt)
+
     # --- enquiries -----------------------------------------------------------------------
 
     @property
@@ -327,7 +346,9 @@ class Services:
         from chalicelib.enquiries.submit import EnquiryService
 
         settings = self.app_settings
-        service = EnquiryService(self.store, self.search_index, settings, metrics=self.service_metrics)
+        service = EnquiryService(
+            self.store, self.search_index, settings, metrics=self.service_metrics, events=self.event_recorder
+        )
         return EnquiryEndpoint(service, settings.idempotency_table, self.clients.dynamodb)
 
     @cached_property

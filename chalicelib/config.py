@@ -87,6 +87,8 @@ class Settings(SearchSettings):
     unrouted_fallback_after_s: int
     email_rate_per_hour: int
     ip_rate_per_hour: int
+    # Click events (POST /events) one client IP may send an hour.
+    events_ip_rate_per_hour: int
     # Keys the hashes under which rate-limit counters are stored (a secret in AWS).
     rate_limit_salt: str
     # The local stage's moto server (boto3 honours the same variable); empty in AWS.
@@ -252,6 +254,7 @@ _APP_FIELDS: dict[str, tuple[str, Parser, str | None]] = {
     "unrouted_fallback_after_s": ("UNROUTED_FALLBACK_AFTER_S", _whole(60, 30 * 86_400), "86400"),
     "email_rate_per_hour": ("EMAIL_RATE_PER_HOUR", _whole(1, 10_000), "5"),
     "ip_rate_per_hour": ("IP_RATE_PER_HOUR", _whole(1, 100_000), "30"),
+    "events_ip_rate_per_hour": ("EVENTS_RATE_PER_HOUR", _whole(1, 100_000), "600"),
     "rate_limit_salt": ("RATE_LIMIT_SALT", _matching(_SALT, "at least 16 characters, no spaces"), None),
     "aws_endpoint_url": ("AWS_ENDPOINT_URL", _optional(_opensearch_url), ""),
     "cors_allowed_origins": ("CORS_ALLOWED_ORIGINS", _origins, ""),

@@ -81,10 +81,10 @@ def error_response(exc: Exception) -> Response | None:
     from chalicelib.search.ports import SearchUnavailable
 
     if isinstance(exc, PayloadTooLarge):
-        return json_response(error_body("payload_too_large", "The request body must be at most 16 KiB"), 413)
+        return json_response(error_body("payload_too_large", exc.message), 413)
     if isinstance(exc, RateLimited):
         return json_response(
-            error_body("rate_limited", "Too many enquiries just now. Please try again later."),
+            error_body("rate_limited", exc.message),
             429,
             {"Retry-After": str(exc.retry_after_s)},
         )

@@ -48,6 +48,11 @@ class Pair:
     after: Search
 
 
+def is_click(event: Event) -> bool:
+    """A page's click on a search result (an enquiry sent is not one: its page's ``enquire`` was)."""
+    return event.action in CLICKS and not event.enquiry_sent
+
+
 def text_key(text: str) -> str:
     """How searches are grouped by their words: case folded, spaces collapsed."""
     return " ".join(text.casefold().split())
@@ -61,7 +66,7 @@ def searches(traffic: Traffic) -> list[Search]:
     )
     clicks: dict[str, list[Event]] = defaultdict(list)
     for event in sorted(traffic.events, key=lambda event: (event.at, event.position)):
-        if event.action in CLICKS:
+        if is_click(event):
             clicks[event.query_id].append(event)
     later = _reformulations(found)
     return [Search(query, tuple(clicks[query.query_id]), later.get(query.query_id, ())) for query in found]
@@ -201,6 +206,7 @@ def figures(traffic: Traffic, start: datetime, end: datetime, top: int = TOP) ->
     abandoned = sum(not search.clicked and not search.reformulated for search in found)
     latencies = [search.query.latency_ms for search in found]
     first_clicks = Counter(search.clicks[0].position for search in found if search.clicks)
+    sent = {event.query_id for event in traffic.events if event.enquiry_sent}
     return {
         "window": {"start": rfc3339(start), "end": rfc3339(end)},
         "volume": {
@@ -209,7 +215,8 @@ def figures(traffic: Traffic, start: datetime, end: datetime, top: int = TOP) ->
             "typeahead": sum(q.endpoint == "suggest" for q in traffic.queries),
             "clicks": sum(len(search.clicks) for search in found),
             "suggest_picks": sum(event.action == "suggest_pick" for event in traffic.events),
-            "events_not_on_a_search": sum(e.action in CLICKS and e.query_id not in ids for e in traffic.events),
+            "events_not_on_a_search": sum(is_click(e) and e.query_id not in ids for e in traffic.events),
+            "enquiries_sent": sum(event.enquiry_sent for event in traffic.events),
             "skipped_records": traffic.skipped,
         },
         "daily": daily(found, start, end),
@@ -221,6 +228,7 @@ def figures(traffic: Traffic, start: datetime, end: datetime, top: int = TOP) ->
         "mrr_first_click": round(sum(map(reciprocal_rank, found)) / n, DIGITS) if n else None,
         "first_click_positions": {str(p): first_clicks[p] for p in sorted(first_clicks)},
         "abandonment_rate": rate(abandoned, n),
+        "enquiry_rate": rate(len(ids & sent), n),
         "abandoned": abandoned,
         "latency_ms": {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95)},
         "top_zero_result_queries": zero_result_queries(found, paired, top),

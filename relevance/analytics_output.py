@@ -51,6 +51,7 @@ def markdown(report: dict[str, Any]) -> str:
                 *[[f"CTR@{k}", _share(value)] for k, value in report["ctr"].items()],
                 ["MRR of the first click", "n/a" if mrr is None else f"{mrr:.3f}"],
                 ["abandonment rate", _share(report["abandonment_rate"])],
+                ["searches followed by an enquiry sent", _share(report["enquiry_rate"])],
                 ["latency p50 / p95 (ms)", f"{report['latency_ms']['p50']} / {report['latency_ms']['p95']}"],
                 ["records skipped (unreadable)", volume["skipped_records"]],
             ],

@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 KINDS = ("query", "event")
+# An event the service wrote when an enquiry from an answer was stored (no position); any
+# other message type is a page's click (``CLICK``).
+ENQUIRY_SENT = "ENQUIRY_SENT"
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,12 @@ class Event:
     at: datetime
     action: str
     object_id: str
-    position: int
+    position: int  # 0 for an enquiry sent, which has none
+    message_type: str = "CLICK"
+
+    @property
+    def enquiry_sent(self) -> bool:
+        return self.message_type == ENQUIRY_SENT
 
 
 @dataclass
@@ -108,14 +116,20 @@ def _filters(value: Any) -> dict[str, Any]:
 
 
 def parse_event(record: Mapping[str, Any]) -> Event:
+    """A click must have a position; an enquiry sent has none."""
     attributes = record["event_attributes"]
+    message_type = str(record.get("message_type") or "")
+    ordinal = (attributes.get("position") or {}).get("ordinal")
+    if ordinal is None and message_type != ENQUIRY_SENT:
+        raise ValueError("a click without a position")
     return Event(
         query_id=str(record["query_id"]),
         client_id=record.get("client_id") or None,
         at=timestamp(record["timestamp"]),
         action=str(record["action_name"]),
         object_id=str(attributes["object"]["object_id"]),
-        position=int(attributes["position"]["ordinal"]),
+        position=0 if ordinal is None else int(ordinal),
+        message_type=message_type,
     )
 
 

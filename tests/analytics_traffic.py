@@ -60,19 +60,26 @@ def query(
     }
 
 
-def event(name: str, at: str, client: str | None, action: str, object_id: str, position: int) -> dict[str, Any]:
+def event(
+    name: str, at: str, client: str | None, action: str, object_id: str, position: int | None, kind: str = "CLICK"
+) -> dict[str, Any]:
     return {
         "application": APP,
         "action_name": action,
         "query_id": qid(name),
         "client_id": client,
         "timestamp": at,
-        "message_type": "INFO",
+        "message_type": kind,
         "event_attributes": {
             "object": {"object_id": object_id, "object_id_field": "specialist_id"},
             "position": {"ordinal": position},
         },
     }
+
+
+def enquiry_sent(name: str, at: str, object_id: str) -> dict[str, Any]:
+    """What the service records when an enquiry naming answer ``name`` is stored: not a click."""
+    return event(name, at, None, "enquire", object_id, None, kind="ENQUIRY_SENT")
 
 
 NEAR_HENDON = {"near": "hendon", "radius_miles": 10}
@@ -114,6 +121,9 @@ EVENTS = [
     event("S12", D1 + "14:00:50.000Z", "c5", "view_profile", "richard-oflynn", 4),
     event("S17", D3 + "09:01:20.000Z", "c8", "view_profile", "sp-000007", 2),
     event("O2", NOW.replace("Z", ".000Z"), "c9", "view_profile", "sp-000008", 1),
+    enquiry_sent("S8", D1 + "12:04:00.000Z", "margaret-mary-searle"),
+    enquiry_sent("S7", D1 + "12:00:50.000Z", "sp-000003"),  # its page's click was lost: still no click
+    enquiry_sent("P1", D1 + "09:02:00.000Z", "sp-000011"),  # a later page: no search of its own
 ]
 
 

@@ -73,7 +73,7 @@ class DynamoDBEnquiryStore:
             # Awaiting the team's reply: the reminder falls due first (the sweep's second list).
             item[AWAITING.partition_key] = {"S": AWAITING.value}
             item[AWAITING.sort_key] = {"S": enquiry.remind_at}
-        actions: list[Any] = [_count(self._rate_limit_table, limit) for limit in limits]
+        actions: list[Any] = [{"Update": count_update(self._rate_limit_table, limit)} for limit in limits]
         if suppression_key is not None:
             # After the counters, before the put: its cancellation reason is at len(limits).
             actions.append(_not_suppressed(self._rate_limit_table, suppression_key))
@@ -474,20 +474,20 @@ def _follow_up_leased_only(old: dict[str, Any], at: str, epoch: int) -> bool:
     )
 
 
-def _count(table: str, limit: RateLimit) -> dict[str, Any]:
+def count_update(table: str, limit: RateLimit) -> dict[str, Any]:
+    """One more against ``limit``'s counter, refused (ConditionalCheckFailed) once it is reached:
+    an ``UpdateItem`` request, or a transaction's ``Update``."""
     return {
-        "Update": {
-            "TableName": table,
-            "Key": {tables.RATE_LIMITS.partition_key: {"S": limit.counter_key}},
-            "UpdateExpression": "ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)",
-            "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-            "ExpressionAttributeNames": {"#n": "count", "#ttl": tables.RATE_LIMITS.ttl_attribute},
-            "ExpressionAttributeValues": {
-                ":one": {"N": "1"},
-                ":limit": {"N": str(limit.limit)},
-                ":ttl": {"N": str(limit.expires_at)},
-            },
-        }
+        "TableName": table,
+        "Key": {tables.RATE_LIMITS.partition_key: {"S": limit.counter_key}},
+        "UpdateExpression": "ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)",
+        "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+        "ExpressionAttributeNames": {"#n": "count", "#ttl": tables.RATE_LIMITS.ttl_attribute},
+        "ExpressionAttributeValues": {
+            ":one": {"N": "1"},
+            ":limit": {"N": str(limit.limit)},
+            ":ttl": {"N": str(limit.expires_at)},
+        },
     }
 
 

@@ -1,7 +1,7 @@
 """Recording each search and typeahead answer, cheaply and without ever failing it.
 
-The :class:`AnalyticsSink` port takes UBI records (``"query"`` now; ``"event"`` for the
-click events of ``POST /events`` later): in Lambda one structured log line each
+The :class:`AnalyticsSink` port takes UBI records (``"query"``, and ``"event"`` for the
+click events of ``POST /events``, :mod:`chalicelib.analytics.event_recorder`): in Lambda one structured log line each
 (``chalicelib.adapters.log_analytics_sink``), on the local stage the ``ubi_queries`` and
 ``ubi_events`` indices of the local node (``chalicelib.adapters.opensearch_ubi_sink``).
 The :class:`SearchMetrics` port counts searches (CloudWatch EMF in Lambda).
@@ -38,6 +38,7 @@ ZERO_RESULT_SEARCHES = "ZeroResultSearches"
 RELAXED_SEARCHES = "RelaxedSearches"
 TYPEAHEAD_REQUESTS = "TypeaheadRequests"
 RECORDING_FAILURES = "AnalyticsRecordingFailures"
+EVENTS = "AnalyticsEvents"
 
 
 class AnalyticsSink(Protocol):
@@ -48,6 +49,25 @@ class AnalyticsSink(Protocol):
 class SearchMetrics(Protocol):
     def count(self, values: Mapping[str, float]) -> None:
         """Publish counts (metric name to value) in :data:`NAMESPACE`, with no dimension."""
+
+
+def keep(sink: AnalyticsSink, kind: RecordKind, build: Callable[[], Mapping[str, Any]]) -> bool:
+    """Build a record and send it to ``sink``; False, logged by the exception's type alone,
+    when either fails. Recording never fails the answer or the request it describes."""
+    try:
+        sink.record(kind, build())
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the patient's answer goes out
+        log.warning("%s record not kept (%s)", kind, type(exc).__name__)
+        return False
+    return True
+
+
+def count(metrics: SearchMetrics, values: Mapping[str, float]) -> None:
+    """Publish ``values``; an error doing so is logged by type and dropped."""
+    try:
+        metrics.count(values)
+    except Exception as exc:  # noqa: BLE001 - nor may counting it
+        log.warning("search metrics not emitted (%s)", type(exc).__name__)
 
 
 def utc_now() -> datetime:
@@ -114,22 +134,14 @@ class QueryRecorder:
         build: Callable[[Asked], Mapping[str, Any]],
     ) -> str:
         # The records' module (and the search modules it reads) only when a search is recorded:
-        # POST /events will want the sink port without them.
+        # POST /events wants the sink port without them.
         from chalicelib.analytics.records import Asked
 
         latency_ms = (self._monotonic() - started) * 1000
         query_id = self._ids()
-        failed = 0.0
-        try:
-            asked = Asked(query_id, self._ids(), client_id, self._clock(), latency_ms)
-            self._sink.record("query", build(asked))
-        except Exception as exc:  # noqa: BLE001 - recording must never fail the search it describes
-            failed = 1.0
-            log.warning("query record not kept (%s)", type(exc).__name__)
-        try:
-            self._metrics.count({**counts, RECORDING_FAILURES: failed})
-        except Exception as exc:  # noqa: BLE001 - nor may counting it
-            log.warning("search metrics not emitted (%s)", type(exc).__name__)
+        asked = Asked(query_id, self._ids(), client_id, self._clock(), latency_ms)
+        kept = keep(self._sink, "query", lambda: build(asked))
+        count(self._metrics, {**counts, RECORDING_FAILURES: float(not kept)})
         return query_id
 
     def _place_known(self, word: str) -> bool:

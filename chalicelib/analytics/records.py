@@ -3,51 +3,25 @@
 Pure: the answer, the request and what the service knows go in, one JSON-ready dict comes
 out. Free text goes through :mod:`chalicelib.analytics.masking` first; no IP address, user
 agent or other header is ever read, and the client id is kept only when it looks random
-(:func:`client_id_of`).
+(:func:`chalicelib.analytics.ubi.client_id_of`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from chalicelib.analytics.masking import Known, mask, mask_derived, mask_patterns, words_of
+from chalicelib.analytics.ubi import APPLICATION, OBJECT_ID_FIELD, rfc3339_ms
 from chalicelib.search.request import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, SearchRequest
 from chalicelib.search.responses import SearchResults, Suggestions
 
-APPLICATION = "find-a-specialist"
-OBJECT_ID_FIELD = "specialist_id"
 # The position a point is rounded to: 0.01 degrees, about a kilometre (an outward code's scale).
 COORDINATE_DECIMALS = 2
 
 Endpoint = Literal["search", "suggest"]
-
-# A UUID, or 16 to 64 base64url characters: what a page makes with crypto.randomUUID() or
-# crypto.getRandomValues(). Anything else (an e-mail address, a name, a fingerprint) is dropped.
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_RANDOM = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-def client_id_of(header: str | None) -> str | None:
-    """The ``X-Client-Id`` header when it looks like a random id, else None."""
-    if header is None:
-        return None
-    value = header.strip()
-    return value if _UUID.fullmatch(value) or _is_random(value) else None
-
-
-def _is_random(value: str) -> bool:
-    """Base64url of the right length, mixing letters and digits: never a word or a number alone."""
-    if not _RANDOM.fullmatch(value):
-        return False
-    return any(char.isdigit() for char in value) and any(char.isalpha() for char in value)
-
-
-def rfc3339_ms(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

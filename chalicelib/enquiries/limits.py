@@ -28,10 +28,14 @@ class RateLimit:
     retry_after_s: int
 
 
+ENQUIRIES_LIMITED = "Too many enquiries just now. Please try again later."
+
+
 class RateLimited(Exception):
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__("rate limited")
+    def __init__(self, retry_after_s: int, message: str = ENQUIRIES_LIMITED) -> None:
+        super().__init__(message)
         self.retry_after_s = retry_after_s
+        self.message = message
 
 
 def keyed_digest(purpose: str, value: str, salt: str) -> str:

@@ -1,9 +1,8 @@
 """The body of ``POST /enquiries``: parsed strictly, checked field by field.
 
-The raw bytes are parsed here rather than by Chalice so that what ``json.loads`` would
-quietly accept is refused with a 400 naming the field: NaN and Infinity, duplicate keys,
-lone surrogates. Names and the e-mail address reach e-mail headers later, so control
-characters (NUL, CR, LF, ...) are refused in them; the message may hold line breaks.
+The raw bytes are parsed strictly (:mod:`chalicelib.json_bodies`). Names and the e-mail
+address reach e-mail headers later, so control characters (NUL, CR, LF, ...) are refused in
+them; the message may hold line breaks.
 
 Three shapes: a specialist (``specialist_id``, and one of their hospitals or none for the
 primary); a general enquiry for a hospital (``hospital_id`` alone, optionally a
@@ -13,13 +12,13 @@ Whether the ids and slugs exist is for routing to say (the index knows), not thi
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from chalicelib.errors import InvalidParameter
+from chalicelib.analytics.ubi import QUERY_ID
+from chalicelib.json_bodies import parse_model
 from chalicelib.patterns import CONTROL_IN_TEXT, ID, ONE_LINE_BREAKERS
 
 MAX_BODY_BYTES = 16 * 1024
@@ -151,6 +150,9 @@ class EnquiryRequest(BaseModel):
     marketing_opt_in: bool = False
     website: Annotated[str, Field(max_length=500)] = ""
     """Leave empty: a honeypot for bots (a filled one is answered 202 and dropped)."""
+    query_id: Annotated[str, Field(pattern=QUERY_ID)] | None = None
+    """The `query_id` of the search answer the patient came from, if any: the stored enquiry is
+    recorded for search analytics under it (never with the patient's details)."""
 
     @model_validator(mode="after")
     def _phone_if_preferred(self) -> EnquiryRequest:
@@ -179,72 +181,5 @@ class EnquiryRequest(BaseModel):
         return bool(self.website)
 
 
-def _reject_constant(name: str) -> Any:
-    raise InvalidParameter(None, f"{name} is not valid JSON")
-
-
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InvalidParameter(key[:40], f"'{key[:40]}' is given twice")
-        result[key] = value
-    return result
-
-
-def _check_strings(body: dict[str, Any]) -> None:
-    """JSON's \\u escapes can smuggle in lone surrogates, which no e-mail can carry."""
-    for key, value in body.items():
-        for text in (key, value):  # a field's name too: pydantic cannot even name it in its error
-            if isinstance(text, str):
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise InvalidParameter(key[:40], f"'{key[:40]}' holds characters that are not valid text") from None
-
-
 def parse_enquiry(raw: bytes) -> EnquiryRequest:
     return parse_model(EnquiryRequest, raw)
-
-
-_Model = TypeVar("_Model", bound=BaseModel)
-
-
-def parse_model(model: type[_Model], raw: bytes) -> _Model:
-    """A JSON object body, parsed as strictly as an enquiry's (a 400 naming the field)."""
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicates)
-    except (ValueError, RecursionError) as exc:
-        if isinstance(exc, InvalidParameter):
-            raise
-        raise InvalidParameter(None, "The body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise InvalidParameter(None, "The body must be a JSON object")
-    _check_strings(body)
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
-
-
-def _invalid(error: ValidationError) -> InvalidParameter:
-    first = error.errors(include_url=False, include_input=False)[0]
-    location = [str(part) for part in first["loc"]]
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if not location and ":" in message:  # a rule across fields names its field first
-        named, _, rule = message.partition(": ")
-        return InvalidParameter(named, f"'{named}' {rule}")
-    field = location[0] if location else None
-    if first["type"] == "extra_forbidden":
-        return InvalidParameter(field, f"'{str(field)[:40]}' is not a field of an enquiry")
-    if first["type"] == "missing":
-        return InvalidParameter(field, f"'{field}' is required")
-    if field == "consent":
-        return InvalidParameter(field, "'consent' must be true: please accept the privacy notice")
-    return InvalidParameter(field, f"'{field}' {_plain(message)}")
-
-
-def _plain(message: str) -> str:
-    """Pydantic's wording, made to follow the field name."""
-    message = message[0].lower() + message[1:] if message else message
-    return message if message.startswith("must") else f"is not valid: {message}"

@@ -238,7 +238,7 @@ def admin_call(
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib.enquiries.ports import StoreUnavailable
-    from chalicelib.enquiries.request import parse_model
+    from chalicelib.json_bodies import parse_model
 
     email = parse_model(DataRightsRequest, raw).email
     key = rights.email_key(email)

@@ -34,6 +34,7 @@ from chalicelib.search.ports import SearchUnavailable
 from chalicelib.shapes import documented
 
 if TYPE_CHECKING:
+    from chalicelib.analytics.event_recorder import EventRecorder
     from chalicelib.config import Settings
     from chalicelib.enquiries.ports import EnquiryStore
     from chalicelib.enquiries.request import EnquiryRequest
@@ -58,6 +59,15 @@ def new_enquiry_id() -> str:
     return str(ULID())
 
 
+def enquired(request: EnquiryRequest) -> tuple[str, str]:
+    """Whom an enquiry is for, as an event record names it: object id and its field."""
+    if request.specialist_id is not None:
+        return request.specialist_id, "specialist_id"
+    if request.hospital_id is not None:
+        return request.hospital_id, "hospital_id"
+    return "central", "team"
+
+
 class EnquiryService:
     def __init__(
         self,
@@ -67,8 +77,10 @@ class EnquiryService:
         clock: Callable[[], float] = time.time,
         new_id: Callable[[], str] = new_enquiry_id,
         metrics: ServiceMetrics | None = None,
+        events: EventRecorder | None = None,
     ) -> None:
         self._metrics = metrics
+        self._events = events
         self._store = store
         self._index = index
         self._settings = settings
@@ -115,6 +127,8 @@ class EnquiryService:
         self._store.put_new(enquiry, limits, suppression_key=suppression_key(request.email, settings.rate_limit_salt))
         if self._metrics is not None:
             self._metrics.received()
+        if request.query_id is not None and self._events is not None:
+            self._events.enquiry_sent(request.query_id, *enquired(request))
         return accepted
 
     def address_digest(self, email: str) -> str:

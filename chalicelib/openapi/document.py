@@ -9,6 +9,7 @@ from typing import Any
 
 from chalice.app import Response
 
+from chalicelib.analytics.ubi import QUERY_ID
 from chalicelib.cors import ALLOWED_HEADERS, EXPOSED_HEADERS, MAX_AGE_S
 from chalicelib.error_shapes import ErrorBody
 from chalicelib.openapi.operations import OPERATIONS, Answer, Operation
@@ -43,6 +44,13 @@ _RETRY_AFTER = {
     "required": True,
     "schema": {"type": "string", "pattern": "^[0-9]+$"},
 }
+_QUERY_ID = {
+    "description": "The answer's `query_id` (as in its body): what `POST /events` and an enquiry send back.",
+    "required": True,
+    "schema": {"type": "string", "pattern": QUERY_ID},
+}
+# Response headers an answer may declare: (header, the Answer flag that declares it).
+_HEADERS = (("Retry-After", "retry_after"), ("X-Query-Id", "query_id"))
 
 
 def build_document(preflight_paths: Collection[str]) -> dict[str, Any]:
@@ -62,7 +70,7 @@ def build_document(preflight_paths: Collection[str]) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": component_schemas(bodies, sorted(answers, key=lambda model: model.__name__)),
-            "headers": {"Retry-After": _RETRY_AFTER},
+            "headers": {"Retry-After": _RETRY_AFTER, "X-Query-Id": _QUERY_ID},
             "responses": {
                 "MethodNotAllowed": _error_response("The path does not take this method; `Allow` lists those it does."),
                 "InternalError": _error_response("Something failed on our side; the answer carries no detail."),
@@ -100,7 +108,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
     if parameters:
         spec["parameters"] = parameters
     if operation.body is not None:
-        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(operation.body)}}}
+        schema = {"schema": ref(operation.body)}
+        spec["requestBody"] = {"required": True, "content": {media: schema for media in operation.body_media_types}}
     return spec
 
 
@@ -116,8 +125,9 @@ def _answer(answer: Answer) -> dict[str, Any]:
     elif answer.free_form:
         schema = {"type": "object"} if answer.media_type == "application/json" else {"type": "string"}
         spec["content"] = {answer.media_type: {"schema": schema}}
-    if answer.retry_after:
-        spec["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+    headers = {name: {"$ref": f"#/components/headers/{name}"} for name, on in _HEADERS if getattr(answer, on)}
+    if headers:
+        spec["headers"] = headers
     return spec
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.analytics.click_events import MAX_BODY_KIB as MAX_EVENT_KIB
+from chalicelib.analytics.click_events import ClickEvent, EventRecorded
 from chalicelib.enquiries.endpoint import IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_HEADER
 from chalicelib.enquiries.followup import EnquiryAction, EnquiryActionDone
 from chalicelib.enquiries.links import PURPOSES
@@ -38,6 +40,7 @@ class Answer:
     # Plain text: an HTML page, a stylesheet or script, or a JSON document of its own.
     free_form: bool = False
     retry_after: bool = False
+    query_id: bool = False  # carries the X-Query-Id header
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Operation:
     # Raw OpenAPI parameter objects for the path and headers.
     parameters: tuple[dict[str, Any], ...] = ()
     body: type[Any] | None = None
+    body_media_types: tuple[str, ...] = ("application/json",)
 
 
 def error(status: int, description: str, retry_after: bool = False) -> Answer:
@@ -143,7 +147,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "window (24 hours by default) and not yet past; an older one is unknown, shown as null." + _RECORDED,
         query=SEARCH_QUERY,
         parameters=(_CLIENT_ID,),
-        answers=(Answer(200, "A page of results.", SearchResults), BAD_PARAMETER, SEARCH_DOWN),
+        answers=(Answer(200, "A page of results.", SearchResults, query_id=True), BAD_PARAMETER, SEARCH_DOWN),
     ),
     Operation(
         "GET",
@@ -225,7 +229,28 @@ OPERATIONS: tuple[Operation, ...] = (
         "A place (a town, or a postcode's outward code) has as its value what `near` takes." + _RECORDED,
         query=SUGGEST_QUERY,
         parameters=(_CLIENT_ID,),
-        answers=(Answer(200, "Suggestions, best first.", Suggestions), BAD_PARAMETER, SEARCH_DOWN),
+        answers=(Answer(200, "Suggestions, best first.", Suggestions, query_id=True), BAD_PARAMETER, SEARCH_DOWN),
+    ),
+    Operation(
+        "POST",
+        "/events",
+        "search",
+        "Record a click on an answer",
+        description="What the patient did with an item of a search or typeahead answer (opened a profile, followed "
+        "Book online or Enquire, picked a suggestion), under the answer's `query_id`, for search analytics "
+        "(docs/analytics.md). Made for `navigator.sendBeacon`: `text/plain` is taken as JSON, and the page's random "
+        "id may come as `client_id` in the body. Recorded without the caller's address or user agent. "
+        "Limited per client IP an hour.",
+        parameters=(_CLIENT_ID,),
+        body=ClickEvent,
+        body_media_types=("application/json", "text/plain"),
+        answers=(
+            Answer(202, "Recorded.", EventRecorded),
+            error(400, "The body is not a JSON object, or a field (named in `field`) is missing, unknown or invalid."),
+            error(413, f"The body is over {MAX_EVENT_KIB} KiB."),
+            error(415, "The body is sent as neither application/json nor text/plain."),
+            error(429, "Too many events from this network just now. Nothing was recorded.", True),
+        ),
     ),
     Operation(
         "POST",

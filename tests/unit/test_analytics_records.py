@@ -15,7 +15,8 @@ import pytest
 from chalicelib.adapters.emf_search_metrics import EmfSearchMetrics
 from chalicelib.adapters.log_analytics_sink import LogAnalyticsSink
 from chalicelib.analytics.recorder import QueryRecorder, RecordKind
-from chalicelib.analytics.records import Asked, client_id_of, search_record, suggest_record
+from chalicelib.analytics.records import Asked, search_record, suggest_record
+from chalicelib.analytics.ubi import client_id_of
 from chalicelib.search.request import SearchRequest
 from chalicelib.search.responses import SearchResults, Suggestions
 from chalicelib.search.understanding import Vocabulary

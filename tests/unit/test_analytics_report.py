@@ -49,6 +49,7 @@ def test_given_the_week_then_volume_counts_page_one_searches_inside_the_window(r
         "clicks": 9,  # S2 x2, S4 x2, S6, S8, S10, S12, S17
         "suggest_picks": 1,
         "events_not_on_a_search": 1,  # the click on P1
+        "enquiries_sent": 3,  # from S7, S8 and P1: none of them a click
         "skipped_records": 2,  # the two bad lines
     }
 
@@ -80,6 +81,10 @@ def test_given_the_week_then_abandonment_counts_no_click_and_no_search_within_60
     # S7 (next search 90 s on), S9 (no client id), S13, S15 (last), S16 (next search 70 s on).
     assert report["abandoned"] == 5
     assert report["abandonment_rate"] == round(5 / SEARCHES, 4)
+
+
+def test_given_the_week_then_the_enquiry_rate_counts_searches_with_an_enquiry_sent(report: dict[str, Any]) -> None:
+    assert report["enquiry_rate"] == round(2 / SEARCHES, 4)  # S7, S8; P1 is a later page
 
 
 def test_given_the_week_then_top_zero_result_queries_group_by_words_with_their_clicked_reformulation(

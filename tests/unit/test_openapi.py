@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import uuid
 from typing import Any, get_args
 
 import pytest
@@ -13,8 +15,10 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 from app import app
+from chalicelib.analytics.click_events import ClickEvent
 from chalicelib.enquiries.request import EnquiryRequest, parse_enquiry
 from chalicelib.errors import InvalidParameter
+from chalicelib.json_bodies import parse_model
 from chalicelib.openapi.document import build_document, document_response, document_text
 from chalicelib.search.query import FACET_NAMES
 from chalicelib.search.request import SEARCH_QUERY, parse_search_request
@@ -159,6 +163,35 @@ def test_the_enquiry_body_is_the_request_model_and_its_example_is_accepted(docum
     assert set(schema["properties"]) == set(EnquiryRequest.model_fields)
     for example in schema["examples"]:
         parse_enquiry(json.dumps(example).encode())
+
+
+MEDIA = ("application/json", "text/plain")
+
+
+def test_the_event_body_is_the_model_in_both_media_types_and_its_example_is_accepted(
+    document: dict[str, Any],
+) -> None:
+    content = document["paths"]["/events"]["post"]["requestBody"]["content"]
+    schema = document["components"]["schemas"]["ClickEvent"]
+
+    assert content == {media: {"schema": {"$ref": "#/components/schemas/ClickEvent"}} for media in MEDIA}
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == set(ClickEvent.model_fields)
+    for example in schema["examples"]:
+        parse_model(ClickEvent, json.dumps(example).encode())
+
+
+def test_the_recorded_answers_and_only_they_document_x_query_id(document: dict[str, Any]) -> None:
+    with_header = {
+        (path, method, status)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for status, answer in operation.get("responses", {}).items()
+        if "X-Query-Id" in answer.get("headers", {})
+    }
+
+    assert with_header == {("/specialists", "get", "200"), ("/suggest", "get", "200")}
+    assert re.fullmatch(document["components"]["headers"]["X-Query-Id"]["schema"]["pattern"], str(uuid.uuid4()))
 
 
 def test_every_answer_object_is_closed(document: dict[str, Any]) -> None:
