@@ -21,14 +21,15 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from chalicelib.analytics.recorder import (
-    NAMESPACE as SEARCH_NAMESPACE,
-)
-from chalicelib.analytics.recorder import (
+    EVENTS,
     RECORDING_FAILURES,
     RELAXED_SEARCHES,
     SEARCHES,
     TYPEAHEAD_REQUESTS,
     ZERO_RESULT_SEARCHES,
+)
+from chalicelib.analytics.recorder import (
+    NAMESPACE as SEARCH_NAMESPACE,
 )
 from chalicelib.enquiries.metrics import NAMESPACE as ENQUIRY_NAMESPACE
 from chalicelib.enquiries.service_metrics import EMAILS_SENT, ENQUIRIES_RECEIVED, SWEEP_BACKLOG
@@ -85,8 +86,12 @@ class OnCallDashboard(Construct):
                 [cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(alarms), width=24, height=4)],
                 [
                     cloudwatch.GraphWidget(
-                        title="Searches and typeahead requests (per 5 minutes)",
-                        left=[_metric(SEARCH_NAMESPACE, SEARCHES), _metric(SEARCH_NAMESPACE, TYPEAHEAD_REQUESTS)],
+                        title="Searches, typeahead requests and click events (per 5 minutes)",
+                        left=[
+                            _metric(SEARCH_NAMESPACE, SEARCHES),
+                            _metric(SEARCH_NAMESPACE, TYPEAHEAD_REQUESTS),
+                            _metric(SEARCH_NAMESPACE, EVENTS),
+                        ],
                         width=8,
                     ),
                     cloudwatch.GraphWidget(

@@ -18,6 +18,7 @@ SEARCH_METRICS = {
     "RelaxedSearches",
     "TypeaheadRequests",
     "AnalyticsRecordingFailures",
+    "AnalyticsEvents",
 }
 ENQUIRY_METRICS = {"EnquiriesReceived", "EmailsSent", "SweepBacklog"}
 
