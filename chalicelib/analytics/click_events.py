@@ -14,15 +14,16 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
 from chalicelib.analytics.event_records import Action
+from chalicelib.analytics.masking import mask_patterns
 from chalicelib.analytics.ubi import QUERY_ID, client_id_of
 from chalicelib.enquiries.limits import RateLimited, rate_limit
 from chalicelib.enquiries.refusals import PayloadTooLarge
 from chalicelib.json_bodies import parse_model
-from chalicelib.patterns import ID
+from chalicelib.patterns import ID_FORMAT
 from chalicelib.shapes import documented
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_KIB = 2
 MAX_POSITION = 1000
+# A suggestion's value: an id or slug, or a place as ``near`` takes it ("King's Lynn", "NW4").
+SUGGESTION_VALUE = r"^[A-Za-z0-9][A-Za-z0-9 '-]{0,63}$"
 LIMITED = "Too many events from this network just now. Please try again later."
 
 
@@ -63,10 +66,16 @@ class ClickEvent(BaseModel):
     """``view_profile``, ``book`` or ``enquire`` on a search result; ``suggest_pick`` on a suggestion."""
     position: Annotated[int, Field(ge=1, le=MAX_POSITION)]
     """The item's 1-based rank in the answer, counting earlier pages (a suggestion: its place in the list)."""
-    object_id: Annotated[str, Field(pattern=ID)]
-    """The specialist's id; for ``suggest_pick`` the suggestion's ``value``."""
+    object_id: Annotated[str, Field(pattern=SUGGESTION_VALUE)]
+    """The specialist's id; for ``suggest_pick`` the suggestion's ``value`` (a place's is its name)."""
     client_id: Annotated[str, Field(max_length=200)] | None = None
     """The page's random id (a beacon cannot send ``X-Client-Id``); kept only when it looks random."""
+
+    @model_validator(mode="after")
+    def _a_specialist_unless_a_suggestion(self) -> ClickEvent:
+        if self.action != "suggest_pick" and not ID_FORMAT.fullmatch(self.object_id):
+            raise ValueError("object_id: must be a specialist's id, such as krish-nandy")
+        return self
 
 
 @documented
@@ -102,7 +111,8 @@ class ClickEvents:
         event = parse_model(ClickEvent, raw)
         self._count(client_ip)
         given = event.client_id if event.client_id is not None else client_id_header
-        self._recorder.clicked(event.query_id, event.action, event.position, event.object_id, client_id_of(given))
+        object_id = event.object_id if event.action != "suggest_pick" else mask_patterns(event.object_id)
+        self._recorder.clicked(event.query_id, event.action, event.position, object_id, client_id_of(given))
         return {"status": "recorded"}
 
     def _count(self, client_ip: str) -> None:

@@ -23,9 +23,10 @@ def client(demo_index: str) -> Iterator[Client]:
         use_base_env(env)
         env.setenv("OPENSEARCH_URL", demo_index)
         env.setenv("CORS_ALLOWED_ORIGINS", ALLOWED_ORIGIN)
-        # Many accepted enquiries from one address and network: the limits are not under test here.
+        # Many accepted enquiries and events from one address and network: the limits are not under test here.
         env.setenv("EMAIL_RATE_PER_HOUR", "10000")
         env.setenv("IP_RATE_PER_HOUR", "100000")
+        env.setenv("EVENTS_RATE_PER_HOUR", "100000")
         deps.reset()
         try:
             with provisioned_moto(), Client(app, stage_name="local") as chalice_client:

@@ -123,6 +123,22 @@ def test_given_a_beacon_then_text_plain_is_taken_and_a_suggestion_pick_names_the
     assert stored["event_attributes"]["object"] == {"object_id": first, "object_id_field": "suggestion"}
 
 
+def test_given_a_place_suggestion_picked_then_its_name_is_kept_and_a_phone_number_never(
+    client: Client, opensearch: OpenSearch
+) -> None:
+    answer = json.loads(client.http.get("/suggest?q=kings%20ly").body)
+    place = next(s["value"] for s in answer["suggestions"] if s["type"] == "place")
+    planted = str(uuid.uuid4())
+    pick = {"query_id": answer["query_id"], "action": "suggest_pick", "position": 1, "object_id": place}
+
+    assert send(client, pick)[0] == 202
+    assert send(client, {**pick, "query_id": planted, "object_id": "07700 900123"})[0] == 202
+
+    assert place == "King's Lynn"
+    assert [e["event_attributes"]["object"]["object_id"] for e in events_of(opensearch, answer["query_id"])] == [place]
+    assert [e["event_attributes"]["object"]["object_id"] for e in events_of(opensearch, planted)] == ["[phone]"]
+
+
 @pytest.mark.parametrize(
     ("body_client_id", "header", "kept"),
     [
@@ -157,7 +173,8 @@ def test_given_a_client_id_then_only_a_random_one_is_kept(
         (click("{Q}", position="2"), "position"),
         (click("{Q}", position=True), "position"),
         (click("{Q}", position=2.0), "position"),
-        (click("{Q}", object_id="Krish Nandy"), "object_id"),
+        (click("{Q}", object_id="Krish Nandy"), "object_id"),  # a place's name, but no specialist's id
+        (click("{Q}", action="suggest_pick", object_id="jane@example.com"), "object_id"),
         (click("{Q}", object_id="x" * 65), "object_id"),
         (click("{Q}", client_id=7), "client_id"),
         (click("{Q}", email="jane@example.com"), "email"),
