@@ -2,8 +2,9 @@
 // pages /treatments?letter=p, /treatments/{slug}, /hospitals and /hospitals/{id}), so back,
 // forward, reload and shared links all work. Search parameters are the API's own.
 // /?action=…&token=… is a link from the hospital team's e-mail: its confirmation view.
+// What the patient does with an answer is sent as click events (POST /events, docs/analytics.md).
 
-import { ApiError, getJson } from "./api.js";
+import { ApiError, getAnswer, getJson, sendEvent } from "./api.js";
 import { clear, el, isPlainClick, setFieldError } from "./dom.js";
 import { renderEnquiryForm } from "./enquiry.js";
 import { FACETS, renderFilters } from "./filters.js";
@@ -33,6 +34,7 @@ let searchController = null;
 let cameFromResults = false;
 let backText = "Back to results"; // the profile's way back names the view it came from
 let viewName = "results";
+let profileOrigin = null; // the result card the profile shown was opened from, if any
 
 // ---- state <-> URL -------------------------------------------------------------------
 
@@ -71,11 +73,14 @@ function withChanges(changes) {
   return { ...current(), page: 1, ...changes };
 }
 
-function navigate(url, { replace = false } = {}) {
+// `origin`: the result card a profile is opened from (cardOrigin), kept in the history entry so
+// back, forward and reload keep it.
+function navigate(url, { replace = false, origin = null } = {}) {
   cameFromResults = $("profile-view").hidden;
   if (cameFromResults) backText = `Back to ${viewName}`;
-  if (replace) history.replaceState(null, "", url);
-  else history.pushState(null, "", url);
+  const state = origin ? { origin } : null;
+  if (replace) history.replaceState(state, "", url);
+  else history.pushState(state, "", url);
   route();
 }
 
@@ -148,7 +153,7 @@ async function showNoResults(state, body, chips) {
   let suggestions = [];
   if (state.q.length >= 2) {
     try {
-      suggestions = (await getJson("/suggest", new URLSearchParams({ q: state.q, limit: "5" }))).suggestions;
+      suggestions = (await getAnswer("/suggest", new URLSearchParams({ q: state.q, limit: "5" }))).suggestions;
     } catch {
       suggestions = [];
     }
@@ -191,7 +196,7 @@ async function search(state) {
   params.set("page_size", String(PAGE_SIZE));
   $("results").setAttribute("aria-busy", "true");
   try {
-    const body = await getJson("/specialists", params, controller.signal);
+    const body = await getAnswer("/specialists", params, controller.signal);
     showAnswer(state, body);
   } catch (error) {
     if (error.name === "AbortError") return;
@@ -255,9 +260,33 @@ function showSearchError(error) {
   $("pager").hidden = true;
 }
 
+// ---- click events ------------------------------------------------------------------------
+
+// A link on a result card: the answer's query_id, the card's 1-based rank counting earlier pages,
+// and the specialist; null for any other link.
+function cardOrigin(link) {
+  const card = link.closest("#cards > .card");
+  if (!card || !lastAnswer || !lastAnswer.query_id) return null;
+  const index = [...$("cards").children].indexOf(card);
+  return {
+    query_id: lastAnswer.query_id,
+    position: (lastAnswer.page - 1) * lastAnswer.page_size + index + 1,
+    object_id: card.dataset.id,
+  };
+}
+
+// A control naming its event (`data-event`: view_profile, book, enquire) on a card, or on a
+// profile opened from one; a profile opened directly sends nothing.
+function sendClick(event, originOf) {
+  const control = event.target.closest("[data-event]");
+  const origin = control && originOf(control);
+  if (origin) sendEvent({ ...origin, action: control.dataset.event });
+}
+
 // ---- profile view ----------------------------------------------------------------------
 
-async function showProfile(id, enquire) {
+async function showProfile(id, enquire, origin) {
+  profileOrigin = origin && origin.object_id === id ? origin : null;
   showView("profile-view");
   $("back-link").textContent = cameFromResults ? backText : "Back to results";
   document.title = "Specialist profile — Find a specialist";
@@ -266,7 +295,7 @@ async function showProfile(id, enquire) {
   try {
     const profile = await getJson(`/specialists/${encodeURIComponent(id)}`);
     renderProfile($("profile"), profile);
-    renderEnquiryForm($("enquiry"), profile);
+    renderEnquiryForm($("enquiry"), profile, profileOrigin && profileOrigin.query_id);
     document.title = `${profile.name} — Find a specialist`;
     (enquire ? $("enquiry-heading") : $("profile-name")).focus();
     if (enquire) $("enquiry-heading").scrollIntoView({ block: "start" });
@@ -329,7 +358,7 @@ function route() {
   }
   const specialist = params.get("specialist");
   if (specialist) {
-    showProfile(specialist, params.get("enquire") === "1");
+    showProfile(specialist, params.get("enquire") === "1", history.state && history.state.origin);
     return;
   }
   const wasElsewhere = $("search-view").hidden;
@@ -348,8 +377,9 @@ function wire() {
     input: $("q"),
     listbox: $("q-listbox"),
     status: $("q-status"),
-    fetchSuggestions: (q, signal) => getJson("/suggest", new URLSearchParams({ q, limit: "8" }), signal),
-    onSelect: (suggestion) => {
+    fetchSuggestions: (q, signal) => getAnswer("/suggest", new URLSearchParams({ q, limit: "8" }), signal),
+    onSelect: (suggestion, { query_id, position }) => {
+      if (query_id) sendEvent({ query_id, action: "suggest_pick", position, object_id: suggestion.value });
       $("q").value = suggestion.type === "specialist" ? $("q").value : "";
       navigate(suggestionHref(suggestion, { ...current(), near: $("near").value.trim() }));
     },
@@ -373,9 +403,11 @@ function wire() {
     const link = event.target.closest("a[data-internal]");
     if (!link || !isPlainClick(event)) return;
     event.preventDefault();
-    navigate(link.getAttribute("href"));
+    navigate(link.getAttribute("href"), { origin: cardOrigin(link) });
     if (link.classList.contains("pager-link") && !$("search-view").hidden) $("results-heading").focus();
   });
+  $("cards").addEventListener("click", (event) => sendClick(event, cardOrigin));
+  $("profile").addEventListener("click", (event) => sendClick(event, () => profileOrigin));
   $("back-link").addEventListener("click", (event) => {
     if (!isPlainClick(event) || !cameFromResults) return;
     event.preventDefault();

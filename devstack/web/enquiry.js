@@ -2,7 +2,7 @@
 // 400 names the field: its message is shown beside that field, linked by aria-describedby,
 // and the field gets focus. A 202 gives the reference the patient quotes.
 
-import { ApiError, newIdempotencyKey, postJson } from "./api.js";
+import { ApiError, postJson, randomId } from "./api.js";
 import { el, clear, setFieldError } from "./dom.js";
 
 const TEXT_FIELDS = [
@@ -176,7 +176,7 @@ function enquiryForm({ heading, intro, fixed, fields, consent, teamFor }) {
     submit.disabled = true;
     submit.textContent = "Sending…";
     try {
-      const accepted = await postJson("/enquiries", body, { "Idempotency-Key": newIdempotencyKey() });
+      const accepted = await postJson("/enquiries", body, { "Idempotency-Key": randomId() });
       const done = confirmation(accepted.enquiry_id, body.email, teamFor(body));
       form.replaceWith(done);
       done.focus();
@@ -196,13 +196,17 @@ function enquiryForm({ heading, intro, fixed, fields, consent, teamFor }) {
   );
 }
 
-export function renderEnquiryForm(container, profile) {
+// `queryId`: the search answer the profile was opened from, sent as the enquiry's `query_id`
+// (the enquiry then counts as sent from that search); null when the profile was opened directly.
+export function renderEnquiryForm(container, profile, queryId = null) {
+  const fixed = { specialist_id: profile.id };
+  if (queryId) fixed.query_id = queryId;
   const hospitals = profile.hospitals.map((h) => [h.id, h.name]);
   const treatments = [["", "Not sure yet"], ...profile.treatments.map((t) => [t, t])];
   clear(container).append(
     enquiryForm({
       heading: `Send ${profile.name} an enquiry`,
-      fixed: { specialist_id: profile.id },
+      fixed,
       fields: [
         hospitals.length ? selectField("hospital_id", "Hospital", hospitals) : null,
         selectField("treatment", "Treatment", treatments),

@@ -3,7 +3,7 @@
 // newer route aborts an older one's fetch. A new page focuses its h1; another page or letter
 // of the same list focuses the list's heading (never on first load: focus starts at the top).
 
-import { ApiError, getJson } from "./api.js";
+import { ApiError, getAnswer, getJson } from "./api.js";
 import { renderAtoZ } from "./atoz.js";
 import { LIST_HEADING_ID, TITLE_ID, pageParams, renderNotFound, showLoading } from "./blocks.js";
 import { renderHospital, renderHospitals } from "./hospital.js";
@@ -26,7 +26,7 @@ async function treatmentMissing(view, error, slug, signal) {
   let links = [];
   try {
     const words = slug.replace(/[-_]+/g, " ").trim().slice(0, 100);
-    const answer = await getJson("/suggest", new URLSearchParams({ q: words, limit: "8" }), signal);
+    const answer = await getAnswer("/suggest", new URLSearchParams({ q: words, limit: "8" }), signal);
     links = answer.suggestions.filter((s) => s.type === "treatment").map((s) => [treatmentHref(s.value), s.label]);
   } catch {
     links = [];

@@ -1,4 +1,5 @@
-// The profile view: everything GET /specialists/{id} answers, and the way to book or enquire.
+// The profile view: everything GET /specialists/{id} answers, and the way to book or enquire
+// (each naming the click event it sends, `data-event`, when the profile was opened from a result).
 
 import { el, clear, hiddenText } from "./dom.js";
 import { CONSULTATION_LABELS, feesMayBeStale, longDate, pounds, registrationText, slotDayTime } from "./format.js";
@@ -107,7 +108,13 @@ export function renderProfile(container, profile) {
     profile.action === "book" && profile.booking_url
       ? el(
           "a",
-          { class: "button button-book", href: profile.booking_url, target: "_blank", rel: "noopener" },
+          {
+            class: "button button-book",
+            href: profile.booking_url,
+            target: "_blank",
+            rel: "noopener",
+            "data-event": "book",
+          },
           "Book online",
           hiddenText(" (opens in a new tab)"),
         )
@@ -127,7 +134,13 @@ export function renderProfile(container, profile) {
         "div",
         { class: "profile-actions" },
         book,
-        el("button", { type: "button", class: "button button-primary", text: "Send an enquiry", onclick: toEnquiry }),
+        el("button", {
+          type: "button",
+          class: "button button-primary",
+          text: "Send an enquiry",
+          onclick: toEnquiry,
+          "data-event": "enquire",
+        }),
       ),
       el("h2", { text: "Hospitals" }),
       hospitalList(profile.hospitals),

@@ -1,6 +1,7 @@
 // Result cards shaped like the seed treatment page: name, title, qualifications, the
 // first hospital and "+N more", "View profile", and "Book online" or "Enquire"; then what
-// patients choose on: video or phone, the self-pay fee and the soonest fresh slot.
+// patients choose on: video or phone, the self-pay fee and the soonest fresh slot. A card's
+// links name the click event they send (`data-event`, the action of POST /events).
 
 import { el, clear, hiddenText, plural } from "./dom.js";
 import { CONSULTATION_LABELS, pounds, slotDay } from "./format.js";
@@ -71,14 +72,14 @@ function action(card) {
   if (card.action === "book" && card.booking_url) {
     return el(
       "a",
-      { class: "button button-book", href: card.booking_url, target: "_blank", rel: "noopener" },
+      { class: "button button-book", href: card.booking_url, target: "_blank", rel: "noopener", "data-event": "book" },
       "Book online",
       hiddenText(` with ${card.name} (opens in a new tab)`),
     );
   }
   return el(
     "a",
-    { class: "button button-primary", href: profileHref(card.id, true), "data-internal": "" },
+    { class: "button button-primary", href: profileHref(card.id, true), "data-internal": "", "data-event": "enquire" },
     "Enquire",
     hiddenText(` about ${card.name}`),
   );
@@ -113,7 +114,12 @@ function renderCard(card) {
         { class: "card-actions" },
         el(
           "a",
-          { class: "button button-secondary", href: profileHref(card.id), "data-internal": "" },
+          {
+            class: "button button-secondary",
+            href: profileHref(card.id),
+            "data-internal": "",
+            "data-event": "view_profile",
+          },
           "View profile",
           hiddenText(` of ${card.name}`),
         ),

@@ -1,6 +1,7 @@
 // Typeahead as an ARIA 1.2 combobox: the input keeps focus, the listbox shows suggestions,
 // aria-activedescendant points at the highlighted option. Arrows move, Enter picks,
-// Escape closes (and a second Escape clears the box), Tab leaves.
+// Escape closes (and a second Escape clears the box), Tab leaves. onSelect gets the suggestion and
+// where it was: the answer's query_id and its 1-based place in the list (the suggest_pick event).
 
 import { el, clear } from "./dom.js";
 
@@ -17,6 +18,7 @@ const KIND_LABELS = {
 
 export function attachTypeahead({ input, listbox, status, fetchSuggestions, onSelect }) {
   let options = [];
+  let queryId = null; // the answer the options came from
   let active = -1;
   let timer = null;
   let controller = null;
@@ -53,11 +55,12 @@ export function attachTypeahead({ input, listbox, status, fetchSuggestions, onSe
     const suggestion = options[index];
     cancel();
     close();
-    if (suggestion) onSelect(suggestion);
+    if (suggestion) onSelect(suggestion, { query_id: queryId, position: index + 1 });
   }
 
-  function render(suggestions) {
+  function render(suggestions, answerId = null) {
     options = suggestions;
+    queryId = answerId;
     clear(listbox);
     suggestions.forEach((suggestion, i) => {
       listbox.append(
@@ -98,7 +101,7 @@ export function attachTypeahead({ input, listbox, status, fetchSuggestions, onSe
     controller = new AbortController();
     try {
       const body = await fetchSuggestions(q, controller.signal);
-      if (input.value.trim() === q && document.activeElement === input) render(body.suggestions || []);
+      if (input.value.trim() === q && document.activeElement === input) render(body.suggestions || [], body.query_id);
     } catch (error) {
       if (error.name !== "AbortError") render([]);
     }
