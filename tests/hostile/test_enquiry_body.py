@@ -92,6 +92,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "consent_version": st.one_of(st.sampled_from(["2026-11", "", "2026 11", "x" * 33, 2026]), TEXT),
     "marketing_opt_in": st.sampled_from([True, False, "yes", 0]),
     "website": st.one_of(st.just(""), TYPED),
+    "query_id": st.one_of(st.uuids(version=4).map(str), st.sampled_from(["", "not-a-uuid", "0" * 36]), TEXT),
 }
 
 
