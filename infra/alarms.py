@@ -3,6 +3,8 @@ means and what to do about it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -45,6 +47,17 @@ SWEEP_PERIOD = Duration.minutes(10)
 SWEEP_BACKLOG_PERIODS = 3
 
 
+def metric_of(namespace: str, dimensions: dict[str, str]) -> Callable[[str, str], cloudwatch.Metric]:
+    """A metric of ``namespace`` with these dimensions, by name and statistic, per 5 minutes."""
+
+    def metric(name: str, statistic: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace=namespace, metric_name=name, dimensions_map=dimensions, statistic=statistic, period=FIVE_MINUTES
+        )
+
+    return metric
+
+
 class Alarms(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
@@ -83,14 +96,7 @@ class Alarms(Construct):
         dimensions = {"ApiName": api_name, "Stage": stage_name}
         api = self.config.api
 
-        def metric(name: str, statistic: str) -> cloudwatch.Metric:
-            return cloudwatch.Metric(
-                namespace="AWS/ApiGateway",
-                metric_name=name,
-                dimensions_map=dimensions,
-                statistic=statistic,
-                period=FIVE_MINUTES,
-            )
+        metric = metric_of("AWS/ApiGateway", dimensions)
 
         self._alarm(
             "Api5xxRate",
@@ -119,14 +125,7 @@ class Alarms(Construct):
         )
 
     def notify(self, function_name: str) -> None:
-        def metric(name: str, statistic: str) -> cloudwatch.Metric:
-            return cloudwatch.Metric(
-                namespace="AWS/Lambda",
-                metric_name=name,
-                dimensions_map={"FunctionName": function_name},
-                statistic=statistic,
-                period=FIVE_MINUTES,
-            )
+        metric = metric_of("AWS/Lambda", {"FunctionName": function_name})
 
         self._alarm(
             "NotifyErrors",
@@ -223,14 +222,7 @@ class Alarms(Construct):
         """The analytics stream's delivery to S3. Firehose reports both metrics only while it has
         records to deliver: a quiet night has no data, which is not a failure (not breaching)."""
 
-        def metric(name: str, statistic: str) -> cloudwatch.Metric:
-            return cloudwatch.Metric(
-                namespace="AWS/Firehose",
-                metric_name=name,
-                dimensions_map={"DeliveryStreamName": stream_name},
-                statistic=statistic,
-                period=FIVE_MINUTES,
-            )
+        metric = metric_of("AWS/Firehose", {"DeliveryStreamName": stream_name})
 
         self._alarm(
             "AnalyticsDeliveryLate",
