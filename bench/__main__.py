@@ -32,7 +32,7 @@ REPORT_DIR = Path(__file__).resolve().parent
 ON_THE_NODE = ("indexer", "availability", "scaling", "search", "enquiry-handler")
 ON_THEIR_OWN = ("enquiry-load", "load", "cold-start")
 SECTIONS = ON_THE_NODE + ON_THEIR_OWN
-PACKAGES = ("opensearch-py", "chalice", "boto3", "moto", "pydantic", "locust")  # their versions go in the report
+PACKAGES = ("opensearch-py", "chalice", "boto3", "moto", "pydantic", "locust", "aws-xray-sdk")  # versions in the report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,10 +122,10 @@ def _run_on_its_own(name: str, quick: bool, results: dict[str, Any]) -> None:
         print(f"enquiry load, {load[0]:,} submissions from {load[1]} clients against the local stack...", flush=True)
         results["enquiry_load"] = enquiry_bench.load(*load)
     elif name == "load":
-        print("mixed load at rising concurrency against the local stack (Locust)...", flush=True)
+        print("mixed load at rising concurrency against the local stack (Locust), then its analytics...", flush=True)
         results["load"] = load_bench.run(quick)
     else:
-        print("cold start: imports and the first answer in fresh processes, against a hello-world app...", flush=True)
+        print("cold start: fresh processes against a hello-world app, X-Ray on and off...", flush=True)
         results["cold_start"] = cold_start.run(quick)
 
 

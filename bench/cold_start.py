@@ -11,6 +11,11 @@ site-packages, and no bytecode written (``-B``, i.e. ``PYTHONDONTWRITEBYTECODE=1
 ``-E`` would ignore: Lambda's ``/var/task`` is read-only), so a module the package holds no
 ``.pyc`` for is compiled on every cold start. The first ``/specialists`` answer is a real
 search against a local OpenSearch node holding the demo catalog.
+
+Ours, from the repository and as deployed, also runs with X-Ray subsegments on (issue 18:
+``XRAY_SUBSEGMENTS=on`` and the variables Lambda sets for the SDK, the daemon a socket of the
+bench's, :class:`XRayDaemon`), beside the same run with them off in every round: what X-Ray adds,
+and whether issue 14's targets still hold with it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import argparse
 import importlib.util
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.feeds import demo_feed
+from chalicelib.tracing import SETTING as XRAY_SETTING
 from devstack.stack import DEMO_COUNT, PROJECT_DIR, stage_environment
 
 PROBE = Path(__file__).resolve().parent / "cold_probe.py"
@@ -39,6 +46,8 @@ QUICK_ROUNDS = 5
 ALIAS = "bench-cold-start"
 SEARCH = "/specialists?q=cardiology"
 MODES = ("import", "notify", "answer")
+# An invocation's trace header, sampled, as Lambda sets it with active tracing on (AWS's example id).
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 # Packages a cold start should not pay for unless its route needs them.
 WATCHED = ("boto3", "botocore", "opensearchpy", "urllib3", "pydantic", "pydantic_core", "aws_lambda_powertools")
 CLIENT_LIBRARIES = ("boto3", "botocore", "opensearchpy")
@@ -72,12 +81,51 @@ def notify(event, context):
 '''
 
 
+class XRayDaemon:
+    """A stand-in for the X-Ray daemon: a UDP socket keeping what the probes send (the SDK sends
+    each subsegment as one datagram, a header line then the JSON document), so the measure shows
+    that X-Ray on recorded and sent its subsegments, and that nothing is sent with it off."""
+
+    def __enter__(self) -> XRayDaemon:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.setblocking(False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._socket.close()
+
+    @property
+    def address(self) -> str:
+        host, port = self._socket.getsockname()
+        return f"{host}:{port}"
+
+    def take(self) -> list[str]:
+        """The names of the subsegments received since the last take."""
+        names: list[str] = []
+        while True:
+            try:
+                datagram = self._socket.recv(1 << 16)
+            except BlockingIOError:
+                return names
+            names.append(str(json.loads(datagram.decode().partition("\n")[2]).get("name")))
+
+
 @dataclass(frozen=True)
 class _App:
     directory: Path
     first_path: str
     runtime: Path | None = None
     """The Lambda runtime's own packages: when given, the app runs as deployed."""
+    xray: bool = False
+    """X-Ray subsegments on (``XRAY_SUBSEGMENTS=on``, as the CDK app sets it), else the setting unset."""
+
+    def environment(self, env: dict[str, str]) -> dict[str, str]:
+        """``env`` with X-Ray's setting on or unset; ``LAMBDA_TASK_ROOT`` (which the SDK reads to
+        know it is in Lambda) the app's directory either way."""
+        inherited = {name: value for name, value in env.items() if name != XRAY_SETTING}
+        return {**inherited, "LAMBDA_TASK_ROOT": str(self.directory), **({XRAY_SETTING: "on"} if self.xray else {})}
 
     def command(self, mode: str, *flags: str) -> list[str]:
         probe = [str(PROBE), mode, str(self.directory), self.first_path]
@@ -94,19 +142,22 @@ def run(quick: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="cold-start-") as scratch:
         apps = {
             "ours": _App(PROJECT_DIR, SEARCH),
+            "ours_xray": _App(PROJECT_DIR, SEARCH, xray=True),
             "deployed": _App(Path(scratch) / "package", SEARCH, Path(scratch) / "runtime"),
+            "deployed_xray": _App(Path(scratch) / "package", SEARCH, Path(scratch) / "runtime", xray=True),
             "baseline": _App(Path(scratch) / "hello", "/hello"),
         }
         apps["baseline"].directory.mkdir()
         (apps["baseline"].directory / "app.py").write_text(HELLO_APP, encoding="utf-8")
         package = deployed_package(apps["deployed"].directory, Path(scratch) / "runtime")  # before the node: memory
-        with OpenSearchNode() as node:
+        with OpenSearchNode() as node, XRayDaemon() as daemon:
             catalog = _load_catalog(node.url)
-            env = _environment(node.url)
-            result = _measure(apps, env, QUICK_ROUNDS if quick else ROUNDS)
+            env = _environment(node.url, daemon.address)
+            result = _measure(apps, env, QUICK_ROUNDS if quick else ROUNDS, daemon)
             result["import_costs_ms"] = {
                 "import app": _import_costs(apps["ours"], "import", env),
                 "first answer, from the repository": _import_costs(apps["ours"], "answer", env),
+                "first answer, from the repository, X-Ray on": _import_costs(apps["ours_xray"], "answer", env),
                 "first answer, as deployed": _import_costs(apps["deployed"], "answer", env),
             }
     return {"catalog": catalog, "search": SEARCH, **result, "package": package, "before": BEFORE_ISSUE_14}
@@ -125,9 +176,11 @@ def _load_catalog(opensearch_url: str) -> int:
     return loaded.indexed
 
 
-def _environment(opensearch_url: str) -> dict[str, str]:
-    """What the api function sees locally (tests/conftest.py's ``BASE_ENV``), aimed at the node;
-    from the repository, bytecode is written and reused, as for the baseline."""
+def _environment(opensearch_url: str, xray_daemon: str) -> dict[str, str]:
+    """What the api function sees locally (tests/conftest.py's ``BASE_ENV``), aimed at the node,
+    and what Lambda sets that the X-Ray SDK reads (the function's name, an invocation's sampled
+    trace header, the daemon's address: here :class:`XRayDaemon`); from the repository,
+    bytecode is written and reused, as for the baseline."""
     inherited = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     return {
         **inherited,
@@ -137,20 +190,32 @@ def _environment(opensearch_url: str) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_LAMBDA_FUNCTION_NAME": "cold-start-probe",
+        "_X_AMZN_TRACE_ID": TRACE_HEADER,
+        "AWS_XRAY_DAEMON_ADDRESS": xray_daemon,
     }
 
 
-def _measure(apps: dict[str, _App], env: dict[str, str], rounds: int) -> dict[str, Any]:
+def _measure(apps: dict[str, _App], env: dict[str, str], rounds: int, daemon: XRayDaemon) -> dict[str, Any]:
     for app in apps.values():  # untimed: writes the repository's bytecode, warms the page cache and the node
         _probe(app, "answer", env)
+    daemon.take()
     samples: dict[str, dict[str, list[float]]] = {name: {mode: [] for mode in MODES} for name in apps}
     loaded: dict[str, dict[str, list[str]]] = {}
-    for _ in range(rounds):
-        for name, app in apps.items():
-            for mode in MODES:
-                found = _probe(app, mode, env)
+    answered: dict[str, list[str]] = {}  # every third-party package loaded by the first answer
+    subsegments: Counter[str] = Counter()
+    for round_number in range(rounds):
+        for mode in MODES:
+            for name in _order(apps, round_number):
+                found = _probe(apps[name], mode, env)
                 samples[name][mode].append(found["measure_s"])
+                traced = apps[name].xray and mode == "answer"
+                sent = daemon.take()
+                if traced != bool(sent):
+                    raise RuntimeError(f"{name} {mode}: {len(sent)} X-Ray subsegments sent, with tracing {traced}")
+                subsegments.update(sent)
                 if mode == "answer":
+                    answered[name] = found["packages_after_answer"]
                     loaded[name] = {
                         moment: [p for p in found[f"packages_after_{moment}"] if p in WATCHED]
                         for moment in ("import", "answer")
@@ -164,14 +229,57 @@ def _measure(apps: dict[str, _App], env: dict[str, str], rounds: int) -> dict[st
             "deployed_ratio": _ratio(summary["deployed"], summary["ours"]),
         }
     result["client_libraries_on_import"] = [p for p in loaded["ours"]["import"] if p in CLIENT_LIBRARIES]
+    result["xray"] = xray_figures(result, samples, rounds)
+    result["xray"]["subsegments_per_answer"] = {
+        name: round(count / (2 * rounds), 2) for name, count in subsegments.most_common()
+    }
+    result["xray"]["packages_added_by_the_first_answer"] = sorted(set(answered["ours_xray"]) - set(answered["ours"]))
     return result
+
+
+def _order(apps: dict[str, _App], round_number: int) -> list[str]:
+    """The apps in a round's order: each X-Ray pair side by side, which goes first alternating by round."""
+    order: list[str] = []
+    for name, app in apps.items():
+        if app.xray:
+            continue
+        pair = [name, f"{name}_xray"] if f"{name}_xray" in apps else [name]
+        order += reversed(pair) if round_number % 2 else pair
+    return order
+
+
+def xray_figures(result: dict[str, Any], samples: dict[str, dict[str, list[float]]], rounds: int) -> dict[str, Any]:
+    """Per measure and side (from the repository, as deployed): what X-Ray on adds, the median over
+    the rounds of the per-round difference (ms) and ratio, on over off; and issue 14's targets
+    with X-Ray on."""
+    figures: dict[str, Any] = {"rounds": rounds}
+    for mode in MODES:
+        figures[mode] = {}
+        for side in ("ours", "deployed"):
+            pairs = list(zip(samples[f"{side}_xray"][mode], samples[side][mode], strict=True))
+            figures[mode][side] = {
+                "added_ms": round(statistics.median(on - off for on, off in pairs) * 1000, 1),
+                "ratio": round(statistics.median(on / off for on, off in pairs), 3),
+            }
+    imported, answer = result["import"], result["answer"]
+    figures["targets"] = {
+        "import_over_hello_world": _ratio(imported["ours_xray"], imported["baseline"])["median_ms"],
+        "deployed_answer_over_repository": _ratio(answer["deployed_xray"], answer["ours_xray"])["median_ms"],
+    }
+    return figures
 
 
 def _probe(app: _App, mode: str, env: dict[str, str]) -> dict[str, Any]:
     """One fresh interpreter; ``measure_s`` is the import, the import and resolve, or spawn to answer."""
     spawned = time.monotonic()
     done = subprocess.run(
-        app.command(mode), cwd=app.directory, env=env, capture_output=True, text=True, timeout=120, check=False
+        app.command(mode),
+        cwd=app.directory,
+        env=app.environment(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"cold-start probe {mode} of {app.directory} failed: {done.stderr[-2000:]}")
@@ -199,7 +307,7 @@ def _import_costs(app: _App, mode: str, env: dict[str, str], top: int = 8) -> di
     done = subprocess.run(
         app.command(mode, "-X", "importtime"),
         cwd=app.directory,
-        env=env,
+        env=app.environment(env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -271,7 +379,9 @@ def markdown(result: dict[str, Any]) -> list[str]:
         "module the package holds no `.pyc` for; the build now ships unchecked-hash bytecode for all of them), "
         "and a hello-world Chalice app with one route and one Lambda function, the baseline. The first answer is "
         "the api function called as Lambda's runtime calls it (an API Gateway proxy event): a real search over "
-        f"{result['catalog']:,} demo specialists on a local OpenSearch node; the baseline's, its one route.",
+        f"{result['catalog']:,} demo specialists on a local OpenSearch node (on the local stage the answer is also "
+        "recorded on that node, `ubi_queries`: an existence check and an index request that a Lambda does not "
+        "make, writing a log line instead); the baseline's, its one route.",
         "",
         "| measure | ours | baseline | ratio | target |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -309,6 +419,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
         "",
     ]
     lines += _targets(result)
+    lines += _xray_markdown(result)
     lines += _before_and_after(result)
     lines += ["Own import time by top-level package, ms (`-X importtime`, one run each):", ""]
     for moment, costs in result["import_costs_ms"].items():
@@ -346,6 +457,59 @@ def _targets(result: dict[str, Any]) -> list[str]:
             "`chalicelib`'s own import work, the first package in the `-X importtime` list below)"
         )
     return [lines[0] + ".", ""]
+
+
+def _xray_markdown(result: dict[str, Any]) -> list[str]:
+    """What X-Ray subsegments add to a cold start (issue 18), and issue 14's targets with them on."""
+    xray = result.get("xray")
+    if not xray:
+        return []
+    sent = ", ".join(f"`{name}` x {count:g}" for name, count in xray["subsegments_per_answer"].items())
+    added = xray["packages_added_by_the_first_answer"]
+    lines = [
+        f"X-Ray (issue 18): ours from the repository and as deployed, each also run with `{XRAY_SETTING}=on` (as "
+        "the CDK app sets it on every function), the two side by side in every round, which goes first "
+        "alternating by round; everything else the same, including what Lambda sets that the SDK reads "
+        "(`AWS_LAMBDA_FUNCTION_NAME`, `LAMBDA_TASK_ROOT`, a sampled `_X_AMZN_TRACE_ID`, "
+        "`AWS_XRAY_DAEMON_ADDRESS`). The SDK is loaded and botocore patched when the first client is built, so "
+        "`import app` and the notify function should not move; the first answer records its subsegments and "
+        f"sends each over UDP to a stand-in daemon (a socket of the bench), per answer: {sent or 'none'}. "
+        "Added: the median over the rounds of the per-round difference, on minus off; ratio: the median of "
+        "the per-round ratios.",
+        "",
+        "| measure | X-Ray on, median ms | off, median ms | added, ms | ratio | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    labels = {
+        "import": "`import app`",
+        "notify": "notify function: `import app`, resolve `app.notify`",
+        "answer": f"first `GET {result['search']}` answer, from process spawn",
+    }
+    for mode, label in labels.items():
+        for side, said in (("ours", "from the repository"), ("deployed", "as deployed")):
+            paired = xray[mode][side]
+            lines.append(
+                f"| {label}, {said} | {result[mode][f'{side}_xray']['median_ms']} | {result[mode][side]['median_ms']} "
+                f"| {paired['added_ms']} | {paired['ratio']} | reported |"
+            )
+    targets = xray["targets"]
+    answer, imported = targets["deployed_answer_over_repository"], targets["import_over_hello_world"]
+    lines += [
+        "",
+        f"Issue 14's targets with X-Ray on: first answer as deployed <= {DEPLOYED_ANSWER_TARGET}x the repository "
+        f"run (both on), median: {answer}x, {'met' if answer <= DEPLOYED_ANSWER_TARGET else '**missed**'}; "
+        f"`import app` <= {IMPORT_TARGET}x hello world, median: {imported}x, "
+        f"{'met' if imported <= IMPORT_TARGET else '**missed**'}. Packages the first answer loads with X-Ray on "
+        f"and not off: {_names(added)}"
+        + (
+            " (here the search requests are not signed, so botocore comes with the SDK's patch; in AWS the "
+            "request signer has loaded it already, and X-Ray adds less)."
+            if "botocore" in added
+            else "."
+        ),
+        "",
+    ]
+    return lines
 
 
 def _before_and_after(result: dict[str, Any]) -> list[str]:

@@ -33,10 +33,11 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench import plots
+from bench import load_analytics, plots
 from bench.enquiry_bench import RATE_LIMITS, drain, environment, exceptions_logged, percentiles, warm_up
 
 if TYPE_CHECKING:
@@ -69,8 +70,17 @@ STEPS_PAST_KNEE = 2  # the step that bends and one more, to show the trend; then
 THINK_S = (0.1, 0.5)
 # The locustfile's task weights: mostly searches, some narrowed (reported as searches too).
 WEIGHTS = {"search": 40, "refined_search": 12, "typeahead": 30, "profile": 14, "enquiry": 4}
-REQUEST_TYPES = ("search", "typeahead", "profile", "enquiry")
-EXPECTED_STATUS = {"search": 200, "typeahead": 200, "profile": 200, "enquiry": 202}
+REQUEST_TYPES = ("search", "typeahead", "profile", "enquiry", "event")
+EXPECTED_STATUS = {"search": 200, "typeahead": 200, "profile": 200, "enquiry": 202, "event": 202}
+# Click events (issue 18), sent within the search and typeahead tasks: the share of answers with
+# results that get a click, of those a second click, of typeahead answers a pick; the actions' weights.
+CLICKS = {
+    "after_search": 0.5,
+    "again": 0.25,
+    "after_typeahead": 0.2,
+    "actions": {"view_profile": 70, "book": 15, "enquire": 15},
+}
+EVENTS_RATE = {"EVENTS_RATE_PER_HOUR": "100000"}  # the setting's maximum
 PREFIX_LENGTHS = range(2, 13)  # what a patient has typed when the typeahead asks
 # Searches a patient narrows: filters, a place, a later page (valid over the demo catalog).
 REFINED: tuple[dict[str, str], ...] = (
@@ -94,7 +104,7 @@ def run(quick: bool) -> dict[str, Any]:
     from devstack.stack import LocalStack
 
     users, step_s = (QUICK_USERS, QUICK_STEP_S) if quick else (USERS, STEP_S)
-    with tempfile.TemporaryDirectory(prefix="fas-load-") as tmp, environment(RATE_LIMITS):
+    with tempfile.TemporaryDirectory(prefix="fas-load-") as tmp, environment({**RATE_LIMITS, **EVENTS_RATE}):
         workdir = Path(tmp)
         started = time.perf_counter()
         with LocalStack(workdir=workdir / "stack") as stack:
@@ -112,6 +122,8 @@ def _run_against(stack: LocalStack, workdir: Path, users: tuple[int, ...], step_
     warm_up(stack.api_url, tag)
     plan_path = workdir / "plan.json"
     plan_path.write_text(json.dumps(plan))
+    load_analytics.empty(stack.node.url)
+    started = datetime.now(UTC)
     steps, records = _rise(stack.api_url, plan_path, workdir, users, step_s)
     knee = _knee(steps)
     below = _at_or_below_knee(steps, knee)
@@ -121,12 +133,16 @@ def _run_against(stack: LocalStack, workdir: Path, users: tuple[int, ...], step_
         "warm_up_s": WARM_UP_S,
         "think_s": list(THINK_S),
         "mix": WEIGHTS,
+        "profiles": {"indexed": len(plan["profiles"]), "not_indexed": plan["not_indexed"]},
         "steps": steps,
         "baseline": _baseline(steps),
         "knee": None if knee is None else _knee_summary(steps, knee),
         "server_errors_to_knee": sum(step["server_errors"] for step in steps[:below]),
         "server_errors": sum(step["server_errors"] for step in steps),
         "enquiries": _enquiries(stack, tag, [line for step in records for line in step]),
+        "analytics": load_analytics.check(
+            stack.node.url, sorted(workdir.glob("step-*-tally.json")), started, stack.api_log
+        ),
     }
     tracebacks = exceptions_logged(stack.api_log)  # a 500's cause; a handled 503 leaves none
     if tracebacks:
@@ -159,17 +175,26 @@ def _rise(
 
 def _plan(stack: LocalStack, tag: str) -> dict[str, Any]:
     """The locustfile's material: think time and task weights, judged queries (with their
-    places), refined searches, typeahead prefixes of the judged queries, every demo
-    specialist's id, and the tag that makes the run's addresses ``bench.{tag}.N@example.com``."""
-    from devstack.stack import DEMO_SEED
+    places), refined searches, typeahead prefixes of the judged queries, the id of every demo
+    specialist the index holds (the generated ones it does not hold are counted in
+    ``not_indexed``), the click events' shares, and the tag that makes the run's addresses
+    ``bench.{tag}.N@example.com``."""
+    from opensearchpy import OpenSearch, helpers
+
+    from devstack.stack import DEMO_SEED, stage_environment
     from indexer.demo import generate
 
     judged = json.loads(JUDGMENTS.read_text())["queries"]
     searches = [{**({"q": query["q"]} if query["q"] else {}), **query.get("params", {})} for query in judged]
     typed = [query["q"].lower() for query in judged if query["q"]]
     prefixes = list(dict.fromkeys(text[:length] for text in typed for length in PREFIX_LENGTHS if length <= len(text)))
-    profiles = [specialist.id for specialist in generate(stack.demo_count, seed=DEMO_SEED)]
+    client = OpenSearch(hosts=[stack.node.url], timeout=60)
+    alias = stage_environment()["SEARCH_ALIAS"]
+    indexed = {hit["_id"] for hit in helpers.scan(client, index=alias, query={"_source": False})}
+    generated = [specialist.id for specialist in generate(stack.demo_count, seed=DEMO_SEED)]
+    profiles = [sid for sid in generated if sid in indexed]
     return {
+        "not_indexed": len(generated) - len(profiles),
         "tag": tag,
         "think_s": THINK_S,
         "weights": WEIGHTS,
@@ -177,6 +202,7 @@ def _plan(stack: LocalStack, tag: str) -> dict[str, Any]:
         "refined": list(REFINED),
         "prefixes": prefixes,
         "profiles": profiles,
+        "clicks": CLICKS,
     }
 
 
@@ -208,7 +234,13 @@ def _step(api_url: str, plan: Path, workdir: Path, index: int, users: int, step_
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{step_s}s",
         "--stop-timeout", str(STOP_TIMEOUT_S), "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
     ]  # fmt: skip
-    env = {**os.environ, "LOAD_BENCH_PLAN": str(plan), "LOAD_BENCH_OUT": str(out), "LOAD_BENCH_STEP": str(index)}
+    env = {
+        **os.environ,
+        "LOAD_BENCH_PLAN": str(plan),
+        "LOAD_BENCH_OUT": str(out),
+        "LOAD_BENCH_STEP": str(index),
+        "LOAD_BENCH_TALLY": str(workdir / f"step-{index}-tally.json"),
+    }
     with log.open("wb") as sink:
         done = subprocess.run(
             argv, cwd=PROJECT_DIR, env=env, stdout=sink, stderr=subprocess.STDOUT,
@@ -383,7 +415,15 @@ def _plots(steps: list[dict[str, Any]], knee_records: list[dict[str, Any]], knee
 
 def markdown(result: dict[str, Any]) -> list[str]:
     """The report's "## Load" section."""
-    return ["## Load", "", *_intro(result), *_steps_table(result), *_knee_lines(result), *_enquiry_table(result)]
+    return [
+        "## Load",
+        "",
+        *_intro(result),
+        *_steps_table(result),
+        *_knee_lines(result),
+        *_enquiry_table(result),
+        *load_analytics.markdown(result.get("analytics")),
+    ]
 
 
 def _intro(result: dict[str, Any]) -> list[str]:
@@ -395,7 +435,8 @@ def _intro(result: dict[str, Any]) -> list[str]:
         f"simulated patient pauses {think[0]}-{think[1]} s (think time compressed from a patient's seconds) and then "
         f"searches ({share['search']}%: the judged queries of `relevance/judgments.json`), narrows a search "
         f"({share['refined_search']}%: filters, a place, a later page; counted as search), types into the typeahead "
-        f"({share['typeahead']}%: prefixes of those queries), opens a profile ({share['profile']}%) or sends an "
+        f"({share['typeahead']}%: prefixes of those queries), opens a profile ({share['profile']}%{_profiles(result)}) "
+        "or sends an "
         f"enquiry ({share['enquiry']}%, each from an address of its own). Steps of rising concurrency, "
         f"{result['step_s']} s each, the first {result['warm_up_s']:.0f} s of each not measured; errors are counted "
         "over the whole step.",
@@ -414,6 +455,17 @@ def _intro(result: dict[str, Any]) -> list[str]:
         f"{MAX_P95_RATIO:g} x the baseline's. The rise stops {STEPS_PAST_KNEE} steps past the knee.",
         "",
     ]
+
+
+def _profiles(result: dict[str, Any]) -> str:
+    """Which profiles are asked for: every demo specialist the index holds (said when some generated are not)."""
+    profiles = result.get("profiles")
+    if not profiles or not profiles["not_indexed"]:
+        return ""
+    return (
+        f": one of the {profiles['indexed']:,} demo specialists the index holds; {profiles['not_indexed']:,} of "
+        "those generated are not in it (not on the register: the indexer leaves them out)"
+    )
 
 
 def _steps_table(result: dict[str, Any]) -> list[str]:

@@ -15,6 +15,9 @@ queries of ``relevance/natural.json`` (their ``q`` and ``params``):
 * query understanding alone, ``understand(q, vocabulary)``, in-process over the natural
   queries (target p95 <= 1 ms), beside a bare ``q.split()`` in the same run;
 * typeahead p95 against search p95 (target <= 0.5x);
+* what recording each answer costs the search handler (issue 18; target: p95 up by at most
+  2 ms), the handler with recording against the same handler with it switched off
+  (:mod:`bench.recording_cost`);
 * ``GET /hospitals/{id}`` for every hospital of the index and ``GET /hospitals`` (plain and
   ``?specialty=cardiology``), timed as the search handler is against their requests replayed
   raw (target: the median of the paired ratios <= 1.2, each; one round trip a request);
@@ -23,6 +26,7 @@ queries of ``relevance/natural.json`` (their ``q`` and ``params``):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -39,6 +43,7 @@ from urllib.parse import urlencode
 
 from opensearchpy import OpenSearch
 
+from bench import recording_cost
 from chalicelib import deps
 from chalicelib.adapters.opensearch_index import OpenSearchIndex
 from chalicelib.search.ports import SearchIndex
@@ -185,6 +190,7 @@ def latency(opensearch_url: str, alias: str, treatments_alias: str) -> dict[str,
     result = summarise(time_queries(opensearch_url, alias, [*mix, *natural], natural=len(natural)))
     result["mix"] = {"generated": len(mix), "natural": len(natural)}
     result["filtered"] = summarise(time_queries(opensearch_url, alias, filtered_mix()))
+    result["recording"] = recording_cost.measure(opensearch_url, alias, [*mix, *natural])
     result["parsing"] = parse_times(opensearch_url, alias, [query["q"] for query in natural])
     result["hospitals"] = hospital_latency(opensearch_url, alias, treatments_alias)
     result["treatments"] = treatment_latency(opensearch_url, alias, treatments_alias)
@@ -239,7 +245,12 @@ def time_queries(opensearch_url: str, alias: str, mix: list[dict[str, str]] | No
     timings = Timings(handler=[], raw=[], typeahead=[])
     vocabulary_reads = 0
 
-    with mock.patch.object(deps, "services", return_value=services), Client(app, stage_name="local") as client:
+    with (
+        open(os.devnull, "w") as quiet,
+        contextlib.redirect_stdout(quiet),  # each answer's EMF line goes where the log sink's does
+        mock.patch.object(deps, "services", return_value=services),
+        Client(app, stage_name="local") as client,
+    ):
         for round_number in range(ROUNDS + 1):
             for position, params in enumerate(mix):
                 path = f"/specialists?{urlencode(params)}"
@@ -530,7 +541,9 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         f"typos, filters, places) and the {mix['natural']} natural one-box queries of `relevance/natural.json` "
         "(their `q` and `params`). Ours: `GET /specialists` in-process through the Chalice app with warm clients, "
         "its services built by `chalicelib.bootstrap.bootstrap` with a recording adapter around the real search "
-        "index in place of the index (patched in for `deps.services`). Baseline: the very requests it sent "
+        "index in place of the index (patched in for `deps.services`); each answer recorded as in production "
+        "(the query record as one log line and the EMF line of the search counts, both to `/dev/null`). "
+        "Baseline: the very requests it sent "
         "(the `search`, and the `msearch` of "
         "relaxation steps and spelling when it sent one) replayed raw with opensearch-py, in the same round, "
         "which of the two goes first alternating by query and round. Round 0 warms the caches, makes the warm "
@@ -566,7 +579,7 @@ def markdown(search: dict[str, Any], indexed: int) -> list[str]:
         f"{search['typeahead_p95_over_search_p95']} | {search['typeahead_target']} |",
         "",
     ]
-    return lines + _relevance_markdown(search.get("relevance"))
+    return lines + recording_cost.markdown(search.get("recording")) + _relevance_markdown(search.get("relevance"))
 
 
 def _filtered_rows(figures: dict[str, Any] | None) -> list[str]:
