@@ -7,10 +7,10 @@ import time, so nothing imports them unless :data:`SETTING` asks, and then only 
 first client is built (:class:`chalicelib.bootstrap.Clients`):
 
 - ``on`` (the CDK app sets it on every function): subsegments when running in Lambda
-  (``AWS_LAMBDA_FUNCTION_NAME`` set); ignored anywhere else, so a local run, the tests and
-  the bench pay nothing;
+  (``AWS_LAMBDA_FUNCTION_NAME`` set); ignored anywhere else, so a local run and the tests
+  pay nothing (``bench/cold_start.py`` sets what Lambda sets to measure its cost);
 - ``local``: load and patch anywhere, with no segment to record into (a missing segment is
-  ignored): what ``bench/cold_start.py`` compares with a run without it, to measure the cost;
+  ignored): what the tracing tests use;
 - unset, or anything else: off.
 
 No personal data: botocore's subsegments carry the operation, table names, request ids and
