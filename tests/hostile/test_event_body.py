@@ -139,7 +139,9 @@ def test_any_event_body_is_answered_as_documented_and_only_the_schema_is_stored(
     assert content_type != "application/x-www-form-urlencoded"
     assert answer.body == {"status": "recorded"}
     body = json.loads(raw)
-    records = _stored(opensearch, body["query_id"])
+    # The hostile enquiries (another module, the same node, the same derandomised UUIDs) may have
+    # recorded an enquiry sent under this id: only the page's events are this test's.
+    records = [record for record in _stored(opensearch, body["query_id"]) if record["message_type"] != "ENQUIRY_SENT"]
     assert records, "accepted but not stored"
     for record in records:
         assert set(record) == RECORD_KEYS, record
