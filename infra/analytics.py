@@ -27,6 +27,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.analytics_sql import COLUMNS, PARTITION, PARTITION_FORMAT, SAVED_QUERIES, TABLES
+from infra.buckets import private_bucket
 
 RETENTION_DAYS = 396  # 13 months
 RESULTS_RETENTION_DAYS = 30
@@ -63,13 +64,10 @@ class SearchAnalytics(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Records",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            retain=retain,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-after-13-months",
@@ -82,7 +80,6 @@ class SearchAnalytics(Construct):
                     expiration=Duration.days(RESULTS_RETENTION_DAYS),
                 ),
             ],
-            removal_policy=removal,
         )
         self.stream = self._stream(name, log_retention, removal)
         self._subscribe(source)

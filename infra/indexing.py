@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -21,6 +21,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.buckets import private_bucket
 from infra.roles import FunctionIdentity
 from infra.settings import AVAILABILITY_FEED_PREFIX, QUALITY_PREFIX, TREATMENTS_FEED_PREFIX, IndexerConfig
 
@@ -45,15 +46,11 @@ class Indexer(Construct):
         retain: bool,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.feeds = s3.Bucket(
+        self.feeds = private_bucket(
             self,
             "Feeds",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            encryption=s3.BucketEncryption.S3_MANAGED,
+            retain=retain,
             versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
         )
         # EventBridge delivery, set on the bucket itself (no notifications custom resource).
         bucket = self.feeds.node.default_child
