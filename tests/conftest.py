@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
 
 from chalicelib import deps
 from devstack.opensearch_node import OpenSearchNode
 from devstack.stack import stage_environment
+
+if TYPE_CHECKING:
+    from chalice.test import Client
 
 # Valid settings for the local stage, with OpenSearch at a placeholder address
 # that tests replace when they need the real node.
@@ -55,6 +59,19 @@ def use_base_env(env: pytest.MonkeyPatch) -> None:
     env.delenv("AWS_PROFILE", raising=False)
     for name, value in BASE_ENV.items():
         env.setenv(name, value)
+
+
+@contextmanager
+def local_api(monkeypatch: pytest.MonkeyPatch, opensearch_url: str) -> Iterator[Client]:
+    """The app in-process on the local stage, searching ``opensearch_url``, its services built afresh."""
+    from chalice.test import Client
+
+    from app import app
+
+    monkeypatch.setenv("OPENSEARCH_URL", opensearch_url)
+    deps.reset()
+    with Client(app, stage_name="local") as client:
+        yield client
 
 
 @contextmanager

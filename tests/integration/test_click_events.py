@@ -15,12 +15,12 @@ import pytest
 from chalice.test import Client
 from opensearchpy import OpenSearch
 
-from app import app
 from chalicelib import deps
 from chalicelib.adapters.dynamodb_rate_counter import DynamoDBRateCounter
 from chalicelib.adapters.opensearch_ubi_sink import EVENTS_INDEX
 from chalicelib.analytics.click_events import ClickEvents
 from chalicelib.analytics.recorder import EVENTS, RECORDING_FAILURES, RecordKind
+from tests.conftest import local_api
 from tests.enquiries import GOOD
 
 pytestmark = pytest.mark.integration
@@ -48,9 +48,7 @@ def opensearch(demo_index: str) -> OpenSearch:
 
 @pytest.fixture
 def client(demo_index: str, aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    with local_api(monkeypatch, demo_index) as chalice_client:
         yield chalice_client
 
 

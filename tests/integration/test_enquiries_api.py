@@ -18,11 +18,11 @@ import pytest
 from botocore.config import Config
 from chalice.test import Client
 
-from app import app, notify
+from app import notify
 from chalicelib import deps
 from chalicelib.enquiries.submit import EnquiryAccepted, EnquiryService
 from devstack.stream_worker import lambda_event
-from tests.conftest import BASE_ENV
+from tests.conftest import BASE_ENV, local_api
 from tests.enquiries import GOOD
 
 pytestmark = pytest.mark.integration
@@ -30,9 +30,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def client(demo_index: str, aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    with local_api(monkeypatch, demo_index) as chalice_client:
         yield chalice_client
 
 

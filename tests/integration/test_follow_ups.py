@@ -13,11 +13,11 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from app import app, notify
+from app import notify
 from chalicelib import deps
 from chalicelib.enquiries.links import issue, link_expiry
 from chalicelib.enquiries.reminders import FOLLOW_UP_LEASE_S, Reminders
-from tests.conftest import BASE_ENV
+from tests.conftest import BASE_ENV, local_api
 from tests.enquiries import GOOD
 from tests.fakes import FakeClock, RecordingMailer
 from tests.integration.test_enquiries_api import LAMBDA_CONTEXT, stream_event
@@ -29,11 +29,9 @@ FALLBACK = BASE_ENV["FALLBACK_TEAM_EMAIL"]
 
 @pytest.fixture
 def client(demo_index: str, aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
     monkeypatch.setenv("REPLY_WORKING_HOURS", "2")
     monkeypatch.setenv("REPLY_CALENDAR", "every-day")  # the same answer on any day the test runs
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    with local_api(monkeypatch, demo_index) as chalice_client:
         yield chalice_client
 
 

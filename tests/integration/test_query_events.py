@@ -14,9 +14,9 @@ import pytest
 from chalice.test import Client
 from opensearchpy import OpenSearch
 
-from app import app
 from chalicelib import deps
 from chalicelib.adapters.opensearch_ubi_sink import QUERIES_INDEX, QUERIES_MAPPING
+from tests.conftest import local_api
 
 pytestmark = pytest.mark.integration
 
@@ -48,9 +48,7 @@ def opensearch(demo_index: str) -> OpenSearch:
 
 @pytest.fixture
 def client(demo_index: str, app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    with local_api(monkeypatch, demo_index) as chalice_client:
         yield chalice_client
 
 

@@ -14,10 +14,9 @@ from urllib.parse import urlencode
 import pytest
 from chalice.test import Client
 
-from app import app
 from chalicelib import deps
 from chalicelib.slugs import slugify
-from tests.conftest import DEMO_COUNT, DEMO_SEED
+from tests.conftest import DEMO_COUNT, DEMO_SEED, local_api
 from tests.feeds import demo_listed
 
 pytestmark = pytest.mark.integration
@@ -52,9 +51,7 @@ SEED_SIX = {
 
 @pytest.fixture
 def client(demo_index: str, app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("OPENSEARCH_URL", demo_index)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    with local_api(monkeypatch, demo_index) as chalice_client:
         yield chalice_client
 
 

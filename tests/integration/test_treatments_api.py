@@ -20,6 +20,7 @@ from chalicelib.treatments.index_schema import index_body, letter_of
 from chalicelib.treatments.pages import parse_treatment_page_request, parse_treatments_request
 from chalicelib.treatments.service import TreatmentService
 from devstack.local_routes import local_app
+from tests.conftest import local_api
 from tests.integration.test_search_api import SEED_SIX, get, profile, search
 from tests.integration.test_search_understanding import CountingIndex, counted_services
 
@@ -428,10 +429,7 @@ def demo_client(
     request: pytest.FixtureRequest, app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Client]:
     """The app over the demo catalog and the demo treatments feed, loaded by the real indexer."""
-    url = request.getfixturevalue("demo_treatments_index")
-    monkeypatch.setenv("OPENSEARCH_URL", url)
-    deps.reset()
-    with Client(app, stage_name="local") as chalice_client:
+    with local_api(monkeypatch, request.getfixturevalue("demo_treatments_index")) as chalice_client:
         yield chalice_client
 
 
