@@ -18,14 +18,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.load_tally import CTR_POSITIONS, Tally, read_all
+from bench.load_tally import Tally, read_all
 from chalicelib.adapters.opensearch_ubi_sink import EVENTS_INDEX, MAPPINGS, QUERIES_INDEX
+from chalicelib.analytics.recorder import RECORDING_FAILURES
+from relevance.analytics_figures import CTR_POSITIONS
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPORT_DIR = BENCH_DIR / "analytics-report-load"
 UBI_INDICES = (QUERIES_INDEX, EVENTS_INDEX)
 # The recorder's EMF line when a record was not kept (chalicelib.analytics.recorder).
-RECORDING_FAILED = '"AnalyticsRecordingFailures":[1.0]'
+RECORDING_FAILED = f'"{RECORDING_FAILURES}":[1.0]'
 
 
 def empty(opensearch_url: str) -> None:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CTR_POSITIONS = (1, 3, 5)  # as the report's
-DIGITS = 4  # the report's rounding of rates
+from relevance.analytics_figures import CTR_POSITIONS, DIGITS  # the report's positions and rounding
 
 
 @dataclass

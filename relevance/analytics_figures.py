@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from relevance.analytics_records import Event, Query, Traffic, rfc3339
+from chalicelib.analytics.ubi import rfc3339_ms
+from relevance.analytics_records import Event, Query, Traffic
 
 CLICKS = frozenset({"view_profile", "book", "enquire"})
 REFORMULATION_WINDOW = timedelta(seconds=60)
@@ -186,7 +187,7 @@ def slowest(queries: Iterable[Query], top: int) -> list[dict[str, Any]]:
     return [
         {
             "query_id": query.query_id,
-            "timestamp": rfc3339(query.at),
+            "timestamp": rfc3339_ms(query.at),
             "endpoint": query.endpoint,
             "page": query.page,
             "q": query.text,
@@ -208,7 +209,7 @@ def figures(traffic: Traffic, start: datetime, end: datetime, top: int = TOP) ->
     first_clicks = Counter(search.clicks[0].position for search in found if search.clicks)
     sent = {event.query_id for event in traffic.events if event.enquiry_sent}
     return {
-        "window": {"start": rfc3339(start), "end": rfc3339(end)},
+        "window": {"start": rfc3339_ms(start), "end": rfc3339_ms(end)},
         "volume": {
             "searches": n,
             "later_pages": sum(q.endpoint == "search" and q.page > 1 for q in traffic.queries),

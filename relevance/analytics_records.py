@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.analytics.event_records import CLICK, ENQUIRY_SENT
+
 KINDS = ("query", "event")
-# An event the service wrote when an enquiry from an answer was stored (no position); any
-# other message type is a page's click (``CLICK``).
-ENQUIRY_SENT = "ENQUIRY_SENT"
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Event:
     action: str
     object_id: str
     position: int  # 0 for an enquiry sent, which has none
-    message_type: str = "CLICK"
+    message_type: str = CLICK
 
     @property
     def enquiry_sent(self) -> bool:
@@ -82,11 +81,6 @@ def timestamp(text: str) -> datetime:
     if at.tzinfo is None:
         raise ValueError(f"timestamp without a zone: {text!r}")
     return at.astimezone(UTC)
-
-
-def rfc3339(at: datetime) -> str:
-    """The schema's form: UTC, milliseconds, ``Z``."""
-    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_query(record: Mapping[str, Any]) -> Query:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.opensearch_ubi_sink import EVENTS_INDEX, QUERIES_INDEX
-from relevance.analytics_records import Traffic, rfc3339
+from chalicelib.analytics.ubi import rfc3339_ms
+from relevance.analytics_records import Traffic
 
 PAGE_SIZE = 1000
 
@@ -55,7 +56,7 @@ def read_local(opensearch_url: str, start: datetime, end: datetime) -> Traffic:
 def _scan(client: Any, index: str, start: datetime, end: datetime) -> Any:
     from opensearchpy import helpers
 
-    window = {"range": {"timestamp": {"gte": rfc3339(start), "lt": rfc3339(end)}}}
+    window = {"range": {"timestamp": {"gte": rfc3339_ms(start), "lt": rfc3339_ms(end)}}}
     hits = helpers.scan(
         client, index=index, query={"query": window}, size=PAGE_SIZE, scroll="2m", ignore_unavailable=True
     )

@@ -10,7 +10,7 @@ page's ``enquire`` click carried it).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from chalicelib.analytics.ubi import APPLICATION, OBJECT_ID_FIELD, rfc3339_ms
 
@@ -19,7 +19,7 @@ ENQUIRY_SENT = "ENQUIRY_SENT"
 SUGGESTION_FIELD = "suggestion"
 
 Action = Literal["view_profile", "book", "enquire", "suggest_pick"]
-ACTIONS: tuple[Action, ...] = ("view_profile", "book", "enquire", "suggest_pick")
+ACTIONS: tuple[Action, ...] = get_args(Action)
 
 
 def click_record(
